@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+// DVCKit — a pure-Swift SDK for the exchange standard of Vietnam's National Public Service
+// Portal (Cổng Dịch vụ công quốc gia). No package dependencies, by design: see README.md.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "DVCKit",
+    platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
+    products: [
+        .library(name: "DVCKit", targets: ["DVCKit"]),
+        .library(name: "DVCCore", targets: ["DVCCore"]),
+        .library(name: "DVCClient", targets: ["DVCClient"]),
+        .library(name: "DVCSync", targets: ["DVCSync"]),
+        .library(name: "DVCTesting", targets: ["DVCTesting"]),
+        .executable(name: "dvc-demo", targets: ["dvc-demo"]),
+        .executable(name: "dvc-validate", targets: ["dvc-validate"]),
+        .executable(name: "dvc-bench", targets: ["dvc-bench"]),
+    ],
+    targets: [
+        // Layers (design.md): DVCCore ← DVCClient ← DVCSync; DVCTesting ← DVCClient; DVCKit re-exports.
+        .target(name: "DVCCore", swiftSettings: swiftSettings),
+        .target(name: "DVCClient", dependencies: ["DVCCore"], swiftSettings: swiftSettings),
+        .target(name: "DVCSync", dependencies: ["DVCClient"], swiftSettings: swiftSettings),
+        .target(name: "DVCTesting", dependencies: ["DVCClient"], swiftSettings: swiftSettings),
+        .target(
+            name: "DVCKit",
+            dependencies: ["DVCCore", "DVCClient", "DVCSync"],
+            swiftSettings: swiftSettings
+        ),
+        // Shared by the example and benchmark executables only (not a product): argument
+        // parsing and fast line I/O, written once.
+        .target(name: "DVCCommandLine", dependencies: ["DVCKit"], swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "dvc-demo", dependencies: ["DVCKit", "DVCCommandLine"], path: "Examples/dvc-demo",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-validate", dependencies: ["DVCCommandLine"], path: "Examples/dvc-validate",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-bench", dependencies: ["DVCKit", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
+            swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "DVCCoreTests", dependencies: ["DVCCore"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DVCCommandLineTests", dependencies: ["DVCCommandLine", "dvc-validate"],
+            swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

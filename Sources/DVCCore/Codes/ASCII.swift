@@ -1,0 +1,89 @@
+// Byte-level helpers shared by the validators. Every validator parses UTF-8 bytes in place so
+// that `isValid` never allocates; these helpers keep that code short and uniform.
+
+@usableFromInline
+enum ASCII {
+    @inlinable static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+    @inlinable static func isUpper(_ byte: UInt8) -> Bool { byte &- 0x41 < 26 }
+    @inlinable static func isLower(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 }
+    @inlinable static func digit(_ byte: UInt8) -> Int { Int(byte &- 0x30) }
+    static let dot = UInt8(ascii: ".")
+    static let dash = UInt8(ascii: "-")
+    static let space = UInt8(ascii: " ")
+    static let plus = UInt8(ascii: "+")
+
+    /// Reads `count` digits at `start` as a number, or returns the offset of the first non-digit.
+    @inlinable
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> (value: Int, badOffset: Int?) {
+        var value = 0
+        for i in start..<(start + count) {
+            guard i < bytes.count else { return (value, i) }
+            let b = bytes[i]
+            guard isDigit(b) else { return (value, i) }
+            value = value &* 10 &+ digit(b)
+        }
+        return (value, nil)
+    }
+}
+
+/// Runs `body` over the UTF-8 bytes of `string`, without copying when the string is contiguous
+/// (native Swift strings and substrings always are).
+@inlinable
+func withUTF8Bytes<S: StringProtocol, R>(_ string: S, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+    let copy = Array(string.utf8)
+    return copy.withUnsafeBufferPointer(body)
+}
+
+extension CodeError {
+    /// Converts a UTF-8 byte offset found by a byte parser into a character offset of `string`.
+    static func at<S: StringProtocol>(_ kind: CodeKind, _ rule: Rule, byte offset: Int, in string: S) -> CodeError {
+        let utf8 = string.utf8
+        let clamped = min(max(offset, 0), utf8.count)
+        var characters = 0
+        var asciiOnly = true
+        for (i, b) in utf8.enumerated() where i < clamped { if b >= 0x80 { asciiOnly = false; break } }
+        if asciiOnly {
+            characters = clamped
+        } else {
+            let end = utf8.index(utf8.startIndex, offsetBy: clamped)
+            let prefix = String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
+            characters = prefix.count
+        }
+        return CodeError(kind: kind, rule: rule, offset: characters)
+    }
+}
+
+/// The result of a byte-level parse: the components, or the rule broken at a byte offset.
+/// Plain values only, so producing one never allocates.
+@usableFromInline
+enum ParseResult<Components> {
+    case success(Components)
+    case failure(CodeError.Rule, byteOffset: Int)
+
+    @inlinable var isSuccess: Bool { if case .success = self { true } else { false } }
+
+    /// Unwraps the components or throws the error mapped to a character offset of `input`.
+    func get<S: StringProtocol>(_ kind: CodeKind, input: S) throws(CodeError) -> Components {
+        switch self {
+        case .success(let components): return components
+        case .failure(let rule, let offset): throw CodeError.at(kind, rule, byte: offset, in: input)
+        }
+    }
+}
+
+extension ASCII {
+    /// Parses exactly `width` digits (a numeric administrative code) and checks the number with
+    /// `isKnown`; the shared core of the province, district and ward code validators.
+    @inlinable
+    static func parseFixedDigits(
+        _ b: UnsafeBufferPointer<UInt8>, width: Int, unknown: CodeError.Rule, isKnown: (Int) -> Bool
+    ) -> ParseResult<Int> {
+        guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
+        let (value, bad) = number(b, 0, min(width, b.count))
+        if let bad { return .failure(.expectedDigit, byteOffset: bad) }
+        guard b.count == width else { return .failure(.length, byteOffset: min(b.count, width)) }
+        guard isKnown(value) else { return .failure(unknown, byteOffset: 0) }
+        return .success(value)
+    }
+}

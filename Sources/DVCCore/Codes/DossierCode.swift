@@ -1,0 +1,221 @@
+/// The code of an administrative-procedure dossier (mã số hồ sơ thủ tục hành chính):
+/// `<agency code>-YYMMDD-<sequence>`.
+///
+/// Normative forms (`spec/codes-and-rules.md` §1):
+/// - ``Form/circular01of2018``: Circular 01/2018/TT-VPCP Art. 19, e.g. `000.00.14.H20-200703-0002`:
+///   the receiving unit's QCVN 102:2016 code, the reception date, a 4-digit daily sequence.
+/// - ``Form/circular03of2025``: the same with a Decision 20/2020 agency code, e.g.
+///   `H55.242-250801-0001`. Circular 03/2025/TT-VPCP Art. 13(1) was not available when this was
+///   written **[U]**: the 4-digit sequence is inferred from third-party specs.
+/// - ``Form/centralised``: Circular 03/2025 Art. 13(3) (added by Circular 04/2025/TT-VPCP, in force
+///   from 2026-01-25) for nation-wide centralised systems, `MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX`:
+///   `AA` = two digits of the system owner's e-ID, then a sequence of at least 4 digits. A
+///   Decision 20/2020 code with 6 or more sequence digits is read this way.
+///
+/// Real systems also emit codes outside these forms (3-digit agency groups, abbreviated agency
+/// codes, 5- to 13-digit sequences); ``Strictness/lenient`` accepts any
+/// `[0-9A-Z]+(.[0-9A-Z]+)*-YYMMDD-NNNN…` and marks it ``Form/lenient``. In every form the date must
+/// be a real calendar date (20YY) and the sequence must not be zero.
+///
+/// The initializer is normative by default; decoding from JSON is lenient, so data a real
+/// one-stop system sent is never lost — validate it afterwards to flag non-normative codes.
+///
+/// ```swift
+/// let code = try DossierCode("000.00.14.H20-200703-0002")
+/// code.receivingAgency?.rawValue   // "000.00.14.H20"
+/// code.receptionDate               // 2020-07-03
+/// code.sequence                    // 2
+/// ```
+public struct DossierCode: NationalCode {
+    /// The form a dossier code is written in.
+    public enum Form: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Circular 01/2018/TT-VPCP Art. 19: QCVN 102 agency, `-YYMMDD-NNNN`.
+        case circular01of2018 = "circular-01-2018"
+        /// Circular 03/2025/TT-VPCP Art. 13(1) as inferred **[U]**: Decision 20/2020 agency, `-YYMMDD-NNNN`.
+        case circular03of2025 = "circular-03-2025"
+        /// Circular 03/2025 Art. 13(3) (Circular 04/2025): Decision 20/2020 agency, `-YYMMDD-AANNNN…`.
+        case centralised = "circular-04-2025-centralised"
+        /// Outside the normative forms but in the shape real systems send.
+        case lenient
+    }
+
+    /// Which forms an initializer accepts.
+    public enum Strictness: Sendable, Hashable {
+        /// Only the three normative forms.
+        case normative
+        /// The normative forms and the lenient shape seen in deployed systems.
+        case lenient
+    }
+
+    /// The identifier kind, for errors.
+    public static let kind = CodeKind.dossierCode
+    /// The most sequence digits accepted (keeps the number within 64 bits).
+    public static let maximumSequenceDigits = 18
+
+    /// The canonical code.
+    public let rawValue: String
+    /// The form the code is written in.
+    public let form: Form
+    /// The date the dossier was received, from `YYMMDD` (years 2000–2099).
+    public let receptionDate: CalendarDate
+    /// The daily sequence number (without the system owner digits of the centralised form).
+    public let sequence: Int
+    private let agencyEnd: Int
+    private let sequenceStart: Int
+    private let agencyParts: AgencyCode.Parts?
+
+    /// Validates a dossier code; normative forms only unless `strictness` is `.lenient`.
+    public init(_ string: some StringProtocol, strictness: Strictness) throws(CodeError) {
+        let parts = try withUTF8Bytes(string) { Self.parse($0, strictness) }.get(Self.kind, input: string)
+        self.rawValue = String(string)
+        self.form = parts.form
+        self.receptionDate = CalendarDate(unchecked: parts.year, parts.month, parts.day)
+        self.sequence = parts.sequence
+        self.agencyEnd = parts.agencyEnd
+        self.sequenceStart = parts.sequenceStart
+        self.agencyParts = parts.agency
+    }
+
+    /// Validates a dossier code in one of the normative forms.
+    public init(_ string: some StringProtocol) throws(CodeError) {
+        try self.init(string, strictness: .normative)
+    }
+
+    /// Whether `string` is a dossier code in a normative form, without allocating.
+    @inlinable
+    public static func isValid(_ string: some StringProtocol) -> Bool { isValid(string, strictness: .normative) }
+
+    /// Whether `string` is a dossier code under `strictness`, without allocating.
+    @inlinable
+    public static func isValid(_ string: some StringProtocol, strictness: Strictness) -> Bool {
+        withUTF8Bytes(string) { parse($0, strictness).isSuccess }
+    }
+
+    /// Decodes leniently: every shape real one-stop systems send is kept (see ``Form/lenient``).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do { try self.init(text, strictness: .lenient) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    // MARK: - Components
+
+    /// The agency part as written, e.g. `000.00.14.H20`.
+    public var agencyText: String {
+        String(decoding: rawValue.utf8.prefix(agencyEnd), as: UTF8.self)
+    }
+
+    /// The receiving agency (for the centralised form, the agency resolving the dossier), or
+    /// `nil` when the agency part of a lenient code is not a valid agency code.
+    public var receivingAgency: AgencyCode? {
+        agencyParts.map { AgencyCode(parts: $0, rawValue: agencyText) }
+    }
+
+    /// The two system-owner digits `AA` of the centralised form, else `nil`.
+    public var systemOwnerCode: String? {
+        guard form == .centralised else { return nil }
+        return String(decoding: rawValue.utf8.dropFirst(sequenceStart - 2).prefix(2), as: UTF8.self)
+    }
+
+    /// The sequence digits as written (zero-padded), without the system-owner digits.
+    public var sequenceText: String {
+        String(decoding: rawValue.utf8.dropFirst(sequenceStart), as: UTF8.self)
+    }
+
+    /// Whether the code is in one of the three normative forms.
+    public var isNormative: Bool { form != .lenient }
+
+    // MARK: - Parsing
+
+    @usableFromInline
+    struct Parts {
+        var form: Form
+        var agency: AgencyCode.Parts?
+        var agencyEnd: Int
+        var sequenceStart: Int
+        var year: Int, month: Int, day: Int
+        var sequence: Int
+    }
+
+    @usableFromInline
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, _ strictness: Strictness) -> ParseResult<Parts> {
+        guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
+        var dash = 0
+        while dash < b.count, b[dash] != ASCII.dash { dash += 1 }
+        let agencyBytes = UnsafeBufferPointer(rebasing: b[0..<dash])
+        let agency = AgencyCode.parse(agencyBytes)
+        var agencyParts: AgencyCode.Parts?
+        switch agency {
+        case .success(let parts):
+            agencyParts = parts
+        case .failure(let rule, let offset):
+            // Outside both agency forms: acceptable only as the lenient shape.
+            if strictness == .normative { return .failure(rule, byteOffset: offset) }
+            if let bad = lenientAgencyFailure(agencyBytes) { return .failure(bad.0, byteOffset: bad.1) }
+        }
+        guard dash < b.count else { return .failure(.expectedSeparator, byteOffset: dash) }
+
+        // YYMMDD
+        let dateStart = dash + 1
+        let (yymmdd, badDate) = ASCII.number(b, dateStart, 6)
+        if let badDate { return .failure(badDate >= b.count ? .length : .expectedDigit, byteOffset: badDate) }
+        let year = 2000 + yymmdd / 10_000, month = yymmdd / 100 % 100, day = yymmdd % 100
+        guard CalendarDate.isValid(year: year, month: month, day: day) else {
+            return .failure(.invalidDate, byteOffset: month < 1 || month > 12 ? dateStart + 2 : dateStart + 4)
+        }
+        let secondDash = dateStart + 6
+        guard secondDash < b.count else { return .failure(.length, byteOffset: secondDash) }
+        guard b[secondDash] == ASCII.dash else { return .failure(.expectedSeparator, byteOffset: secondDash) }
+
+        // Sequence: at least 4 digits to the end.
+        var sequenceStart = secondDash + 1
+        var i = sequenceStart
+        while i < b.count {
+            guard ASCII.isDigit(b[i]) else { return .failure(.expectedDigit, byteOffset: i) }
+            i += 1
+        }
+        let digits = b.count - sequenceStart
+        if digits < 4 { return .failure(.length, byteOffset: b.count) }
+        if digits > maximumSequenceDigits { return .failure(.length, byteOffset: sequenceStart + maximumSequenceDigits) }
+
+        let form: Form
+        switch agencyParts {
+        case let parts? where parts.form == .qcvn102 && !parts.isVariant && digits == 4:
+            form = .circular01of2018
+        case let parts? where parts.form == .decision20 && digits == 4:
+            form = .circular03of2025
+        case let parts? where parts.form == .decision20 && digits >= 6:
+            form = .centralised
+            sequenceStart += 2
+        default:
+            if strictness == .normative {
+                let offset = agencyParts?.form == .qcvn102 && agencyParts?.isVariant == false ? sequenceStart + 4 : 0
+                return .failure(.nonNormativeForm, byteOffset: offset)
+            }
+            form = .lenient
+        }
+        let (sequence, _) = ASCII.number(b, sequenceStart, b.count - sequenceStart)
+        if sequence == 0 { return .failure(.zeroSequence, byteOffset: sequenceStart) }
+        return .success(Parts(
+            form: form, agency: agencyParts, agencyEnd: dash, sequenceStart: sequenceStart,
+            year: year, month: month, day: day, sequence: sequence))
+    }
+
+    /// The lenient agency shape `[0-9A-Z]+(.[0-9A-Z]+)*`: the first rule broken, if any.
+    static func lenientAgencyFailure(_ b: UnsafeBufferPointer<UInt8>) -> (CodeError.Rule, Int)? {
+        if b.isEmpty { return (.groupLength, 0) }
+        var groupStart = 0
+        for i in 0..<b.count {
+            let c = b[i]
+            if c == ASCII.dot {
+                if i == groupStart { return (.groupLength, i) }
+                groupStart = i + 1
+            } else if !(ASCII.isDigit(c) || ASCII.isUpper(c)) {
+                return (.invalidCharacter, i)
+            }
+        }
+        return groupStart == b.count ? (.groupLength, b.count) : nil
+    }
+}
