@@ -1,0 +1,194 @@
+public import DVCKit
+
+/// `dvc-validate`: validates one code per input line and prints one tab-separated line per
+/// input, streaming in constant memory.
+///
+/// ```
+/// VALUE <TAB> ok    <TAB> CANONICAL <TAB> DETAIL
+/// VALUE <TAB> error <TAB> RULE      <TAB> MESSAGE
+/// ```
+/// Exit status: 0 when every value is valid, 1 when any is not, 2 on a usage error.
+public enum ValidateCommand {
+    /// The text printed by `--help`.
+    public static let help = """
+    usage: dvc-validate --kind KIND [--on YYYY-MM-DD] [--lenient] [--show-personal-data]
+
+    Reads one value per line from standard input and prints one line per value:
+      VALUE<TAB>ok<TAB>CANONICAL<TAB>DETAIL       when the value is valid
+      VALUE<TAB>error<TAB>RULE<TAB>MESSAGE        when it is not (RULE names the broken rule)
+    Exit status: 0 all valid, 1 any invalid, 2 usage error.
+
+    KIND is one of:
+      agency-code     agency e-ID, 000.00.00.H29 (QCVN 102:2016) or H29.123 (Decision 20/2020)
+      dossier-code    dossier code, <agency>-YYMMDD-NNNN (Circular 01/2018, 03/2025, 04/2025)
+      procedure-code  procedure code, D.NNNNNN[.<agency>[.NN]]
+      field-code      field code, e.g. G03-GD06
+      province-code   2-digit province code (DETAIL: its name on the --on date)
+      ward-code       5-digit commune/ward code (DETAIL: ward, province on the --on date)
+      citizen-id      12-digit personal ID (DETAIL: birth-registration province, sex, birth year)
+      tax-code        tax code, 10 or 13 digits or a 12-digit personal ID
+      phone           Vietnamese mobile or landline number, printed in E.164
+
+    Options:
+      --on DATE             judge administrative units on DATE (default: today, UTC+07:00);
+                            a date before 2025-07-01 uses the legacy 63-province map
+      --lenient             dossier-code: also accept the non-normative shapes real systems send
+      --show-personal-data  print citizen IDs in full (they are masked by default)
+      --help                print this text
+    """
+
+    /// The parsed options of one run.
+    public struct Options: Sendable {
+        /// Which identifier every line holds.
+        public var kind: CodeKind
+        /// The day administrative units are judged on.
+        public var date: CalendarDate
+        /// Whether dossier codes may use the lenient shape.
+        public var lenient: Bool
+        /// Whether personal identifiers are printed in full.
+        public var showPersonalData: Bool
+    }
+
+    /// The kinds `--kind` accepts.
+    public static let kinds: [CodeKind] = [
+        .agencyCode, .dossierCode, .procedureCode, .fieldCode, .provinceCode, .wardCode, .citizenID, .taxCode, .phoneNumber,
+    ]
+
+    /// Parses the command line (without the program name); `nil` options mean `--help`.
+    public static func options(from words: [String], today: CalendarDate = .today) throws(UsageError) -> Options? {
+        let arguments = try Arguments(words, options: ["--kind", "--on"], flags: ["--help", "--lenient", "--show-personal-data"])
+        if arguments.has("--help") { return nil }
+        guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument \(arguments.positionals[0])") }
+        guard let kindName = arguments[option: "--kind"] else { throw UsageError("--kind is required") }
+        guard let kind = CodeKind(rawValue: kindName), kinds.contains(kind) else {
+            throw UsageError("unknown kind \(kindName); expected one of \(kinds.map(\.rawValue).joined(separator: ", "))")
+        }
+        var date = today
+        if let on = arguments[option: "--on"] {
+            do { date = try CalendarDate(on) } catch { throw UsageError("--on \(on): \(error)") }
+        }
+        return Options(kind: kind, date: date, lenient: arguments.has("--lenient"), showPersonalData: arguments.has("--show-personal-data"))
+    }
+
+    /// Runs the command over `input`, writing results to `output` and usage errors to `errors`.
+    /// - Returns: the exit status.
+    public static func run<I: ByteInput, O: ByteOutput, E: ByteOutput>(
+        _ words: [String], input: I, output: inout O, errors: inout E, today: CalendarDate = .today
+    ) -> Int32 {
+        let options: Options
+        do {
+            guard let parsed = try Self.options(from: words, today: today) else {
+                var out = BufferedOutput(output)
+                out.append(help + "\n")
+                output = out.finish()
+                return 0
+            }
+            options = parsed
+        } catch {
+            var err = BufferedOutput(errors)
+            err.append("dvc-validate: \(error.message)\nTry 'dvc-validate --help'.\n")
+            errors = err.finish()
+            return 2
+        }
+        let validator = LineValidator(options)
+        let reader = LineReader(input)
+        var out = BufferedOutput(output)
+        var allValid = true
+        reader.forEachLine { line, truncated in
+            allValid = validator.validate(line, truncated: truncated, into: &out) && allValid
+        }
+        output = out.finish()
+        return allValid ? 0 : 1
+    }
+}
+
+/// Validates one line for ``ValidateCommand`` and formats its result line.
+public struct LineValidator: Sendable {
+    /// The options every line is judged with.
+    public let options: ValidateCommand.Options
+
+    /// Creates a validator for `options`.
+    public init(_ options: ValidateCommand.Options) { self.options = options }
+
+    /// Validates `line`, appends its result line to `out`, and returns whether it was valid.
+    public func validate<O: ByteOutput>(_ line: UnsafeBufferPointer<UInt8>, truncated: Bool, into out: inout BufferedOutput<O>) -> Bool {
+        let value = String(decoding: line, as: UTF8.self)
+        let shown = display(value)
+        if truncated {
+            out.append("\(shown)…\terror\t\(CodeError.Rule.length.rawValue)\tthe line is longer than the longest line read whole\n")
+            return false
+        }
+        switch check(value) {
+        case .success(let (canonical, detail)):
+            out.append("\(shown)\tok\t\(canonical)\t\(detail)\n")
+            return true
+        case .failure(let error):
+            out.append("\(shown)\terror\t\(error.rule.rawValue)\t\(error)\n")
+            return false
+        }
+    }
+
+    /// The canonical form and the detail column of a valid `value`, or why it is invalid.
+    public func check(_ value: String) -> Result<(String, String), CodeError> {
+        do throws(CodeError) {
+            switch options.kind {
+            case .agencyCode:
+                let code = try AgencyCode(value)
+                var detail = "form=\(code.form.rawValue) level=\(code.level) level-one=\(code.levelOneCode)"
+                if let parent = code.parent { detail += " parent=\(parent.rawValue)" }
+                if code.isDeployedVariant { detail += " variant=deployed" }
+                return .success((code.rawValue, detail))
+            case .dossierCode:
+                let code = try DossierCode(value, strictness: options.lenient ? .lenient : .normative)
+                var detail = "form=\(code.form.rawValue) agency=\(code.agencyText) date=\(code.receptionDate) sequence=\(code.sequenceText)"
+                if let owner = code.systemOwnerCode { detail += " system-owner=\(owner)" }
+                return .success((code.rawValue, detail))
+            case .procedureCode:
+                let code = try ProcedureCode(value)
+                var detail = "national=\(code.national)"
+                if let agency = code.agency { detail += " agency=\(agency.rawValue)" }
+                if let variant = code.publicServiceVariant { detail += " variant=\(variant)" }
+                return .success((code.rawValue, detail))
+            case .fieldCode:
+                let code = try FieldCode(value)
+                return .success((code.rawValue, "owner=\(code.ownerCode) local=\(code.localPart)"))
+            case .provinceCode:
+                let code = try ProvinceCode(value)
+                guard let province = code.province(on: options.date) else {
+                    throw CodeError(kind: .provinceCode, rule: .notInForce, offset: 0)
+                }
+                return .success((code.rawValue, province.name))
+            case .wardCode:
+                let ward = try WardCode(value).ward(on: options.date)
+                return .success((ward.code.rawValue, "\(ward.name), \(ward.province.name)"))
+            case .citizenID:
+                let id = try CitizenID(value, today: options.date > .today ? options.date : .today)
+                let province = id.birthRegistrationProvince.name
+                return .success((options.showPersonalData ? id.rawValue : id.masked, "\(province), \(id.sex.rawValue), \(id.birthYear)"))
+            case .taxCode:
+                let code = try TaxCode(value)
+                var detail = "kind=\(code.kind.rawValue)"
+                if let branch = code.branchNumber { detail += " head-office=\(code.headOffice?.rawValue ?? "") branch=\(branch)" }
+                return .success((options.showPersonalData ? code.rawValue : code.description, detail))
+            case .phoneNumber:
+                let phone = try PhoneNumber(value)
+                var detail = "\(phone.kind.rawValue) national=\(phone.nationalNumber)"
+                if let carrier = phone.carrier { detail += " carrier=\(carrier)" }
+                if let area = phone.areaCode { detail += " area=\(area)" }
+                return .success((phone.rawValue, detail))
+            case .districtCode, .legacyIDCard, .calendarDate:
+                throw CodeError(kind: options.kind, rule: .invalidCharacter, offset: 0)
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The input as echoed: personal identifiers are masked unless asked otherwise.
+    private func display(_ value: String) -> String {
+        guard !options.showPersonalData else { return value }
+        let personal = options.kind == .citizenID || (options.kind == .taxCode && value.utf8.count(where: { $0 &- 0x30 < 10 }) == 12)
+        guard personal, value.count > 5 else { return value }
+        return String(value.prefix(3)) + String(repeating: "*", count: value.count - 5) + String(value.suffix(2))
+    }
+}
