@@ -47,6 +47,8 @@ public enum ValidateCommand {
         public var lenient: Bool
         /// Whether personal identifiers are printed in full.
         public var showPersonalData: Bool
+        /// Today, against which birth years are judged.
+        public var today: CalendarDate
     }
 
     /// The kinds `--kind` accepts.
@@ -67,7 +69,9 @@ public enum ValidateCommand {
         if let on = arguments[option: "--on"] {
             do { date = try CalendarDate(on) } catch { throw UsageError("--on \(on): \(error)") }
         }
-        return Options(kind: kind, date: date, lenient: arguments.has("--lenient"), showPersonalData: arguments.has("--show-personal-data"))
+        return Options(
+            kind: kind, date: date, lenient: arguments.has("--lenient"),
+            showPersonalData: arguments.has("--show-personal-data"), today: today)
     }
 
     /// Runs the command over `input`, writing results to `output` and usage errors to `errors`.
@@ -162,7 +166,7 @@ public struct LineValidator: Sendable {
                 let ward = try WardCode(value).ward(on: options.date)
                 return .success((ward.code.rawValue, "\(ward.name), \(ward.province.name)"))
             case .citizenID:
-                let id = try CitizenID(value, today: options.date > .today ? options.date : .today)
+                let id = try CitizenID(value, today: options.today)
                 let province = id.birthRegistrationProvince.name
                 return .success((options.showPersonalData ? id.rawValue : id.masked, "\(province), \(id.sex.rawValue), \(id.birthYear)"))
             case .taxCode:
