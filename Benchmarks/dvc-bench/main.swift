@@ -1,1 +1,229 @@
-print("bench")
+// dvc-bench: measures DVCKit's throughput on generated inputs and prints a table, or JSON with
+// --json. Build in release mode for figures worth recording:
+//
+//   swift run -c release dvc-bench            # table
+//   swift run -c release dvc-bench --json     # {"validators":{...},"pipeline":{...}}
+//   swift run dvc-bench --quick               # a fast smoke run (CI)
+//
+// Figures go to Documentation/Performance.md with the command that produced them. Nothing here
+// asserts a time: machines are shared and noisy, so numbers are recorded, not tested.
+import DVCCommandLine
+import DVCKit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let arguments: Arguments
+do {
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+} catch {
+    FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
+    exit(2)
+}
+if arguments.has("--help") {
+    print("""
+    usage: dvc-bench [--json] [--quick] [--seconds S] [--lines N]
+      --json       print one JSON document instead of a table
+      --quick      a short smoke run (small inputs, 0.05 s per measurement)
+      --seconds S  time spent per validator measurement (default 1)
+      --lines N    lines piped through dvc-validate (default 1,000,000)
+      --only K,K   measure only these validator kinds (e.g. tax-code,citizen-id)
+      --no-pipeline  skip the dvc-validate pipeline measurement
+    """)
+    exit(0)
+}
+let quick = arguments.has("--quick")
+let secondsPerMeasurement = Double(arguments[option: "--seconds"] ?? "") ?? (quick ? 0.05 : 1.0)
+let pipelineLines = Int(arguments[option: "--lines"] ?? "") ?? (quick ? 20_000 : 1_000_000)
+
+// MARK: - Inputs
+
+/// Deterministic inputs per kind: mostly valid, one in eight broken, as in real batches.
+func inputs(for kind: CodeKind, count: Int) -> [String] {
+    var rng = SplitMix64(seed: 0x5EED)
+    let wards = AdministrativeUnits.wards(in: .reform2025).map(\.code.rawValue)
+    let provinces = AdministrativeUnits.provinces(in: .legacy).map(\.code.rawValue)
+    func pad(_ value: UInt64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return (0..<count).map { i in
+        let r = rng.next()
+        let broken = i % 8 == 7
+        switch kind {
+        case .agencyCode:
+            let letter = broken ? "h" : "H"
+            return i % 2 == 0 ? "000.00.\(pad(r % 99 + 1, 2)).\(letter)\(pad(r % 63 + 1, 2))" : "\(letter)\(pad(r % 63 + 1, 2)).\(r % 900 + 100)"
+        case .dossierCode:
+            return "000.00.\(pad(r % 99 + 1, 2)).H\(pad(r % 63 + 1, 2))-2\(r % 6)\(pad(r % 12 + 1, 2))\(pad(r % 28 + (broken ? 40 : 1), 2))-\(pad(r % 9999 + 1, 4))"
+        case .procedureCode:
+            return i % 2 == 0 ? "\(r % 3 + 1).\(pad(r % 999_999, 6))" : "2.\(pad(r % 999_999, 6)).000.00.00.H\(pad(r % 63 + 1, 2))\(broken ? ".x" : ".02")"
+        case .fieldCode:
+            return "G\(pad(r % 22 + 1, 2))-\(broken ? "gd" : "GD")\(pad(r % 40, 2))"
+        case .provinceCode:
+            return broken ? "03" : provinces[Int(r % UInt64(provinces.count))]
+        case .wardCode:
+            return broken ? "99999" : wards[Int(r % UInt64(wards.count))]
+        case .citizenID:
+            // Born 1900–2019 (century digits 0–3 with a plausible year); broken: a 24th-century birth.
+            let century = r % 4, year = century < 2 ? r % 100 : r % 20
+            return "0\(provinces[Int(r % UInt64(provinces.count))])\(broken ? 9 : century)\(pad(year, 2))\(pad(r % 1_000_000, 6))"
+        case .taxCode:
+            var prefix = pad(r % 900_000_000 + 100_000_000, 9)
+            if TaxCode.checkDigit(forPrefix: prefix) == nil { prefix = pad(r % 900_000_000 + 100_000_001, 9) }
+            let check = TaxCode.checkDigit(forPrefix: prefix) ?? 0
+            return prefix + String(broken ? (check + 1) % 10 : check)
+        case .phoneNumber:
+            return (broken ? "01" : ["091", "098", "035", "086", "070", "077", "056"][Int(r % 7)]) + pad(r % 10_000_000, 7)
+        default:
+            return ""
+        }
+    }
+}
+
+// MARK: - Measurements
+
+/// Calls `body` over `values` repeatedly for about `seconds`; returns calls per second.
+/// `body` is `@Sendable` so that it is not main-actor isolated: a closure formed in top-level
+/// code is, and every call would then pay a dynamic executor check that the library never pays.
+@inline(never)
+func measure(_ values: [String], seconds: Double, _ body: @Sendable (String) -> Bool) -> (perSecond: Double, valid: Int) {
+    let clock = ContinuousClock()
+    var calls = 0, valid = 0
+    let start = clock.now
+    var elapsed = 0.0
+    repeat {
+        // Index the array rather than iterate it: iteration copies each String out, paying an
+        // atomic retain/release per heap string that the validators themselves never pay.
+        for i in values.indices where body(values[i]) { valid += 1 }
+        calls += values.count
+        let duration = clock.now - start
+        elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    } while elapsed < seconds
+    return (Double(calls) / elapsed, valid)
+}
+
+struct ValidatorFigure: Codable {
+    var perSecond: Int
+    var parsePerSecond: Int
+    var validShare: Double
+}
+
+let only = arguments[option: "--only"].map { Set($0.split(separator: ",").map(String.init)) }
+let kinds = ValidateCommand.kinds.filter { only?.contains($0.rawValue) ?? true }
+var figures: [String: ValidatorFigure] = [:]
+for kind in kinds {
+    let values = inputs(for: kind, count: quick ? 4_096 : 65_536)
+    let isValid: @Sendable (String) -> Bool
+    let parse: @Sendable (String) -> Bool
+    switch kind {
+    case .agencyCode: isValid = { AgencyCode.isValid($0) }; parse = { (try? AgencyCode($0)) != nil }
+    case .dossierCode: isValid = { DossierCode.isValid($0) }; parse = { (try? DossierCode($0)) != nil }
+    case .procedureCode: isValid = { ProcedureCode.isValid($0) }; parse = { (try? ProcedureCode($0)) != nil }
+    case .fieldCode: isValid = { FieldCode.isValid($0) }; parse = { (try? FieldCode($0)) != nil }
+    case .provinceCode: isValid = { ProvinceCode.isValid($0) }; parse = { (try? ProvinceCode($0)) != nil }
+    case .wardCode: isValid = { WardCode.isValid($0) }; parse = { (try? WardCode($0)) != nil }
+    case .citizenID: isValid = { CitizenID.isValid($0) }; parse = { (try? CitizenID($0)) != nil }
+    case .taxCode: isValid = { TaxCode.isValid($0) }; parse = { (try? TaxCode($0)) != nil }
+    case .phoneNumber: isValid = { PhoneNumber.isValid($0) }; parse = { (try? PhoneNumber($0)) != nil }
+    default: continue
+    }
+    let fast = measure(values, seconds: secondsPerMeasurement, isValid)
+    let full = measure(values, seconds: secondsPerMeasurement / 2, parse)
+    figures[kind.rawValue] = ValidatorFigure(
+        perSecond: Int(fast.perSecond), parsePerSecond: Int(full.perSecond),
+        validShare: Double(values.filter(isValid).count) / Double(values.count))
+}
+
+// MARK: - The dvc-validate pipeline
+
+struct PipelineFigure: Codable {
+    var kind: String
+    var lines: Int
+    var seconds: Double
+    var linesPerSecond: Int
+    var maxResidentKiB: Int
+}
+
+/// Runs the real dvc-validate binary (built next to this one) over a generated file.
+func measurePipeline(kind: CodeKind, lines: Int) -> PipelineFigure? {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let binary = directory.appendingPathComponent("dvc-validate")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-bench-\(getpid())-\(kind.rawValue).txt")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let sample = inputs(for: kind, count: 65_536)
+    var text = ""
+    text.reserveCapacity(lines * 16)
+    for i in 0..<lines { text += sample[i % sample.count]; text += "\n" }
+    guard (try? text.write(to: file, atomically: false, encoding: .utf8)) != nil,
+          let input = FileHandle(forReadingAtPath: file.path), let devNull = FileHandle(forWritingAtPath: "/dev/null") else { return nil }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["--kind", kind.rawValue]
+    process.standardInput = input
+    process.standardOutput = devNull
+    let clock = ContinuousClock()
+    let start = clock.now
+    guard (try? process.run()) != nil else { return nil }
+    process.waitUntilExit()
+    let duration = clock.now - start
+    let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_CHILDREN, &usage)
+    #endif
+    return PipelineFigure(kind: kind.rawValue, lines: lines, seconds: (seconds * 1000).rounded() / 1000,
+                          linesPerSecond: Int(Double(lines) / seconds), maxResidentKiB: Int(usage.ru_maxrss))
+}
+
+let pipeline = arguments.has("--no-pipeline") ? [] : [CodeKind.taxCode, .dossierCode, .wardCode].filter { only?.contains($0.rawValue) ?? true }.compactMap { measurePipeline(kind: $0, lines: pipelineLines) }
+
+// MARK: - Report
+
+struct Report: Codable {
+    var validators: [String: ValidatorFigure]
+    var pipeline: [String: PipelineFigure]
+}
+
+if arguments.has("--json") {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: pipeline.map { ($0.kind, $0) }))
+    if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
+} else {
+    func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
+    print("validator           isValid/s        init/s   valid share")
+    for kind in kinds {
+        guard let figure = figures[kind.rawValue] else { continue }
+        print(kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+              + column(figure.perSecond.formatted(), 14) + column(figure.parsePerSecond.formatted(), 14)
+              + column(String(format: "%.3f", figure.validShare), 14))
+    }
+    print("\ndvc-validate pipeline   lines      seconds      lines/s   max RSS (KiB)")
+    for figure in pipeline {
+        print(figure.kind.padding(toLength: 16, withPad: " ", startingAt: 0) + column(figure.lines.formatted(), 14)
+              + column(String(format: "%.3f", figure.seconds), 13) + column(figure.linesPerSecond.formatted(), 13)
+              + column(figure.maxResidentKiB.formatted(), 16))
+    }
+    if pipeline.isEmpty && !arguments.has("--no-pipeline") { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
+}
+
+/// A small deterministic generator, so every run measures the same inputs.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

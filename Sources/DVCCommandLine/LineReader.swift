@@ -4,10 +4,13 @@
 /// Lines end at `\n`; a trailing `\r` is dropped; a last line without `\n` still counts. A line
 /// longer than `maximumLineLength` is cut there and reported as truncated, and the rest of it
 /// is skipped, so one runaway line can neither exhaust memory nor stop the stream.
-public final class LineReader<Input: ByteInput> {
+///
+/// Not generic on purpose: the input is read once per 64 KiB, so an existential costs nothing,
+/// while a generic reader called from another module would pay runtime generic lookups per line.
+public final class LineReader {
     /// The longest line handed out whole.
     public let maximumLineLength: Int
-    private var input: Input
+    private var input: any ByteInput
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private var start = 0
@@ -15,7 +18,7 @@ public final class LineReader<Input: ByteInput> {
     private var finished = false
 
     /// Reads lines from `input`.
-    public init(_ input: Input, maximumLineLength: Int = 4_096, bufferSize: Int = 1 << 16) {
+    public init(_ input: any ByteInput, maximumLineLength: Int = 4_096, bufferSize: Int = 1 << 16) {
         self.input = input
         self.maximumLineLength = maximumLineLength
         self.capacity = max(bufferSize, maximumLineLength * 2)
@@ -80,43 +83,49 @@ public final class LineReader<Input: ByteInput> {
 }
 
 /// Buffers output and writes it in large blocks: one system call per 64 KiB, not per line.
-public struct BufferedOutput<Output: ByteOutput> {
-    private var output: Output
+public final class BufferedOutput {
+    private var output: any ByteOutput
     private var bytes: [UInt8] = []
     private let capacity: Int
 
     /// Buffers writes to `output`.
-    public init(_ output: Output, capacity: Int = 1 << 16) {
+    public init(_ output: any ByteOutput, capacity: Int = 1 << 16) {
         self.output = output
         self.capacity = capacity
         bytes.reserveCapacity(capacity + 1_024)
     }
 
     /// Appends raw bytes.
-    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+    public func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: buffer)
         if bytes.count >= capacity { flush() }
     }
 
     /// Appends text as UTF-8.
-    public mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+    public func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
         if bytes.count >= capacity { flush() }
     }
 
+    /// Appends ASCII text known at compile time.
+    public func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Appends one byte.
-    public mutating func append(byte: UInt8) { bytes.append(byte) }
+    public func append(byte: UInt8) { bytes.append(byte) }
 
     /// Writes what is buffered.
-    public mutating func flush() {
+    public func flush() {
         guard !bytes.isEmpty else { return }
         bytes.withUnsafeBytes { output.write($0) }
         bytes.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and returns the underlying output (for tests that read a ``MemoryOutput``).
-    public mutating func finish() -> Output {
+    public func finish() -> any ByteOutput {
         flush()
         return output
     }

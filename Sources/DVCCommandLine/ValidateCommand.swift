@@ -82,27 +82,30 @@ public enum ValidateCommand {
         let options: Options
         do {
             guard let parsed = try Self.options(from: words, today: today) else {
-                var out = BufferedOutput(output)
-                out.append(help + "\n")
-                output = out.finish()
+                write(help + "\n", to: &output)
                 return 0
             }
             options = parsed
         } catch {
-            var err = BufferedOutput(errors)
-            err.append("dvc-validate: \(error.message)\nTry 'dvc-validate --help'.\n")
-            errors = err.finish()
+            write("dvc-validate: \(error.message)\nTry 'dvc-validate --help'.\n", to: &errors)
             return 2
         }
         let validator = LineValidator(options)
         let reader = LineReader(input)
-        var out = BufferedOutput(output)
+        let out = BufferedOutput(output)
         var allValid = true
         reader.forEachLine { line, truncated in
-            allValid = validator.validate(line, truncated: truncated, into: &out) && allValid
+            allValid = validator.validate(line, truncated: truncated, into: out) && allValid
         }
-        output = out.finish()
+        if let written = out.finish() as? O { output = written }
         return allValid ? 0 : 1
+    }
+}
+
+extension ValidateCommand {
+    private static func write<O: ByteOutput>(_ text: String, to output: inout O) {
+        var text = text
+        text.withUTF8 { output.write(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -115,19 +118,31 @@ public struct LineValidator: Sendable {
     public init(_ options: ValidateCommand.Options) { self.options = options }
 
     /// Validates `line`, appends its result line to `out`, and returns whether it was valid.
-    public func validate<O: ByteOutput>(_ line: UnsafeBufferPointer<UInt8>, truncated: Bool, into out: inout BufferedOutput<O>) -> Bool {
+    public func validate(_ line: UnsafeBufferPointer<UInt8>, truncated: Bool, into out: BufferedOutput) -> Bool {
         let value = String(decoding: line, as: UTF8.self)
-        let shown = display(value)
+        if isPersonal(line) && !options.showPersonalData {
+            out.append(Self.mask(value))
+        } else {
+            out.append(line)
+        }
         if truncated {
-            out.append("\(shown)…\terror\t\(CodeError.Rule.length.rawValue)\tthe line is longer than the longest line read whole\n")
+            out.append("…\terror\tlength\tthe line is longer than the longest line read whole\n" as StaticString)
             return false
         }
         switch check(value) {
         case .success(let (canonical, detail)):
-            out.append("\(shown)\tok\t\(canonical)\t\(detail)\n")
+            out.append("\tok\t" as StaticString)
+            out.append(canonical)
+            out.append(byte: UInt8(ascii: "\t"))
+            out.append(detail)
+            out.append(byte: UInt8(ascii: "\n"))
             return true
         case .failure(let error):
-            out.append("\(shown)\terror\t\(error.rule.rawValue)\t\(error)\n")
+            out.append("\terror\t" as StaticString)
+            out.append(error.rule.rawValue)
+            out.append(byte: UInt8(ascii: "\t"))
+            out.append(error.description)
+            out.append(byte: UInt8(ascii: "\n"))
             return false
         }
     }
@@ -188,11 +203,22 @@ public struct LineValidator: Sendable {
         }
     }
 
-    /// The input as echoed: personal identifiers are masked unless asked otherwise.
-    private func display(_ value: String) -> String {
-        guard !options.showPersonalData else { return value }
-        let personal = options.kind == .citizenID || (options.kind == .taxCode && value.utf8.count(where: { $0 &- 0x30 < 10 }) == 12)
-        guard personal, value.count > 5 else { return value }
+    /// Whether the line may hold a personal identifier: any citizen ID, or a tax code with the
+    /// 12 digits of a personal ID.
+    private func isPersonal(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch options.kind {
+        case .citizenID: return true
+        case .taxCode:
+            var digits = 0
+            for byte in line where byte &- 0x30 < 10 { digits += 1 }
+            return digits == 12
+        default: return false
+        }
+    }
+
+    /// Keeps the first three and last two characters of `value`, masking the rest.
+    private static func mask(_ value: String) -> String {
+        guard value.count > 5 else { return String(repeating: "*", count: value.count) }
         return String(value.prefix(3)) + String(repeating: "*", count: value.count - 5) + String(value.suffix(2))
     }
 }

@@ -33,8 +33,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses `yyyy-MM-dd` (four-digit year, zero-padded month and day).
     public init(_ string: some StringProtocol) throws(CodeError) {
-        let parsed = withUTF8Bytes(string) { Self.parseISO($0) }
-        let (y, m, d) = try parsed.get(.calendarDate, input: string)
+        let text = String(string)
+        let parsed = withUTF8Bytes(text) { Self.parseISO($0) }
+        let (y, m, d) = try parsed.get(.calendarDate, input: text)
         self.init(unchecked: y, m, d)
     }
 
@@ -143,9 +144,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    /// The current year on the portal's clock, computed without Foundation's calendar (cheap
-    /// enough for per-code validation such as a citizen ID's birth year).
-    static func currentYear() -> Int { CalendarDate(Date()).year }
+    /// The current year on the portal's clock, computed without Foundation's calendar or a
+    /// `Date` (cheap enough for per-code validation such as a citizen ID's birth year).
+    static func currentYear() -> Int {
+        let seconds = Int(time(nil)) + portalUTCOffsetSeconds
+        return CalendarDate(daysSinceEpoch: floorDiv(seconds, 86_400)).year
+    }
 
     private static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 

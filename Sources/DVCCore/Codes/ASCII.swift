@@ -37,18 +37,13 @@ func withUTF8Bytes<S: StringProtocol, R>(_ string: S, _ body: (UnsafeBufferPoint
 
 extension CodeError {
     /// Converts a UTF-8 byte offset found by a byte parser into a character offset of `string`.
-    static func at<S: StringProtocol>(_ kind: CodeKind, _ rule: Rule, byte offset: Int, in string: S) -> CodeError {
-        let utf8 = string.utf8
-        let clamped = min(max(offset, 0), utf8.count)
-        var characters = 0
-        var asciiOnly = true
-        for (i, b) in utf8.enumerated() where i < clamped { if b >= 0x80 { asciiOnly = false; break } }
-        if asciiOnly {
-            characters = clamped
-        } else {
-            let end = utf8.index(utf8.startIndex, offsetBy: clamped)
-            let prefix = String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
-            characters = prefix.count
+    static func at(_ kind: CodeKind, _ rule: Rule, byte offset: Int, in string: String) -> CodeError {
+        let characters = withUTF8Bytes(string) { bytes -> Int in
+            let clamped = min(max(offset, 0), bytes.count)
+            var i = 0
+            while i < clamped, bytes[i] < 0x80 { i += 1 }
+            if i == clamped { return clamped }  // all ASCII: bytes are characters
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<clamped]), as: UTF8.self).count
         }
         return CodeError(kind: kind, rule: rule, offset: characters)
     }
@@ -64,7 +59,7 @@ enum ParseResult<Components> {
     @inlinable var isSuccess: Bool { if case .success = self { true } else { false } }
 
     /// Unwraps the components or throws the error mapped to a character offset of `input`.
-    func get<S: StringProtocol>(_ kind: CodeKind, input: S) throws(CodeError) -> Components {
+    func get(_ kind: CodeKind, input: String) throws(CodeError) -> Components {
         switch self {
         case .success(let components): return components
         case .failure(let rule, let offset): throw CodeError.at(kind, rule, byte: offset, in: input)

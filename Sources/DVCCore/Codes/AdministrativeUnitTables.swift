@@ -125,8 +125,31 @@ final class AdministrativeUnitTables: Sendable {
 
     // MARK: - Parsing the literals
 
+    /// Splits a literal into records of fields by walking its UTF-8 bytes once; fields become
+    /// `Substring`s of the literal (no copies until a name is stored).
     private static func records(_ text: String) -> [[Substring]] {
-        text.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        var records: [[Substring]] = []
+        let utf8 = text.utf8
+        var fields: [Substring] = []
+        var fieldStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\n") {
+                fields.append(Substring(utf8[fieldStart..<index]))
+                fieldStart = utf8.index(after: index)
+                if byte == UInt8(ascii: "\n") {
+                    records.append(fields)
+                    fields.removeAll(keepingCapacity: true)
+                }
+            }
+            index = utf8.index(after: index)
+        }
+        if fieldStart < utf8.endIndex || !fields.isEmpty {
+            fields.append(Substring(utf8[fieldStart..<utf8.endIndex]))
+            records.append(fields)
+        }
+        return records
     }
 
     private static func provinces(_ text: String, era: AdministrativeEra) -> ([Province], [Int16]) {

@@ -53,16 +53,13 @@ public struct AgencyCode: NationalCode {
     public let isDeployedVariant: Bool
 
     /// Validates an agency code in either form.
-    public init(_ string: some StringProtocol) throws(CodeError) {
+    public init(validating string: String) throws(CodeError) {
         let parts = try withUTF8Bytes(string) { Self.parse($0) }.get(Self.kind, input: string)
-        self.init(parts: parts, rawValue: String(string))
+        self.init(parts: parts, rawValue: string)
     }
 
-    /// Whether `string` is a valid agency code in either form (deployed variants included).
-    @inlinable
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0).isSuccess }
-    }
+    /// Whether `utf8` is a valid agency code in either form (deployed variants included).
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8).isSuccess }
 
     init(parts: Parts, rawValue: String) {
         self.rawValue = rawValue
@@ -179,6 +176,7 @@ public struct AgencyCode: NationalCode {
 
     /// `V1V2V3.Z1Z2.Y1Y2.MX1X2`; inner groups may be 3 digits (deployed variant).
     static func parseQCVN102(_ b: UnsafeBufferPointer<UInt8>) -> ParseResult<Parts> {
+        if let level = strictQCVN102Level(b) { return .success(Parts(form: .qcvn102, level: level, isVariant: false)) }
         var i = 0
         var values = (0, 0, 0)
         var starts = (0, 0, 0)
@@ -213,6 +211,21 @@ public struct AgencyCode: NationalCode {
         if values.1 != 0 && values.2 == 0 { return .failure(.levelGap, byteOffset: starts.1) }
         let level = values.0 != 0 ? 4 : values.1 != 0 ? 3 : values.2 != 0 ? 2 : 1
         return .success(Parts(form: .qcvn102, level: level, isVariant: isVariant))
+    }
+
+    /// The fast path for the strict 13-character layout `ddd.dd.dd.Ldd`: its level, or `nil`
+    /// when `b` is anything else (variants, errors), which the general parser then explains.
+    @inline(__always)
+    static func strictQCVN102Level(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count == 13, b[3] == ASCII.dot, b[6] == ASCII.dot, b[9] == ASCII.dot,
+              ASCII.isUpper(b[10]), b[10] != UInt8(ascii: "Z") else { return nil }
+        guard ASCII.isDigit(b[0]), ASCII.isDigit(b[1]), ASCII.isDigit(b[2]), ASCII.isDigit(b[4]), ASCII.isDigit(b[5]),
+              ASCII.isDigit(b[7]), ASCII.isDigit(b[8]), ASCII.isDigit(b[11]), ASCII.isDigit(b[12]) else { return nil }
+        let v = ASCII.digit(b[0]) * 100 + ASCII.digit(b[1]) * 10 + ASCII.digit(b[2])
+        let z = ASCII.digit(b[4]) * 10 + ASCII.digit(b[5])
+        let y = ASCII.digit(b[7]) * 10 + ASCII.digit(b[8])
+        if (v != 0 && z == 0) || (z != 0 && y == 0) { return nil }
+        return v != 0 ? 4 : z != 0 ? 3 : y != 0 ? 2 : 1
     }
 
     /// `MX1X2(.GROUP)*`, at most 35 characters.

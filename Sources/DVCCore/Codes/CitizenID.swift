@@ -36,23 +36,28 @@ public struct CitizenID: NationalCode {
     private let provinceNumber: Int
 
     /// Validates a personal identification number, judging the birth year against today.
-    public init(_ string: some StringProtocol) throws(CodeError) {
-        try self.init(string, today: .today)
+    public init(validating string: String) throws(CodeError) {
+        try self.init(validating: string, today: .today)
     }
 
     /// Validates a personal identification number, judging the birth year against `today`.
+    @inlinable
     public init(_ string: some StringProtocol, today: CalendarDate) throws(CodeError) {
+        try self.init(validating: String(string), today: today)
+    }
+
+    /// Validates a personal identification number, judging the birth year against `today`.
+    public init(validating string: String, today: CalendarDate) throws(CodeError) {
         let parts = try withUTF8Bytes(string) { Self.parse($0, currentYear: today.year) }.get(Self.kind, input: string)
-        rawValue = String(string)
+        rawValue = string
         birthYear = parts.birthYear
         sex = parts.sex
         provinceNumber = parts.province
     }
 
-    /// Whether `string` is a well-formed personal identification number, without allocating.
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        let year = CalendarDate.currentYear()
-        return withUTF8Bytes(string) { parse($0, currentYear: year).isSuccess }
+    /// Whether `utf8` is a well-formed personal identification number, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        parse(utf8, currentYear: CalendarDate.currentYear()).isSuccess
     }
 
     /// The province where the birth was registered (legacy era, as coded on the number).
@@ -78,18 +83,26 @@ public struct CitizenID: NationalCode {
         var birthYear: Int
     }
 
-    /// Parses 12 digits; shared with ``TaxCode`` (a 12-digit personal ID is an individual's tax code).
+    /// Parses 12 digits.
     static func parse(_ b: UnsafeBufferPointer<UInt8>, currentYear: Int) -> ParseResult<Parts> {
         guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
-        let (_, bad) = ASCII.number(b, 0, min(12, b.count))
+        let (firstSix, bad) = ASCII.number(b, 0, min(6, b.count))
         if let bad { return .failure(.expectedDigit, byteOffset: bad) }
+        let (_, badRest) = ASCII.number(b, 6, min(6, max(0, b.count - 6)))
+        if let badRest { return .failure(.expectedDigit, byteOffset: badRest) }
         guard b.count == 12 else { return .failure(.length, byteOffset: min(b.count, 12)) }
-        let province = ASCII.digit(b[0]) * 100 + ASCII.digit(b[1]) * 10 + ASCII.digit(b[2])
+        return check(firstSix: firstSix, currentYear: currentYear)
+    }
+
+    /// Checks the meaningful first six digits `PPPSYY`; shared with ``TaxCode`` (a 12-digit
+    /// personal ID is an individual's tax code). Offsets are digit indexes.
+    static func check(firstSix: Int, currentYear: Int) -> ParseResult<Parts> {
+        let province = firstSix / 1_000
         guard province < 100, AdministrativeUnitTables.shared.hasProvince(province, era: .legacy) else {
             return .failure(.unknownProvince, byteOffset: 0)
         }
-        let centurySex = ASCII.digit(b[3])
-        let birthYear = 1900 + centurySex / 2 * 100 + ASCII.digit(b[4]) * 10 + ASCII.digit(b[5])
+        let centurySex = firstSix / 100 % 10
+        let birthYear = 1900 + centurySex / 2 * 100 + firstSix % 100
         guard birthYear <= currentYear else { return .failure(.birthYearInFuture, byteOffset: 3) }
         return .success(Parts(province: province, sex: centurySex % 2 == 0 ? .male : .female, birthYear: birthYear))
     }

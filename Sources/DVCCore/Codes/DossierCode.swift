@@ -65,9 +65,15 @@ public struct DossierCode: NationalCode {
     private let agencyParts: AgencyCode.Parts?
 
     /// Validates a dossier code; normative forms only unless `strictness` is `.lenient`.
+    @inlinable
     public init(_ string: some StringProtocol, strictness: Strictness) throws(CodeError) {
+        try self.init(validating: String(string), strictness: strictness)
+    }
+
+    /// Validates a dossier code; normative forms only unless `strictness` is `.lenient`.
+    public init(validating string: String, strictness: Strictness) throws(CodeError) {
         let parts = try withUTF8Bytes(string) { Self.parse($0, strictness) }.get(Self.kind, input: string)
-        self.rawValue = String(string)
+        self.rawValue = string
         self.form = parts.form
         self.receptionDate = CalendarDate(unchecked: parts.year, parts.month, parts.day)
         self.sequence = parts.sequence
@@ -77,18 +83,22 @@ public struct DossierCode: NationalCode {
     }
 
     /// Validates a dossier code in one of the normative forms.
-    public init(_ string: some StringProtocol) throws(CodeError) {
-        try self.init(string, strictness: .normative)
+    public init(validating string: String) throws(CodeError) {
+        try self.init(validating: string, strictness: .normative)
     }
 
-    /// Whether `string` is a dossier code in a normative form, without allocating.
-    @inlinable
-    public static func isValid(_ string: some StringProtocol) -> Bool { isValid(string, strictness: .normative) }
+    /// Whether `utf8` is a dossier code in a normative form, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8, .normative).isSuccess }
 
     /// Whether `string` is a dossier code under `strictness`, without allocating.
     @inlinable
     public static func isValid(_ string: some StringProtocol, strictness: Strictness) -> Bool {
-        withUTF8Bytes(string) { parse($0, strictness).isSuccess }
+        withUTF8Bytes(string) { isValid(utf8: $0, strictness: strictness) }
+    }
+
+    /// Whether `utf8` is a dossier code under `strictness`, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>, strictness: Strictness) -> Bool {
+        parse(utf8, strictness).isSuccess
     }
 
     /// Decodes leniently: every shape real one-stop systems send is kept (see ``Form/lenient``).
@@ -141,6 +151,7 @@ public struct DossierCode: NationalCode {
 
     @usableFromInline
     static func parse(_ b: UnsafeBufferPointer<UInt8>, _ strictness: Strictness) -> ParseResult<Parts> {
+        if let parts = strictCircular01(b) { return .success(parts) }
         guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
         var dash = 0
         while dash < b.count, b[dash] != ASCII.dash { dash += 1 }
@@ -169,11 +180,16 @@ public struct DossierCode: NationalCode {
         guard secondDash < b.count else { return .failure(.length, byteOffset: secondDash) }
         guard b[secondDash] == ASCII.dash else { return .failure(.expectedSeparator, byteOffset: secondDash) }
 
-        // Sequence: at least 4 digits to the end.
+        // Sequence: at least 4 digits to the end. The value of the last four is kept in case
+        // the form turns out to be centralised (whose first two digits name the system owner).
         var sequenceStart = secondDash + 1
+        var sequence = 0, withoutOwner = 0
         var i = sequenceStart
         while i < b.count {
-            guard ASCII.isDigit(b[i]) else { return .failure(.expectedDigit, byteOffset: i) }
+            let c = b[i]
+            guard ASCII.isDigit(c) else { return .failure(.expectedDigit, byteOffset: i) }
+            sequence = sequence &* 10 &+ ASCII.digit(c)
+            if i >= sequenceStart + 2 { withoutOwner = withoutOwner &* 10 &+ ASCII.digit(c) }
             i += 1
         }
         let digits = b.count - sequenceStart
@@ -189,6 +205,7 @@ public struct DossierCode: NationalCode {
         case let parts? where parts.form == .decision20 && digits >= 6:
             form = .centralised
             sequenceStart += 2
+            sequence = withoutOwner
         default:
             if strictness == .normative {
                 let offset = agencyParts?.form == .qcvn102 && agencyParts?.isVariant == false ? sequenceStart + 4 : 0
@@ -196,11 +213,33 @@ public struct DossierCode: NationalCode {
             }
             form = .lenient
         }
-        let (sequence, _) = ASCII.number(b, sequenceStart, b.count - sequenceStart)
         if sequence == 0 { return .failure(.zeroSequence, byteOffset: sequenceStart) }
         return .success(Parts(
             form: form, agency: agencyParts, agencyEnd: dash, sequenceStart: sequenceStart,
             year: year, month: month, day: day, sequence: sequence))
+    }
+
+    /// The fast path for the most common code, the 25-character Circular 01/2018 form
+    /// `ddd.dd.dd.Ldd-YYMMDD-NNNN`, read at fixed positions; `nil` for anything else, which the
+    /// general parser then accepts or explains.
+    @inline(__always)
+    static func strictCircular01(_ b: UnsafeBufferPointer<UInt8>) -> Parts? {
+        guard b.count == 25, b[13] == ASCII.dash, b[20] == ASCII.dash,
+              let level = AgencyCode.strictQCVN102Level(UnsafeBufferPointer(rebasing: b[0..<13])) else { return nil }
+        var date = 0, sequence = 0
+        for i in 14..<20 {
+            guard ASCII.isDigit(b[i]) else { return nil }
+            date = date &* 10 &+ ASCII.digit(b[i])
+        }
+        for i in 21..<25 {
+            guard ASCII.isDigit(b[i]) else { return nil }
+            sequence = sequence &* 10 &+ ASCII.digit(b[i])
+        }
+        let year = 2000 + date / 10_000, month = date / 100 % 100, day = date % 100
+        guard sequence != 0, CalendarDate.isValid(year: year, month: month, day: day) else { return nil }
+        return Parts(
+            form: .circular01of2018, agency: AgencyCode.Parts(form: .qcvn102, level: level, isVariant: false),
+            agencyEnd: 13, sequenceStart: 21, year: year, month: month, day: day, sequence: sequence)
     }
 
     /// The lenient agency shape `[0-9A-Z]+(.[0-9A-Z]+)*`: the first rule broken, if any.

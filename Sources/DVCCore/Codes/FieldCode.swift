@@ -16,16 +16,13 @@ public struct FieldCode: NationalCode {
     public let rawValue: String
 
     /// Validates a field code.
-    public init(_ string: some StringProtocol) throws(CodeError) {
+    public init(validating string: String) throws(CodeError) {
         _ = try withUTF8Bytes(string) { Self.parse($0) }.get(Self.kind, input: string)
-        rawValue = String(string)
+        rawValue = string
     }
 
-    /// Whether `string` is a valid field code, without allocating.
-    @inlinable
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0).isSuccess }
-    }
+    /// Whether `utf8` is a valid field code, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8).isSuccess }
 
     /// The level-1 code of the ministry or province that owns the field, e.g. `"G03"`.
     public var ownerCode: String { String(rawValue.prefix(3)) }

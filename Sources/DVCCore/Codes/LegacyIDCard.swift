@@ -12,15 +12,13 @@ public struct LegacyIDCard: NationalCode {
     public let rawValue: String
 
     /// Validates the shape of a CMND number.
-    public init(_ string: some StringProtocol) throws(CodeError) {
+    public init(validating string: String) throws(CodeError) {
         _ = try withUTF8Bytes(string) { Self.parse($0) }.get(Self.kind, input: string)
-        rawValue = String(string)
+        rawValue = string
     }
 
-    /// Whether `string` has the shape of a CMND number, without allocating.
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0).isSuccess }
-    }
+    /// Whether `utf8` has the shape of a CMND number, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8).isSuccess }
 
     /// The masked number, safe for logs: `0*******2`.
     public var description: String { CitizenID.mask(rawValue, keepingPrefix: 1, suffix: 1) }

@@ -9,16 +9,29 @@ public protocol NationalCode: Sendable, Hashable, Codable, CustomStringConvertib
     static var kind: CodeKind { get }
 
     /// Validates `string` and returns the parsed code, or throws the first rule it breaks.
-    init(_ string: some StringProtocol) throws(CodeError)
+    init(validating string: String) throws(CodeError)
 
-    /// Whether `string` is a valid code, without allocating.
-    static func isValid(_ string: some StringProtocol) -> Bool
+    /// Whether the UTF-8 bytes `utf8` are a valid code, without allocating (for input that is
+    /// still in a network or file buffer).
+    static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool
 
     /// The canonical text of the code, exactly as it is sent on the wire.
     var rawValue: String { get }
 }
 
 extension NationalCode {
+    /// Validates `string` and returns the parsed code, or throws the first rule it breaks.
+    @inlinable
+    public init(_ string: some StringProtocol) throws(CodeError) {
+        try self.init(validating: String(string))
+    }
+
+    /// Whether `string` is a valid code, without allocating.
+    @inlinable
+    public static func isValid(_ string: some StringProtocol) -> Bool {
+        withUTF8Bytes(string) { isValid(utf8: $0) }
+    }
+
     /// The canonical text (``rawValue``).
     public var description: String { rawValue }
 

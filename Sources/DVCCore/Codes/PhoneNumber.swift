@@ -27,21 +27,27 @@ public struct PhoneNumber: NationalCode {
     public let carrier: PhoneCarrier?
 
     /// Validates and normalizes a number with the ``MobilePrefixTable/standard`` table.
-    public init(_ string: some StringProtocol) throws(CodeError) {
-        try self.init(string, prefixes: .standard)
+    public init(validating string: String) throws(CodeError) {
+        try self.init(validating: string, prefixes: .standard)
     }
 
     /// Validates and normalizes a number with a prefix table of your own.
+    @inlinable
     public init(_ string: some StringProtocol, prefixes: MobilePrefixTable) throws(CodeError) {
+        try self.init(validating: String(string), prefixes: prefixes)
+    }
+
+    /// Validates and normalizes a number with a prefix table of your own.
+    public init(validating string: String, prefixes: MobilePrefixTable) throws(CodeError) {
         let parts = try withUTF8Bytes(string) { Self.parse($0, prefixes: prefixes) }.get(Self.kind, input: string)
         rawValue = "+84" + parts.national
         kind = parts.kind
         carrier = parts.kind == .mobile ? prefixes[prefix: Int(parts.national.prefix(2)) ?? -1] : nil
     }
 
-    /// Whether `string` is a valid number under the standard prefix table, without allocating.
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0, prefixes: .standard, collectDigits: false).isSuccess }
+    /// Whether `utf8` is a valid number under the standard prefix table, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        parse(utf8, prefixes: .standard, collectDigits: false).isSuccess
     }
 
     /// The domestic form with the trunk prefix: `0912345678`.

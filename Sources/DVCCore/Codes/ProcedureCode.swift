@@ -26,18 +26,15 @@ public struct ProcedureCode: NationalCode {
     private let agencyParts: AgencyCode.Parts?
 
     /// Validates a procedure code in any of its forms.
-    public init(_ string: some StringProtocol) throws(CodeError) {
+    public init(validating string: String) throws(CodeError) {
         let parts = try withUTF8Bytes(string) { Self.parse($0) }.get(Self.kind, input: string)
-        rawValue = String(string)
+        rawValue = string
         agencyEnd = parts.agencyEnd
         agencyParts = parts.agency
     }
 
-    /// Whether `string` is a valid procedure code, without allocating.
-    @inlinable
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0).isSuccess }
-    }
+    /// Whether `utf8` is a valid procedure code, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8).isSuccess }
 
     /// The national procedure code `D.NNNNNN`.
     public var national: String { String(rawValue.prefix(8)) }

@@ -32,7 +32,7 @@ public struct TaxCode: NationalCode {
     /// The identifier kind, for errors.
     public static let kind = CodeKind.taxCode
     /// The check-digit weights of `N1…N9`.
-    public static let weights = [31, 29, 23, 19, 17, 13, 7, 5, 3]
+    public static let weights = (0..<9).map(weight)
 
     /// The display form: `0100047516`, `0314409058-002`, or the 12 digits of a personal ID.
     public let rawValue: String
@@ -40,17 +40,15 @@ public struct TaxCode: NationalCode {
     public let kind: Kind
 
     /// Validates a tax code, ignoring spaces, dots and dashes.
-    public init(_ string: some StringProtocol) throws(CodeError) {
-        let year = CalendarDate.currentYear()
-        let parts = try withUTF8Bytes(string) { Self.parse($0, currentYear: year) }.get(Self.kind, input: string)
+    public init(validating string: String) throws(CodeError) {
+        let parts = try withUTF8Bytes(string) { Self.parse($0, currentYear: CalendarDate.currentYear) }.get(Self.kind, input: string)
         kind = parts.kind
         rawValue = kind == .branch ? "\(parts.compact.prefix(10))-\(parts.compact.suffix(3))" : parts.compact
     }
 
-    /// Whether `string` is a valid tax code, without allocating.
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        let year = CalendarDate.currentYear()
-        return withUTF8Bytes(string) { parse($0, currentYear: year, collectDigits: false).isSuccess }
+    /// Whether `utf8` is a valid tax code, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        parse(utf8, currentYear: CalendarDate.currentYear, collectDigits: false).isSuccess
     }
 
     /// Digits only: `0314409058002`.
@@ -97,56 +95,93 @@ public struct TaxCode: NationalCode {
     /// At most this many input bytes: 13 digits and a generous number of separators.
     static let maximumInputLength = 40
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, currentYear: Int, collectDigits: Bool = true) -> ParseResult<Parts> {
+    /// One pass over the input: separators skipped, the weighted sum, zero checks and the first
+    /// six digits (for a personal ID) gathered on the way, so nothing is allocated unless the
+    /// caller wants the compact digits.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, currentYear: () -> Int, collectDigits: Bool = true) -> ParseResult<Parts> {
         guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
         if b.count > maximumInputLength { return .failure(.length, byteOffset: maximumInputLength) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 14) { digits in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 14) { offsets in
-                var count = 0
-                for i in 0..<b.count {
-                    let c = b[i]
-                    if ASCII.isDigit(c) {
-                        guard count < 13 else { return .failure(.length, byteOffset: i) }
-                        digits[count] = c
-                        offsets[count] = i
-                        count += 1
-                    } else if c != ASCII.space && c != ASCII.dot && c != ASCII.dash {
-                        return .failure(.invalidCharacter, byteOffset: i)
-                    }
-                }
-                let kind: Kind
-                switch count {
-                case 10: kind = .main
-                case 13: kind = .branch
-                case 12: kind = .personalID
-                default: return .failure(.length, byteOffset: count == 0 ? 0 : offsets[count - 1] + 1)
-                }
-                let compactDigits = UnsafeBufferPointer(rebasing: digits[0..<count])
-                let compact = collectDigits ? String(decoding: compactDigits, as: UTF8.self) : ""
-                if kind == .personalID {
-                    switch CitizenID.parse(compactDigits, currentYear: currentYear) {
-                    case .success: return .success(Parts(kind: kind, compact: compact))
-                    case .failure(let rule, let offset): return .failure(rule, byteOffset: offsets[min(offset, 11)])
-                    }
-                }
-                var serialIsZero = true
-                for i in 2..<9 where digits[i] != UInt8(ascii: "0") { serialIsZero = false }
-                if serialIsZero { return .failure(.zeroComponent, byteOffset: offsets[2]) }
-                if kind == .branch, digits[10] == UInt8(ascii: "0"), digits[11] == UInt8(ascii: "0"), digits[12] == UInt8(ascii: "0") {
-                    return .failure(.zeroComponent, byteOffset: offsets[10])
-                }
-                guard let check = checkDigit(UnsafeBufferPointer(rebasing: digits[0..<9])), check == ASCII.digit(digits[9]) else {
-                    return .failure(.checkDigit, byteOffset: offsets[9])
-                }
-                return .success(Parts(kind: kind, compact: compact))
+        var count = 0, sum = 0, firstSix = 0, check = 0
+        var serialNonZero = false, branchNonZero = false
+        var serialOffset = 0, checkOffset = 0, branchOffset = 0, lastOffset = 0
+        for i in 0..<b.count {
+            let c = b[i]
+            guard ASCII.isDigit(c) else {
+                if c == ASCII.space || c == ASCII.dot || c == ASCII.dash { continue }
+                return .failure(.invalidCharacter, byteOffset: i)
             }
+            guard count < 13 else { return .failure(.length, byteOffset: i) }
+            let d = ASCII.digit(c)
+            switch count {
+            case 0..<9:
+                sum += weight(count) * d
+                if count >= 2 { serialNonZero = serialNonZero || d != 0 }
+                if count == 2 { serialOffset = i }
+            case 9: check = d; checkOffset = i
+            default:
+                if count == 10 { branchOffset = i }
+                branchNonZero = branchNonZero || d != 0
+            }
+            if count < 6 { firstSix = firstSix * 10 + d }
+            count += 1
+            lastOffset = i
         }
+        let kind: Kind
+        switch count {
+        case 10: kind = .main
+        case 13: kind = .branch
+        case 12: kind = .personalID
+        default: return .failure(.length, byteOffset: count == 0 ? 0 : lastOffset + 1)
+        }
+        if kind == .personalID {
+            if case .failure(let rule, let offset) = CitizenID.check(firstSix: firstSix, currentYear: currentYear()) {
+                // Map the digit index back to the input, separators included.
+                return .failure(rule, byteOffset: digitOffset(b, index: offset))
+            }
+        } else {
+            if !serialNonZero { return .failure(.zeroComponent, byteOffset: serialOffset) }
+            if kind == .branch && !branchNonZero { return .failure(.zeroComponent, byteOffset: branchOffset) }
+            let remainder = sum % 11
+            guard remainder != 0, 10 - remainder == check else { return .failure(.checkDigit, byteOffset: checkOffset) }
+        }
+        var compact = ""
+        if collectDigits {
+            compact.reserveCapacity(count)
+            for c in b where ASCII.isDigit(c) { compact.unicodeScalars.append(Unicode.Scalar(c)) }
+        }
+        return .success(Parts(kind: kind, compact: compact))
+    }
+
+    /// The check-digit weight of digit `index` (0-based) among `N1…N9`.
+    @inline(__always)
+    static func weight(_ index: Int) -> Int {
+        switch index {
+        case 0: 31
+        case 1: 29
+        case 2: 23
+        case 3: 19
+        case 4: 17
+        case 5: 13
+        case 6: 7
+        case 7: 5
+        default: 3
+        }
+    }
+
+    /// The byte offset of the `index`-th digit of `b`.
+    private static func digitOffset(_ b: UnsafeBufferPointer<UInt8>, index: Int) -> Int {
+        var seen = 0
+        for i in 0..<b.count where ASCII.isDigit(b[i]) {
+            if seen == index { return i }
+            seen += 1
+        }
+        return 0
     }
 
     /// The check digit for the nine ASCII digits `N1…N9`, or `nil` when the prefix has none.
     static func checkDigit(_ nine: UnsafeBufferPointer<UInt8>) -> Int? {
         var sum = 0
-        for (i, weight) in weights.enumerated() { sum += weight * ASCII.digit(nine[i]) }
+        for i in 0..<9 { sum += weight(i) * ASCII.digit(nine[i]) }
         let remainder = sum % 11
         return remainder == 0 ? nil : 10 - remainder
     }

@@ -19,15 +19,13 @@ public struct WardCode: NationalCode, Comparable {
     public let number: Int
 
     /// Validates a ward code against both eras' tables.
-    public init(_ string: some StringProtocol) throws(CodeError) {
+    public init(validating string: String) throws(CodeError) {
         number = try withUTF8Bytes(string) { Self.parse($0) }.get(Self.kind, input: string)
-        rawValue = String(string)
+        rawValue = string
     }
 
-    /// Whether `string` names a commune of either era, without allocating.
-    public static func isValid(_ string: some StringProtocol) -> Bool {
-        withUTF8Bytes(string) { parse($0).isSuccess }
-    }
+    /// Whether `utf8` names a commune of either era, without allocating.
+    public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool { parse(utf8).isSuccess }
 
     init(unchecked rawValue: String) {
         self.rawValue = rawValue
