@@ -146,25 +146,49 @@ struct PipelineFigure: Codable {
     var lines: Int
     var seconds: Double
     var linesPerSecond: Int
-    var maxResidentKiB: Int
+    /// Peak resident memory of dvc-validate, when GNU time is there to measure it.
+    var maxResidentKiB: Int?
 }
 
-/// Runs the real dvc-validate binary (built next to this one) over a generated file.
+/// Runs the real dvc-validate binary (built next to this one) over a generated file. The file
+/// is written in blocks, so this process stays small. The child's peak memory comes from GNU
+/// time (`/usr/bin/time -f %M`) when it is installed: `getrusage(RUSAGE_CHILDREN)` would count
+/// the pages a forked child inherits from its parent, not what dvc-validate itself uses.
 func measurePipeline(kind: CodeKind, lines: Int) -> PipelineFigure? {
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let binary = directory.appendingPathComponent("dvc-validate")
     guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-bench-\(getpid())-\(kind.rawValue).txt")
-    defer { try? FileManager.default.removeItem(at: file) }
+    let temporary = FileManager.default.temporaryDirectory
+    let file = temporary.appendingPathComponent("dvc-bench-\(getpid())-\(kind.rawValue).txt")
+    let memoryReport = temporary.appendingPathComponent("dvc-bench-\(getpid())-\(kind.rawValue).rss")
+    defer {
+        try? FileManager.default.removeItem(at: file)
+        try? FileManager.default.removeItem(at: memoryReport)
+    }
+    guard FileManager.default.createFile(atPath: file.path, contents: nil),
+          let writer = FileHandle(forWritingAtPath: file.path) else { return nil }
     let sample = inputs(for: kind, count: 65_536)
-    var text = ""
-    text.reserveCapacity(lines * 16)
-    for i in 0..<lines { text += sample[i % sample.count]; text += "\n" }
-    guard (try? text.write(to: file, atomically: false, encoding: .utf8)) != nil,
-          let input = FileHandle(forReadingAtPath: file.path), let devNull = FileHandle(forWritingAtPath: "/dev/null") else { return nil }
+    var block = ""
+    for i in 0..<lines {
+        block += sample[i % sample.count]
+        block += "\n"
+        if block.utf8.count > 1 << 20 || i == lines - 1 {
+            writer.write(Data(block.utf8))
+            block = ""
+        }
+    }
+    try? writer.close()
+    guard let input = FileHandle(forReadingAtPath: file.path), let devNull = FileHandle(forWritingAtPath: "/dev/null") else { return nil }
+    let gnuTime = "/usr/bin/time"
+    let hasGNUTime = FileManager.default.isExecutableFile(atPath: gnuTime)
     let process = Process()
-    process.executableURL = binary
-    process.arguments = ["--kind", kind.rawValue]
+    if hasGNUTime {
+        process.executableURL = URL(fileURLWithPath: gnuTime)
+        process.arguments = ["-f", "%M", "-o", memoryReport.path, binary.path, "--kind", kind.rawValue]
+    } else {
+        process.executableURL = binary
+        process.arguments = ["--kind", kind.rawValue]
+    }
     process.standardInput = input
     process.standardOutput = devNull
     let clock = ContinuousClock()
@@ -173,14 +197,12 @@ func measurePipeline(kind: CodeKind, lines: Int) -> PipelineFigure? {
     process.waitUntilExit()
     let duration = clock.now - start
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    #else
-    getrusage(RUSAGE_CHILDREN, &usage)
-    #endif
+    let peak = hasGNUTime
+        // GNU time puts "Command exited with non-zero status 1" first when a line is invalid.
+        ? (try? String(contentsOf: memoryReport, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) }
+        : nil
     return PipelineFigure(kind: kind.rawValue, lines: lines, seconds: (seconds * 1000).rounded() / 1000,
-                          linesPerSecond: Int(Double(lines) / seconds), maxResidentKiB: Int(usage.ru_maxrss))
+                          linesPerSecond: Int(Double(lines) / seconds), maxResidentKiB: peak)
 }
 
 let pipeline = arguments.has("--no-pipeline") ? [] : [CodeKind.taxCode, .dossierCode, .wardCode].filter { only?.contains($0.rawValue) ?? true }.compactMap { measurePipeline(kind: $0, lines: pipelineLines) }
@@ -210,7 +232,7 @@ if arguments.has("--json") {
     for figure in pipeline {
         print(figure.kind.padding(toLength: 16, withPad: " ", startingAt: 0) + column(figure.lines.formatted(), 14)
               + column(String(format: "%.3f", figure.seconds), 13) + column(figure.linesPerSecond.formatted(), 13)
-              + column(figure.maxResidentKiB.formatted(), 16))
+              + column(figure.maxResidentKiB.map { $0.formatted() } ?? "n/a", 16))
     }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }

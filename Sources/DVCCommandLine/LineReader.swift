@@ -83,7 +83,10 @@ public final class LineReader {
 }
 
 /// Buffers output and writes it in large blocks: one system call per 64 KiB, not per line.
-public final class BufferedOutput {
+///
+/// A non-generic struct used `inout`: the hot path appends bytes without runtime generic
+/// lookups or the dynamic exclusivity checks a class's stored array would need.
+public struct BufferedOutput {
     private var output: any ByteOutput
     private var bytes: [UInt8] = []
     private let capacity: Int
@@ -92,40 +95,56 @@ public final class BufferedOutput {
     public init(_ output: any ByteOutput, capacity: Int = 1 << 16) {
         self.output = output
         self.capacity = capacity
-        bytes.reserveCapacity(capacity + 1_024)
+        bytes.reserveCapacity(capacity + 4_096)
     }
 
     /// Appends raw bytes.
-    public func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: buffer)
         if bytes.count >= capacity { flush() }
     }
 
     /// Appends text as UTF-8.
-    public func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
-        }
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
         if bytes.count >= capacity { flush() }
     }
 
     /// Appends ASCII text known at compile time.
-    public func append(_ text: StaticString) {
+    public mutating func append(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends one byte.
-    public func append(byte: UInt8) { bytes.append(byte) }
+    public mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// Appends a non-negative integer in decimal, zero-padded to `width`.
+    public mutating func append(decimal value: Int, width: Int = 1) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = max(value, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while (rest > 0 || count < width) && count < 20
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
+    }
 
     /// Writes what is buffered.
-    public func flush() {
+    public mutating func flush() {
         guard !bytes.isEmpty else { return }
         bytes.withUnsafeBytes { output.write($0) }
         bytes.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and returns the underlying output (for tests that read a ``MemoryOutput``).
-    public func finish() -> any ByteOutput {
+    public mutating func finish() -> any ByteOutput {
         flush()
         return output
     }

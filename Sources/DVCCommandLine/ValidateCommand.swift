@@ -92,10 +92,10 @@ public enum ValidateCommand {
         }
         let validator = LineValidator(options)
         let reader = LineReader(input)
-        let out = BufferedOutput(output)
+        var out = BufferedOutput(output)
         var allValid = true
         reader.forEachLine { line, truncated in
-            allValid = validator.validate(line, truncated: truncated, into: out) && allValid
+            allValid = validator.validate(line, truncated: truncated, into: &out) && allValid
         }
         if let written = out.finish() as? O { output = written }
         return allValid ? 0 : 1
@@ -118,7 +118,7 @@ public struct LineValidator: Sendable {
     public init(_ options: ValidateCommand.Options) { self.options = options }
 
     /// Validates `line`, appends its result line to `out`, and returns whether it was valid.
-    public func validate(_ line: UnsafeBufferPointer<UInt8>, truncated: Bool, into out: BufferedOutput) -> Bool {
+    public func validate(_ line: UnsafeBufferPointer<UInt8>, truncated: Bool, into out: inout BufferedOutput) -> Bool {
         let value = String(decoding: line, as: UTF8.self)
         if isPersonal(line) && !options.showPersonalData {
             out.append(Self.mask(value))
@@ -129,15 +129,11 @@ public struct LineValidator: Sendable {
             out.append("…\terror\tlength\tthe line is longer than the longest line read whole\n" as StaticString)
             return false
         }
-        switch check(value) {
-        case .success(let (canonical, detail)):
-            out.append("\tok\t" as StaticString)
-            out.append(canonical)
-            out.append(byte: UInt8(ascii: "\t"))
-            out.append(detail)
+        do throws(CodeError) {
+            try writeValid(value, into: &out)
             out.append(byte: UInt8(ascii: "\n"))
             return true
-        case .failure(let error):
+        } catch {
             out.append("\terror\t" as StaticString)
             out.append(error.rule.rawValue)
             out.append(byte: UInt8(ascii: "\t"))
@@ -148,58 +144,114 @@ public struct LineValidator: Sendable {
     }
 
     /// The canonical form and the detail column of a valid `value`, or why it is invalid.
-    public func check(_ value: String) -> Result<(String, String), CodeError> {
+    public func check(_ value: String) -> Result<(canonical: String, detail: String), CodeError> {
+        var out = BufferedOutput(MemoryOutput())
         do throws(CodeError) {
-            switch options.kind {
-            case .agencyCode:
-                let code = try AgencyCode(value)
-                var detail = "form=\(code.form.rawValue) level=\(code.level) level-one=\(code.levelOneCode)"
-                if let parent = code.parent { detail += " parent=\(parent.rawValue)" }
-                if code.isDeployedVariant { detail += " variant=deployed" }
-                return .success((code.rawValue, detail))
-            case .dossierCode:
-                let code = try DossierCode(value, strictness: options.lenient ? .lenient : .normative)
-                var detail = "form=\(code.form.rawValue) agency=\(code.agencyText) date=\(code.receptionDate) sequence=\(code.sequenceText)"
-                if let owner = code.systemOwnerCode { detail += " system-owner=\(owner)" }
-                return .success((code.rawValue, detail))
-            case .procedureCode:
-                let code = try ProcedureCode(value)
-                var detail = "national=\(code.national)"
-                if let agency = code.agency { detail += " agency=\(agency.rawValue)" }
-                if let variant = code.publicServiceVariant { detail += " variant=\(variant)" }
-                return .success((code.rawValue, detail))
-            case .fieldCode:
-                let code = try FieldCode(value)
-                return .success((code.rawValue, "owner=\(code.ownerCode) local=\(code.localPart)"))
-            case .provinceCode:
-                let code = try ProvinceCode(value)
-                guard let province = code.province(on: options.date) else {
-                    throw CodeError(kind: .provinceCode, rule: .notInForce, offset: 0)
-                }
-                return .success((code.rawValue, province.name))
-            case .wardCode:
-                let ward = try WardCode(value).ward(on: options.date)
-                return .success((ward.code.rawValue, "\(ward.name), \(ward.province.name)"))
-            case .citizenID:
-                let id = try CitizenID(value, today: options.today)
-                let province = id.birthRegistrationProvince.name
-                return .success((options.showPersonalData ? id.rawValue : id.masked, "\(province), \(id.sex.rawValue), \(id.birthYear)"))
-            case .taxCode:
-                let code = try TaxCode(value)
-                var detail = "kind=\(code.kind.rawValue)"
-                if let branch = code.branchNumber { detail += " head-office=\(code.headOffice?.rawValue ?? "") branch=\(branch)" }
-                return .success((options.showPersonalData ? code.rawValue : code.description, detail))
-            case .phoneNumber:
-                let phone = try PhoneNumber(value)
-                var detail = "\(phone.kind.rawValue) national=\(phone.nationalNumber)"
-                if let carrier = phone.carrier { detail += " carrier=\(carrier)" }
-                if let area = phone.areaCode { detail += " area=\(area)" }
-                return .success((phone.rawValue, detail))
-            case .districtCode, .legacyIDCard, .calendarDate:
-                throw CodeError(kind: options.kind, rule: .invalidCharacter, offset: 0)
-            }
+            try writeValid(value, into: &out)
         } catch {
             return .failure(error)
+        }
+        let text = (out.finish() as? MemoryOutput)?.text ?? ""
+        let fields = text.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+        return .success((fields.count > 1 ? String(fields[1]) : "", fields.count > 2 ? String(fields[2]) : ""))
+    }
+
+    /// Validates `value` and, only once it is known to be valid, writes
+    /// `<TAB>ok<TAB>CANONICAL<TAB>DETAIL` straight into the buffer (no intermediate strings).
+    private func writeValid(_ value: String, into out: inout BufferedOutput) throws(CodeError) {
+        switch options.kind {
+        case .agencyCode:
+            let code = try AgencyCode(value)
+            out.ok(code.rawValue, "form=")
+            out.append(code.form.rawValue)
+            out.append(" level=" as StaticString)
+            out.append(decimal: code.level)
+            out.append(" level-one=" as StaticString)
+            out.append(code.levelOneCode)
+            if let parent = code.parent {
+                out.append(" parent=" as StaticString)
+                out.append(parent.rawValue)
+            }
+            if code.isDeployedVariant { out.append(" variant=deployed" as StaticString) }
+        case .dossierCode:
+            let code = try DossierCode(value, strictness: options.lenient ? .lenient : .normative)
+            out.ok(code.rawValue, "form=")
+            out.append(code.form.rawValue)
+            out.append(" agency=" as StaticString)
+            out.append(code.agencyText)
+            out.append(" date=" as StaticString)
+            out.append(date: code.receptionDate)
+            out.append(" sequence=" as StaticString)
+            out.append(code.sequenceText)
+            if let owner = code.systemOwnerCode {
+                out.append(" system-owner=" as StaticString)
+                out.append(owner)
+            }
+        case .procedureCode:
+            let code = try ProcedureCode(value)
+            out.ok(code.rawValue, "national=")
+            out.append(code.national)
+            if let agency = code.agency {
+                out.append(" agency=" as StaticString)
+                out.append(agency.rawValue)
+            }
+            if let variant = code.publicServiceVariant {
+                out.append(" variant=" as StaticString)
+                out.append(variant)
+            }
+        case .fieldCode:
+            let code = try FieldCode(value)
+            out.ok(code.rawValue, "owner=")
+            out.append(code.ownerCode)
+            out.append(" local=" as StaticString)
+            out.append(code.localPart)
+        case .provinceCode:
+            let code = try ProvinceCode(value)
+            guard let province = code.province(on: options.date) else {
+                throw CodeError(kind: .provinceCode, rule: .notInForce, offset: 0)
+            }
+            out.ok(code.rawValue, "")
+            out.append(province.name)
+        case .wardCode:
+            let ward = try WardCode(value).ward(on: options.date)
+            out.ok(ward.code.rawValue, "")
+            out.append(ward.name)
+            out.append(", " as StaticString)
+            out.append(ward.province.name)
+        case .citizenID:
+            let id = try CitizenID(value, today: options.today)
+            out.ok(options.showPersonalData ? id.rawValue : id.masked, "")
+            out.append(id.birthRegistrationProvince.name)
+            out.append(", " as StaticString)
+            out.append(id.sex.rawValue)
+            out.append(", " as StaticString)
+            out.append(decimal: id.birthYear)
+        case .taxCode:
+            let code = try TaxCode(value)
+            out.ok(options.showPersonalData ? code.rawValue : code.description, "kind=")
+            out.append(code.kind.rawValue)
+            if let branch = code.branchNumber {
+                out.append(" head-office=" as StaticString)
+                out.append(code.headOffice?.rawValue ?? "")
+                out.append(" branch=" as StaticString)
+                out.append(branch)
+            }
+        case .phoneNumber:
+            let phone = try PhoneNumber(value)
+            out.ok(phone.rawValue, "")
+            out.append(phone.kind.rawValue)
+            out.append(" national=" as StaticString)
+            out.append(phone.nationalNumber)
+            if let carrier = phone.carrier {
+                out.append(" carrier=" as StaticString)
+                out.append(carrier.rawValue)
+            }
+            if let area = phone.areaCode {
+                out.append(" area=" as StaticString)
+                out.append(area)
+            }
+        case .districtCode, .legacyIDCard, .calendarDate:
+            throw CodeError(kind: options.kind, rule: .invalidCharacter, offset: 0)
         }
     }
 
@@ -220,5 +272,24 @@ public struct LineValidator: Sendable {
     private static func mask(_ value: String) -> String {
         guard value.count > 5 else { return String(repeating: "*", count: value.count) }
         return String(value.prefix(3)) + String(repeating: "*", count: value.count - 5) + String(value.suffix(2))
+    }
+}
+
+extension BufferedOutput {
+    /// `<TAB>ok<TAB>canonical<TAB>` and the start of the detail column.
+    fileprivate mutating func ok(_ canonical: String, _ detailStart: StaticString) {
+        append("\tok\t" as StaticString)
+        append(canonical)
+        append(byte: UInt8(ascii: "\t"))
+        append(detailStart)
+    }
+
+    /// A date as `yyyy-MM-dd`.
+    fileprivate mutating func append(date: CalendarDate) {
+        append(decimal: date.year, width: 4)
+        append(byte: UInt8(ascii: "-"))
+        append(decimal: date.month, width: 2)
+        append(byte: UInt8(ascii: "-"))
+        append(decimal: date.day, width: 2)
     }
 }
