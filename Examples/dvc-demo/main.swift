@@ -1,1 +1,81 @@
-print("demo")
+// dvc-demo: a short tour of DVCKit. Run it with `swift run dvc-demo`.
+//
+// It replays, on a small scale, what the national portal's audits found in real batches —
+// dossiers without the receiving agency's code, malformed dossier codes, wrong procedure codes —
+// and shows DVCKit catching each before anything is sent. Later issues extend the tour with
+// models, the portal client and the sync engine.
+import DVCKit
+
+@main
+enum Demo {
+    static func main() throws {
+        heading("1. Validate a batch before it leaves (the audits' three defects)")
+        let batch: [(dossier: String, agency: String, procedure: String)] = [
+            ("000.00.14.H20-250703-0002", "000.00.14.H20", "1.001193"),
+            ("000.00.14.H20-250703-0003", "", "1.000894.000.00.00.H20"),            // agency missing
+            ("000.00.14.H20-25073-0004", "000.00.14.H20", "2.000815"),             // dossier code malformed
+            ("000.00.14.H20-250230-0005", "000.00.14.H20", "2.000815"),            // 30 February
+            ("000.00.14.H20-250703-0006", "000.00.14.h20", "1.001193"),            // lower-case level-1 letter
+            ("000.00.14.H20-250703-0007", "000.00.14.H20", "1.1193"),              // procedure code malformed
+            ("H55.242-250801-0001", "H55.242", "2.000815.000.00.00.H55.02"),       // Circular 03/2025 form
+        ]
+        for (index, row) in batch.enumerated() {
+            var problems: [String] = []
+            if row.agency.isEmpty {
+                problems.append("receiving agency: missing")
+            } else if case .failure(let error) = Result(catching: { () throws(CodeError) in try AgencyCode(row.agency) }) {
+                problems.append("receiving agency: \(error.rule.rawValue) at \(error.offset)")
+            }
+            do { _ = try DossierCode(row.dossier) } catch { problems.append("dossier code: \(error.rule.rawValue) at \(error.offset)") }
+            do { _ = try ProcedureCode(row.procedure) } catch { problems.append("procedure code: \(error.rule.rawValue) at \(error.offset)") }
+            let verdict = problems.isEmpty ? "ok" : problems.joined(separator: "; ")
+            print("  data[\(index)] \(row.dossier.padding(toLength: 27, withPad: " ", startingAt: 0)) \(verdict)")
+        }
+
+        heading("2. Agency codes in both legal forms")
+        for text in ["000.00.14.H20", "H55.242", "000.701.18.G12"] {
+            let code = try AgencyCode(text)
+            print("  \(text): \(code.form.rawValue), level \(code.level), levels \(code.levels), parent \(code.parent?.rawValue ?? "—")"
+                  + (code.isDeployedVariant ? " (deployed variant)" : ""))
+        }
+        let unit = try AgencyCode("000.00.14.H20")
+        print("  000.00.14.H20 belongs to the province of 000.00.00.H20: \(unit.isWithin(try AgencyCode("000.00.00.H20")))")
+
+        heading("3. Issue dossier codes (thread-safe, resumable)")
+        let day = CalendarDate(year: 2026, month: 3, day: 2) ?? .today
+        let generator = try DossierCodeGenerator(agency: unit, lastIssued: [day: 41])
+        for _ in 0..<3 { print("  \(try generator.next(on: day))") }
+
+        heading("4. Administrative units across the 2025 reform")
+        let before = CalendarDate(year: 2025, month: 6, day: 30) ?? .today
+        let after = CalendarDate(year: 2025, month: 7, day: 1) ?? .today
+        let ward = try WardCode("00004")
+        print("  00004 on \(before): \(try ward.ward(on: before))")
+        print("  00004 on \(after): \(try ward.ward(on: after))")
+        for succession in AdministrativeUnits.successors(ofLegacyWard: try WardCode("00001")) {
+            let target = try succession.successor.ward(on: after)
+            print("  legacy 00001 Phường Phúc Xá → \(target.code) \(target.name) (\(succession.relation.rawValue))")
+        }
+        let found = AdministrativeUnits.wards(named: "hoàn kiếm", on: after).map(\.description)
+        print("  search \"hoàn kiếm\": \(found)")
+        print("  provinces: \(AdministrativeUnits.provinces(in: .legacy).count) until 2025-06-30, "
+              + "\(AdministrativeUnits.provinces(in: .reform2025).count) from 2025-07-01")
+
+        heading("5. Personal identifiers are validated and never printed in full")
+        let citizen = try CitizenID("079203000001")
+        print("  citizen ID \(citizen): born \(citizen.birthYear), \(citizen.sex.rawValue), registered in \(citizen.birthRegistrationProvince.name)")
+        for text in ["0312 68 78 78 - 001", "0100233480"] {
+            do {
+                let tax = try TaxCode(text)
+                print("  tax code \"\(text)\" → \(tax) (\(tax.kind.rawValue))")
+            } catch {
+                print("  tax code \"\(text)\" → \(error)")
+            }
+        }
+        let phone = try PhoneNumber("0912 345 678")
+        print("  phone 0912 345 678 → \(phone) (\(phone.carrier?.rawValue ?? "unknown carrier"))")
+        print("\nNext: swift run dvc-validate --help")
+    }
+
+    static func heading(_ text: String) { print("\n" + text) }
+}

@@ -11,7 +11,7 @@
 /// AdministrativeUnits.ward(code: try WardCode("00070"), on: day)?.name   // "Phường Hoàn Kiếm"
 /// AdministrativeUnits.wards(named: "phuong hoan kiem")                    // [] — diacritics matter
 /// AdministrativeUnits.wards(named: "Hoàn Kiếm", on: day).first?.code      // 00070
-/// AdministrativeUnits.successors(ofLegacyWard: try WardCode("00001"))     // → 00004 Phường Ba Đình
+/// AdministrativeUnits.successors(ofLegacyWard: try WardCode("00001"))     // → 00097 Phường Hồng Hà
 /// ```
 public enum AdministrativeUnits {
     private static var tables: AdministrativeUnitTables { .shared }
