@@ -1,3 +1,4 @@
+/// The command works on DVCKit's public types, which its own public API exposes.
 public import DVCKit
 
 /// `dvc-validate`: validates one code per input line and prints one tab-separated line per
@@ -164,47 +165,29 @@ public struct LineValidator: Sendable {
             let code = try AgencyCode(value)
             out.ok(code.rawValue, "form=")
             out.append(code.form.rawValue)
-            out.append(" level=" as StaticString)
-            out.append(decimal: code.level)
-            out.append(" level-one=" as StaticString)
-            out.append(code.levelOneCode)
-            if let parent = code.parent {
-                out.append(" parent=" as StaticString)
-                out.append(parent.rawValue)
-            }
+            out.field(" level=", decimal: code.level)
+            out.field(" level-one=", code.levelOneCode)
+            out.field(" parent=", code.parent?.rawValue)
             if code.isDeployedVariant { out.append(" variant=deployed" as StaticString) }
         case .dossierCode:
             let code = try DossierCode(value, strictness: options.lenient ? .lenient : .normative)
             out.ok(code.rawValue, "form=")
             out.append(code.form.rawValue)
-            out.append(" agency=" as StaticString)
-            out.append(code.agencyText)
-            out.append(" date=" as StaticString)
-            out.append(date: code.receptionDate)
-            out.append(" sequence=" as StaticString)
-            out.append(code.sequenceText)
-            if let owner = code.systemOwnerCode {
-                out.append(" system-owner=" as StaticString)
-                out.append(owner)
-            }
+            out.field(" agency=", code.agencyText)
+            out.field(" date=", date: code.receptionDate)
+            out.field(" sequence=", code.sequenceText)
+            out.field(" system-owner=", code.systemOwnerCode)
         case .procedureCode:
             let code = try ProcedureCode(value)
             out.ok(code.rawValue, "national=")
             out.append(code.national)
-            if let agency = code.agency {
-                out.append(" agency=" as StaticString)
-                out.append(agency.rawValue)
-            }
-            if let variant = code.publicServiceVariant {
-                out.append(" variant=" as StaticString)
-                out.append(variant)
-            }
+            out.field(" agency=", code.agency?.rawValue)
+            out.field(" variant=", code.publicServiceVariant)
         case .fieldCode:
             let code = try FieldCode(value)
             out.ok(code.rawValue, "owner=")
             out.append(code.ownerCode)
-            out.append(" local=" as StaticString)
-            out.append(code.localPart)
+            out.field(" local=", code.localPart)
         case .provinceCode:
             let code = try ProvinceCode(value)
             guard let province = code.province(on: options.date) else {
@@ -230,26 +213,17 @@ public struct LineValidator: Sendable {
             let code = try TaxCode(value)
             out.ok(options.showPersonalData ? code.rawValue : code.description, "kind=")
             out.append(code.kind.rawValue)
-            if let branch = code.branchNumber {
-                out.append(" head-office=" as StaticString)
-                out.append(code.headOffice?.rawValue ?? "")
-                out.append(" branch=" as StaticString)
-                out.append(branch)
+            if code.kind == .branch {
+                out.field(" head-office=", code.headOffice?.rawValue)
+                out.field(" branch=", code.branchNumber)
             }
         case .phoneNumber:
             let phone = try PhoneNumber(value)
             out.ok(phone.rawValue, "")
             out.append(phone.kind.rawValue)
-            out.append(" national=" as StaticString)
-            out.append(phone.nationalNumber)
-            if let carrier = phone.carrier {
-                out.append(" carrier=" as StaticString)
-                out.append(carrier.rawValue)
-            }
-            if let area = phone.areaCode {
-                out.append(" area=" as StaticString)
-                out.append(area)
-            }
+            out.field(" national=", phone.nationalNumber)
+            out.field(" carrier=", phone.carrier?.rawValue)
+            out.field(" area=", phone.areaCode)
         case .districtCode, .legacyIDCard, .calendarDate:
             throw CodeError(kind: options.kind, rule: .invalidCharacter, offset: 0)
         }
@@ -282,6 +256,25 @@ extension BufferedOutput {
         append(canonical)
         append(byte: UInt8(ascii: "\t"))
         append(detailStart)
+    }
+
+    /// ` name=value` in the detail column; nothing when `value` is `nil`.
+    fileprivate mutating func field(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        append(name)
+        append(value)
+    }
+
+    /// ` name=<decimal>` in the detail column.
+    fileprivate mutating func field(_ name: StaticString, decimal value: Int) {
+        append(name)
+        append(decimal: value)
+    }
+
+    /// ` name=yyyy-MM-dd` in the detail column.
+    fileprivate mutating func field(_ name: StaticString, date: CalendarDate) {
+        append(name)
+        append(date: date)
     }
 
     /// A date as `yyyy-MM-dd`.

@@ -1,3 +1,4 @@
+/// `Date` appears in this file's public API (conversions to and from the portal's clock).
 public import Foundation
 
 /// A day of the proleptic Gregorian calendar as seen on the portal's clock (ngày), with no
