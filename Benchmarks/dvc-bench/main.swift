@@ -19,7 +19,7 @@ import Darwin
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -33,6 +33,9 @@ if arguments.has("--help") {
       --lines N    lines piped through dvc-validate (default 1,000,000)
       --only K,K   measure only these validator kinds (e.g. tax-code,citizen-id)
       --no-pipeline  skip the dvc-validate pipeline measurement
+      --rounds N   only call isValid N times over every input, untimed, and exit: run it under
+                   valgrind with two values of N; equal allocation counts prove isValid never
+                   allocates (Documentation/Performance.md)
     """)
     exit(0)
 }
@@ -111,6 +114,36 @@ struct ValidatorFigure: Codable {
     var perSecond: Int
     var parsePerSecond: Int
     var validShare: Double
+}
+
+if let rounds = arguments[option: "--rounds"].flatMap(Int.init) {
+    var valid = 0
+    let all = ValidateCommand.kinds.map { ($0, inputs(for: $0, count: 1_024)) }
+    for _ in 0..<rounds {
+        for (kind, values) in all {
+            for value in values where isValidByKind(kind, value) { valid += 1 }
+        }
+    }
+    print("\(valid) valid of \(rounds * all.count * 1_024) calls")
+    exit(0)
+}
+
+/// `isValid` of the identifier named by `kind`.
+func isValidByKind(_ kind: CodeKind, _ value: String) -> Bool {
+    switch kind {
+    case .agencyCode: AgencyCode.isValid(value)
+    case .dossierCode: DossierCode.isValid(value) || DossierCode.isValid(value, strictness: .lenient)
+    case .procedureCode: ProcedureCode.isValid(value)
+    case .fieldCode: FieldCode.isValid(value)
+    case .provinceCode: ProvinceCode.isValid(value)
+    case .wardCode: WardCode.isValid(value)
+    case .citizenID: CitizenID.isValid(value)
+    case .taxCode: TaxCode.isValid(value)
+    case .phoneNumber: PhoneNumber.isValid(value)
+    case .districtCode: DistrictCode.isValid(value)
+    case .legacyIDCard: LegacyIDCard.isValid(value)
+    case .calendarDate: (try? CalendarDate(value)) != nil
+    }
 }
 
 let only = arguments[option: "--only"].map { Set($0.split(separator: ",").map(String.init)) }

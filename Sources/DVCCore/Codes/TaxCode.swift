@@ -146,8 +146,12 @@ public struct TaxCode: NationalCode {
         }
         var compact = ""
         if collectDigits {
-            compact.reserveCapacity(count)
-            for c in b where ASCII.isDigit(c) { compact.unicodeScalars.append(Unicode.Scalar(c)) }
+            if count == b.count {
+                compact = String(decoding: b, as: UTF8.self)  // no separators: the common case
+            } else {
+                compact.reserveCapacity(count)
+                for c in b where ASCII.isDigit(c) { compact.unicodeScalars.append(Unicode.Scalar(c)) }
+            }
         }
         return .success(Parts(kind: kind, compact: compact))
     }
