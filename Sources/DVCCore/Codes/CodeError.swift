@@ -135,6 +135,8 @@ public enum CodeKind: String, Sendable, Hashable, CaseIterable, Codable {
     case phoneNumber = "phone"
     /// ``CalendarDate`` (ngày).
     case calendarDate = "date"
+    /// ``PortalTimestamp`` (thời điểm, `yyyyMMddHHmmss`).
+    case portalTimestamp = "timestamp"
 
     /// A short English name, e.g. `tax code`.
     public var displayName: String {
@@ -151,6 +153,7 @@ public enum CodeKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .taxCode: "tax code"
         case .phoneNumber: "phone number"
         case .calendarDate: "date"
+        case .portalTimestamp: "timestamp"
         }
     }
 
@@ -169,6 +172,7 @@ public enum CodeKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .taxCode: "10 or 13 digits (NNNNNNNNNN[-NNN]) or a 12-digit personal ID"
         case .phoneNumber: "+84/0 followed by a Vietnamese mobile or landline number"
         case .calendarDate: "YYYY-MM-DD"
+        case .portalTimestamp: "yyyyMMddHHmmss"
         }
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Validates a `DongBoHoSoMC` batch — an envelope or a bare array of dossiers — as its bytes
+/// arrive, in bounded memory, into a ``ValidationReport``.
+///
+/// Each dossier is decoded on its own (a broken one never hides the others) and every defect is
+/// counted: decoding defects (missing fields, malformed codes, unknown statuses) and the
+/// semantic ones of ``Dossier/validate(against:path:)``. When the envelope's `madonvi` comes
+/// after `data` (as in canonical, key-sorted JSON), the receiving-agency check is settled at
+/// the end from a per-level-1 tally, still in bounded memory.
+///
+/// ```swift
+/// var validator = DossierBatchValidator()
+/// try data.withUnsafeBytes { try validator.feed($0) }
+/// let report = try validator.finish()
+/// ```
+public struct DossierBatchValidator {
+    /// The context every dossier is checked against (its `syncingUnit` comes from the envelope's
+    /// `madonvi` when not set).
+    public var context: DossierValidationContext
+    private var scanner = JSONArrayScanner()
+    private var report: ValidationReport
+    private let decoder: JSONDecoder
+    private var unitFromEnvelope = false
+    /// Dossiers whose receiving agency could not be checked yet, by level-1 code.
+    private var pending: [String: (count: Int, otherwiseValid: Int, examples: [ValidationReport.Entry])] = [:]
+
+    /// Creates a validator.
+    public init(context: DossierValidationContext = .init(), strictness: WireStrictness = .lenient, maximumIssues: Int = 100) {
+        self.context = context
+        self.report = ValidationReport(maximumIssues: maximumIssues)
+        self.decoder = PortalJSON.decoder(strictness)
+    }
+
+    /// Consumes the next bytes of the batch.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        var completed: [[UInt8]] = []
+        try scanner.feed(bytes) { completed.append($0) }
+        guard !completed.isEmpty else { return }
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = scanner.envelopeString("madonvi") {
+            adoptUnit(unit)
+        }
+        let first = scanner.elementCount - completed.count
+        for (offset, element) in completed.enumerated() { validate(element, index: first + offset) }
+    }
+
+    /// Ends the batch and returns the report.
+    public mutating func finish() throws -> ValidationReport {
+        try scanner.finish()
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = scanner.envelopeString("madonvi") {
+            adoptUnit(unit)
+        }
+        if let unit = context.syncingUnit {
+            for (levelOne, tally) in pending where levelOne != unit.levelOneCode {
+                let entries = tally.examples.map { entry -> ValidationReport.Entry in
+                    var entry = entry
+                    entry.message = "the receiving agency in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(levelOne) ≠ \(unit.levelOneCode))"
+                    return entry
+                }
+                report.record(deferred: .receivingAgencyOutsideUnit, count: tally.count, newlyInvalid: tally.otherwiseValid, examples: entries)
+            }
+        }
+        pending.removeAll()
+        return report
+    }
+
+    private mutating func adoptUnit(_ text: String) {
+        unitFromEnvelope = true
+        do {
+            context.syncingUnit = try AgencyCode(validating: text)
+        } catch {
+            report.record(envelopeIssue: ValidationIssue(
+                path: "madonvi", rule: .unitCodeMalformed,
+                message: "`madonvi` \(text) is not a valid agency code: \(error.rule.explanation(for: .agencyCode)) (offset \(error.offset)); receiving agencies are not checked against it"))
+        }
+    }
+
+    private mutating func validate(_ element: [UInt8], index: Int) {
+        let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
+        let dossier: Dossier
+        do {
+            dossier = try decoder.decode(Dossier.self, from: Data(element))
+        } catch {
+            let issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
+                var issue = issue
+                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+                return issue
+            }
+            report.record(dossier: index, issues: issues)
+            return
+        }
+        let issues = dossier.validate(against: context, path: path)
+        report.record(dossier: index, issues: issues)
+        if context.syncingUnit == nil, let agency = dossier.code.receivingAgency {
+            var tally = pending[agency.levelOneCode] ?? (0, 0, [])
+            tally.count += 1
+            if !issues.contains(where: { $0.severity == .error }) { tally.otherwiseValid += 1 }
+            if tally.examples.count < report.examplesPerRule {
+                tally.examples.append(ValidationReport.Entry(index: index, issue: ValidationIssue(
+                    path: "\(path).MaHoSo", rule: .receivingAgencyOutsideUnit, message: "")))
+            }
+            pending[agency.levelOneCode] = tally
+        }
+    }
+}

@@ -1,0 +1,170 @@
+/// What dossier validation knows besides the dossier itself (ngữ cảnh kiểm tra).
+public struct DossierValidationContext: Sendable {
+    /// The syncing unit's code (`madonvi`): a dossier's receiving agency must share its level-1
+    /// code (sub-units of a province or ministry receive the dossiers it syncs).
+    public var syncingUnit: AgencyCode?
+    /// Known procedures and their fields; `nil` skips the catalogue checks.
+    public var catalogue: ProcedureCatalogue?
+    /// The dossier's last status known to the portal, to check the transition; `nil` skips it.
+    public var previousStatus: DossierStatus?
+    /// Which status may follow which.
+    public var transitions: DossierStatusTransitions
+    /// Whether a non-normative dossier code is an error (the default: the portal's audits count
+    /// them as malformed) or only a warning.
+    public var nonNormativeDossierCodeSeverity: ValidationIssue.Severity
+    /// Length limits of text fields.
+    public var limits: LengthLimits
+
+    /// Creates a context; every part is optional.
+    public init(
+        syncingUnit: AgencyCode? = nil, catalogue: ProcedureCatalogue? = nil, previousStatus: DossierStatus? = nil,
+        transitions: DossierStatusTransitions = .standard, nonNormativeDossierCodeSeverity: ValidationIssue.Severity = .error,
+        limits: LengthLimits = .standard
+    ) {
+        self.syncingUnit = syncingUnit
+        self.catalogue = catalogue
+        self.previousStatus = previousStatus
+        self.transitions = transitions
+        self.nonNormativeDossierCodeSeverity = nonNormativeDossierCodeSeverity
+        self.limits = limits
+    }
+
+    /// Length limits of text fields (giới hạn độ dài). The standard publishes none; the defaults
+    /// are what integrations observed **[P]** (`spec/portal-protocol.md` §18.5): `TrichYeuHoSo`
+    /// 1,000 and `NguoiXuLy` 50 characters (truncated by one integration), `TenTepDinhKem` 4,000,
+    /// and `GhiChu` ~2 KB (OpenCPS stopped sending longer notes; a warning).
+    public struct LengthLimits: Sendable, Hashable {
+        /// `TrichYeuHoSo`.
+        public var summary: Int
+        /// `NguoiXuLy` of a progress entry.
+        public var actor: Int
+        /// `TenTepDinhKem`.
+        public var fileName: Int
+        /// `GhiChu` (over it: a warning).
+        public var note: Int
+
+        /// Creates limits.
+        public init(summary: Int, actor: Int, fileName: Int, note: Int) {
+            self.summary = summary
+            self.actor = actor
+            self.fileName = fileName
+            self.note = note
+        }
+
+        /// The defaults described on the type.
+        public static let standard = LengthLimits(summary: 1_000, actor: 50, fileName: 4_000, note: 2_000)
+    }
+}
+
+extension Dossier {
+    /// Every defect that context can reveal, each with its wire path under `path` (e.g.
+    /// `data[3]`), rule and message. An empty result means the dossier may be sent.
+    ///
+    /// Checks: the receiving agency in the dossier code (present, within the syncing unit); the
+    /// dossier code's form and its date against `NgayTiepNhan`; procedure and field against the
+    /// catalogue; the status transition; date order; file links (absolute `https`); lengths;
+    /// applicant identifiers.
+    public func validate(against context: DossierValidationContext = .init(), path: String = "") -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+        func add(_ key: String, _ rule: ValidationRule, _ message: String, _ severity: ValidationIssue.Severity = .error) {
+            issues.append(ValidationIssue(path: at(key), rule: rule, message: message, severity: severity))
+        }
+
+        // Dossier code and its receiving agency.
+        if let agency = code.receivingAgency {
+            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit) {
+                add("MaHoSo", .receivingAgencyOutsideUnit,
+                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))")
+            }
+        } else {
+            add("MaHoSo", .receivingAgencyMissing,
+                "`MaHoSo` \(code.rawValue) does not start with a valid receiving-agency code (\(CodeKind.agencyCode.formatSummary))")
+        }
+        if !code.isNormative {
+            add("MaHoSo", .dossierCodeNonNormative,
+                "`MaHoSo` \(code.rawValue) is not in a normative form (Circular 01/2018/TT-VPCP Art. 19 or Circular 03/2025/TT-VPCP Art. 13)",
+                context.nonNormativeDossierCodeSeverity)
+        }
+        if code.receptionDate != receivedAt.date {
+            add("MaHoSo", .dossierCodeDateMismatch,
+                "the date in `MaHoSo` (\(code.receptionDate)) differs from `NgayTiepNhan` (\(receivedAt.date))")
+        }
+
+        // Catalogue.
+        if let catalogue = context.catalogue {
+            if let fields = catalogue.fields(of: procedureCode) {
+                if !fields.isEmpty && !fields.contains(fieldCode) {
+                    add("MaLinhVuc", .fieldCodeMismatch, "`MaLinhVuc` \(fieldCode) is not a field of procedure \(procedureCode.national)")
+                }
+            } else {
+                add("MaTTHC", .procedureCodeUnknown, "`MaTTHC` \(procedureCode) is not in the procedure catalogue")
+            }
+        }
+
+        // Status.
+        if let previous = context.previousStatus, !context.transitions.allows(from: previous, to: status) {
+            add("TrangThaiHoSo", .statusTransition, "status \(status) cannot follow \(previous)")
+        }
+
+        // Dates.
+        for (key, date) in [("NgayHenTra", dueAt), ("NgayTra", returnedAt), ("NgayKetThucXuLy", processingEndedAt)] {
+            if let date, date < receivedAt {
+                add(key, .datesOutOfOrder, "`\(key)` \(date) is before `NgayTiepNhan` \(receivedAt)")
+            }
+        }
+        if status == .returned && returnedAt == nil {
+            add("NgayTra", .returnDateMissing, "status 10 (returned) needs the return time `NgayTra`")
+        }
+
+        // Links.
+        for (index, file) in submittedFiles.enumerated() where !Self.isFetchable(file.url) {
+            add("TaiLieuNop[\(index)].DuongDanTaiTepTin", .fileURLNotHTTPS, "`DuongDanTaiTepTin` must be an absolute https URL the portal can fetch")
+        }
+        for (index, document) in resultDocuments.enumerated() where !Self.isFetchable(document.url) {
+            add("DanhSachGiayToKetQua[\(index)].DuongDanTepTinKetQua", .fileURLNotHTTPS, "`DuongDanTepTinKetQua` must be an absolute https URL the portal can fetch")
+        }
+
+        // Lengths (characters).
+        let limits = context.limits
+        if summary.count > limits.summary {
+            add("TrichYeuHoSo", .lengthExceeded, "`TrichYeuHoSo` has \(summary.count) characters; at most \(limits.summary)")
+        }
+        if let note, note.count > limits.note {
+            add("GhiChu", .lengthExceeded, "`GhiChu` has \(note.count) characters; notes over \(limits.note) were not accepted by OpenCPS's portal adapter", .warning)
+        }
+        for (index, file) in submittedFiles.enumerated() where file.name.count > limits.fileName {
+            add("TaiLieuNop[\(index)].TenTepDinhKem", .lengthExceeded, "`TenTepDinhKem` has \(file.name.count) characters; at most \(limits.fileName)")
+        }
+
+        // Applicant identifiers.
+        for (index, identifier) in (ownerIdentifiers ?? []).enumerated() {
+            let key = "DinhDanhCHS[\(index)].SoDinhDanh"
+            switch identifier.kind {
+            case .personalID:
+                do { _ = try CitizenID(validating: identifier.number) } catch {
+                    add(key, .applicantIdentifierMalformed, "`SoDinhDanh` is not a valid personal ID: \(error.rule.explanation(for: .citizenID)) (offset \(error.offset))")
+                }
+            case .legacyIDCard:
+                do { _ = try LegacyIDCard(validating: identifier.number) } catch {
+                    add(key, .applicantIdentifierMalformed, "`SoDinhDanh` is not a 9-digit ID card number: \(error.rule.explanation(for: .legacyIDCard)) (offset \(error.offset))")
+                }
+            case .unknown:
+                break
+            }
+        }
+        if let number = ownerDocumentNumber, !number.isEmpty,
+           !(CitizenID.isValid(number) || LegacyIDCard.isValid(number) || TaxCode.isValid(number)) {
+            add("SoGiayToChuHoSo", .applicantIdentifierMalformed, "`SoGiayToChuHoSo` is neither a personal ID, an ID card number nor a tax code")
+        }
+        return issues
+    }
+
+    /// An absolute `https` URL with a host.
+    static func isFetchable(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") else { return false }
+        let rest = text.dropFirst("https://".count)
+        guard let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first else { return false }
+        return !host.isEmpty && !host.contains(" ") && !rest.contains(" ")
+    }
+}

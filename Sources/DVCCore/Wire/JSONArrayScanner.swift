@@ -1,0 +1,211 @@
+import Foundation
+
+/// Splits a large JSON batch into its elements without holding the batch in memory: bytes are
+/// pushed in as they arrive (any chunk size), each complete element is handed out as soon as it
+/// closes. It accepts either a bare array `[{…},{…}]` or a portal envelope
+/// `{"madonvi":…, "data":[{…},{…}], …}`, whose other top-level values it keeps (small, raw JSON).
+///
+/// DVCCore does no I/O: the caller reads the file or socket and feeds the bytes.
+public struct JSONArrayScanner: Sendable {
+    /// The shape of the document, known after its first byte.
+    public enum Layout: Sendable, Hashable {
+        /// Nothing read yet.
+        case unknown
+        /// `[ … ]`.
+        case bareArray
+        /// `{ …, "data": [ … ] }`.
+        case envelope
+    }
+
+    /// A document that is not a JSON array or envelope of the expected shape.
+    public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong.
+        public let message: String
+        /// The byte offset in the input.
+        public let offset: Int
+        /// `message (byte offset N)`.
+        public var description: String { "\(message) (byte offset \(offset))" }
+    }
+
+    /// The shape seen so far.
+    public private(set) var layout: Layout = .unknown
+    /// The raw JSON of each top-level envelope value other than the element array (at most 4 KiB each).
+    public private(set) var envelope: [String: [UInt8]] = [:]
+    /// The elements handed out so far.
+    public private(set) var elementCount = 0
+    /// The largest element accepted, in bytes.
+    public let maximumElementSize: Int
+    /// The envelope key whose array holds the elements.
+    public let elementsKey: String
+
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var elementDepth = -1
+    private var element: [UInt8] = []
+    private var inElement = false
+    private var readingKey = false
+    private var keyBuffer: [UInt8] = []
+    private var currentKey: String?
+    private var expectingValue = false
+    private var valueBuffer: [UInt8] = []
+    private var inTopValue = false
+    private var finished = false
+    private var offset = 0
+
+    /// Creates a scanner for elements of at most `maximumElementSize` bytes.
+    public init(maximumElementSize: Int = 16 << 20, elementsKey: String = "data") {
+        self.maximumElementSize = maximumElementSize
+        self.elementsKey = elementsKey
+    }
+
+    /// Consumes `bytes`, calling `onElement` with the raw JSON of every element completed by them.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, onElement: ([UInt8]) throws -> Void) throws {
+        for byte in bytes {
+            offset += 1
+            if offset <= 3 && layout == .unknown && (byte == 0xEF || byte == 0xBB || byte == 0xBF) { continue }  // UTF-8 BOM
+            if finished {
+                if Self.isWhitespace(byte) { continue }
+                throw FormatError(message: "content after the end of the JSON document", offset: offset - 1)
+            }
+            if inElement {
+                element.append(byte)
+                if element.count > maximumElementSize {
+                    throw FormatError(message: "element \(elementCount) is larger than \(maximumElementSize) bytes", offset: offset - 1)
+                }
+            } else if inTopValue, valueBuffer.count < 4_096 {
+                valueBuffer.append(byte)
+            }
+            if inString {
+                if escaped { escaped = false }
+                else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false; readingKey = false }
+                else if readingKey { keyBuffer.append(byte) }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                if depth == elementDepth && !inElement {
+                    startElement(byte)
+                } else if depth == 1 && layout == .envelope && !inTopValue && !inElement {
+                    if expectingValue { startTopValue(byte) } else { readingKey = true; keyBuffer.removeAll(keepingCapacity: true) }
+                }
+            case UInt8(ascii: ":"):
+                if depth == 1 && layout == .envelope && !inTopValue {
+                    currentKey = String(decoding: keyBuffer, as: UTF8.self)
+                    expectingValue = true
+                }
+            case UInt8(ascii: ","):
+                if inElement && depth == elementDepth {
+                    element.removeLast()
+                    try emit(onElement)
+                }
+                if inTopValue && depth == 1 {
+                    valueBuffer.removeLast()
+                    storeTopValue()
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if layout == .unknown {
+                    layout = byte == UInt8(ascii: "[") ? .bareArray : .envelope
+                    if layout == .bareArray { elementDepth = 1 }
+                    depth = 1
+                    continue
+                }
+                if depth == elementDepth && !inElement {
+                    startElement(byte)
+                } else if depth == 1 && layout == .envelope && expectingValue && !inTopValue {
+                    expectingValue = false
+                    if currentKey == elementsKey {
+                        guard byte == UInt8(ascii: "[") else {
+                            throw FormatError(message: "`\(elementsKey)` must be an array", offset: offset - 1)
+                        }
+                        elementDepth = 2
+                    } else {
+                        startTopValue(byte)
+                    }
+                }
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth < 0 { throw FormatError(message: "unbalanced \(Character(Unicode.Scalar(byte)))", offset: offset - 1) }
+                if inElement {
+                    if depth == elementDepth, let first = element.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                        try emit(onElement)
+                    } else if depth == elementDepth - 1 {
+                        element.removeLast()
+                        try emit(onElement)
+                    }
+                }
+                if inTopValue {
+                    if depth == 1, let first = valueBuffer.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                        storeTopValue()
+                    } else if depth == 0 {
+                        valueBuffer.removeLast()
+                        storeTopValue()
+                    }
+                }
+                if depth == elementDepth - 1 { elementDepth = -1 }
+                if depth == 0 { finished = true }
+            default:
+                if Self.isWhitespace(byte) { continue }
+                if layout == .unknown {
+                    throw FormatError(message: "expected a JSON array or an object with a `\(elementsKey)` array", offset: offset - 1)
+                }
+                if depth == elementDepth && !inElement {
+                    startElement(byte)
+                } else if depth == 1 && layout == .envelope && expectingValue && !inTopValue {
+                    startTopValue(byte)
+                }
+            }
+        }
+    }
+
+    /// Checks that the document ended properly.
+    public func finish() throws {
+        guard finished else { throw FormatError(message: "the JSON document ends early", offset: offset) }
+        if layout == .envelope && elementCount == 0 && envelope[elementsKey] == nil && !sawElementsKey {
+            throw FormatError(message: "the object has no `\(elementsKey)` array", offset: offset)
+        }
+    }
+
+    /// The envelope's top-level string value for `key` (e.g. `madonvi`), if present.
+    public func envelopeString(_ key: String) -> String? {
+        guard let raw = envelope[key] else { return nil }
+        return try? JSONDecoder().decode(String.self, from: Data(raw))
+    }
+
+    private var sawElementsKey: Bool { elementDepth == 2 || elementCount > 0 }
+
+    private mutating func startElement(_ byte: UInt8) {
+        inElement = true
+        element.removeAll(keepingCapacity: true)
+        element.append(byte)
+    }
+
+    private mutating func startTopValue(_ byte: UInt8) {
+        inTopValue = true
+        expectingValue = false
+        valueBuffer.removeAll(keepingCapacity: true)
+        valueBuffer.append(byte)
+    }
+
+    private mutating func storeTopValue() {
+        while let last = valueBuffer.last, Self.isWhitespace(last) { valueBuffer.removeLast() }
+        if let key = currentKey { envelope[key] = valueBuffer }
+        inTopValue = false
+        currentKey = nil
+    }
+
+    private mutating func emit(_ onElement: ([UInt8]) throws -> Void) throws {
+        while let last = element.last, Self.isWhitespace(last) { element.removeLast() }
+        inElement = false
+        guard !element.isEmpty else { return }
+        elementCount += 1
+        try onElement(element)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}

@@ -1,0 +1,212 @@
+/// Reads one wire object field by field, collecting **every** defect instead of stopping at the
+/// first, so that one bad field never hides the next. Each accessor returns `nil` for a field
+/// it could not read (and records why); ``finish()`` throws them all as one ``WireDecodingError``.
+///
+/// Lenient decoding takes numbers and booleans where the standard writes strings; strict
+/// decoding takes only strings and also reports unknown keys.
+struct WireReader<Key: CodingKey & CaseIterable> {
+    let container: KeyedDecodingContainer<Key>
+    let strictness: WireStrictness
+    let codingPath: [any CodingKey]
+    private(set) var issues: [ValidationIssue] = []
+
+    init(_ decoder: any Decoder) throws {
+        container = try decoder.container(keyedBy: Key.self)
+        strictness = decoder.wireStrictness
+        codingPath = decoder.codingPath
+        if strictness == .strict {
+            let all = try decoder.container(keyedBy: AnyCodingKey.self)
+            for key in all.allKeys where Key(stringValue: key.stringValue) == nil {
+                issues.append(ValidationIssue(
+                    path: wirePath(codingPath + [key]), rule: .fieldUnknown,
+                    message: "`\(key.stringValue)` is not a key of the standard"))
+            }
+        }
+    }
+
+    func path(_ key: Key) -> String { wirePath(codingPath + [key]) }
+
+    mutating func record(_ key: Key, _ rule: ValidationRule, _ message: String, severity: ValidationIssue.Severity = .error) {
+        issues.append(ValidationIssue(path: path(key), rule: rule, message: message, severity: severity))
+    }
+
+    /// Throws every defect found, if any.
+    func finish() throws {
+        if !issues.isEmpty { throw WireDecodingError(issues: issues) }
+    }
+
+    // MARK: - Scalars
+
+    /// A string that may be absent (`nil` when the key is missing or `null`).
+    mutating func optionalString(_ key: Key) -> String? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return nil }
+        if let text = try? container.decode(String.self, forKey: key) { return text }
+        if strictness == .lenient {
+            if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
+            if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
+            if let flag = try? container.decode(Bool.self, forKey: key) { return flag ? "True" : "False" }
+        }
+        record(key, .fieldInvalid, "`\(key.stringValue)` must be a string")
+        return nil
+    }
+
+    /// A required string.
+    mutating func string(_ key: Key) -> String? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else {
+            record(key, .fieldMissing, "`\(key.stringValue)` is required")
+            return nil
+        }
+        return optionalString(key)
+    }
+
+    /// A required validated code; a malformed one is recorded under `rule`.
+    mutating func code<T: NationalCode>(_ type: T.Type, _ key: Key, rule: ValidationRule, lenientDossierCode: Bool = true) -> T? {
+        guard let text = string(key) else { return nil }
+        do {
+            if T.self == DossierCode.self, lenientDossierCode {
+                return try DossierCode(validating: text, strictness: .lenient) as? T
+            }
+            return try T(validating: text)
+        } catch {
+            record(key, rule, "`\(key.stringValue)` is not a valid \(error.kind.displayName): \(error.rule.explanation(for: error.kind)) (offset \(error.offset))")
+            return nil
+        }
+    }
+
+    /// A timestamp; `""`, `null` and an absent key are `nil`. `required` records their absence.
+    mutating func timestamp(_ key: Key, required: Bool = false) -> PortalTimestamp? {
+        let text = required ? string(key) : optionalString(key)
+        guard let text, !text.isEmpty else {
+            if required && container.contains(key) { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
+            return nil
+        }
+        do { return try PortalTimestamp(text) } catch {
+            record(key, .fieldInvalid, "`\(key.stringValue)` is not a yyyyMMddHHmmss timestamp: \(error.rule.explanation(for: .portalTimestamp)) (offset \(error.offset))")
+            return nil
+        }
+    }
+
+    /// A flag: `"True"`/`"False"`; leniently also `"1"`/`"0"`, `1`/`0`, `true`/`false`, any case.
+    mutating func optionalBool(_ key: Key) -> Bool? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return nil }
+        if strictness == .lenient, let flag = try? container.decode(Bool.self, forKey: key) { return flag }
+        guard let text = optionalString(key) else { return nil }
+        switch strictness == .strict ? text : text.lowercased() {
+        case "True", "true", "1": return true
+        case "False", "false", "0": return false
+        default:
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be \"True\" or \"False\"")
+            return nil
+        }
+    }
+
+    /// A whole number written as a string (leniently also as a JSON number).
+    mutating func optionalInt(_ key: Key) -> Int? {
+        guard let text = optionalString(key), !text.isEmpty else { return nil }
+        guard let value = Int(text) else {
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be a whole number")
+            return nil
+        }
+        return value
+    }
+
+    /// A decodable value (an enum of the standard, a nested object); defects inside it are
+    /// collected with their full paths.
+    mutating func value<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else {
+            if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
+            return nil
+        }
+        do { return try container.decode(T.self, forKey: key) } catch {
+            issues += Self.issues(from: error, fallbackPath: path(key))
+            return nil
+        }
+    }
+
+    /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
+    mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return [] }
+        do {
+            var elements = try container.nestedUnkeyedContainer(forKey: key)
+            var result: [T] = []
+            var failed = false
+            while !elements.isAtEnd {
+                do { result.append(try elements.decode(T.self)) } catch {
+                    failed = true
+                    issues += Self.issues(from: error, fallbackPath: path(key))
+                    // A failed decode leaves the container on the same element: step over it.
+                    guard (try? elements.decode(SkippedValue.self)) != nil else { break }
+                }
+            }
+            return failed ? nil : result
+        } catch {
+            issues += Self.issues(from: error, fallbackPath: path(key))
+            return nil
+        }
+    }
+
+    /// The issues an error thrown while decoding a nested value stands for.
+    static func issues(from error: any Error, fallbackPath: String) -> [ValidationIssue] {
+        switch error {
+        case let error as WireDecodingError:
+            return error.issues
+        case DecodingError.keyNotFound(let key, let context):
+            return [ValidationIssue(path: wirePath(context.codingPath + [key]), rule: .fieldMissing, message: "`\(key.stringValue)` is required")]
+        case DecodingError.valueNotFound(_, let context):
+            return [ValidationIssue(path: wirePath(context.codingPath), rule: .fieldMissing, message: context.debugDescription)]
+        case DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.isEmpty ? fallbackPath : wirePath(context.codingPath)
+            return [ValidationIssue(path: path, rule: .fieldInvalid, message: context.debugDescription)]
+        default:
+            return [ValidationIssue(path: fallbackPath, rule: .fieldInvalid, message: String(describing: error))]
+        }
+    }
+}
+
+/// Writes one wire object: every scalar a string, flags `"True"`/`"False"`, absent core dates
+/// `""`, absent optional fields omitted.
+struct WireWriter<Key: CodingKey> {
+    var container: KeyedEncodingContainer<Key>
+
+    init(_ encoder: any Encoder) {
+        container = encoder.container(keyedBy: Key.self)
+    }
+
+    mutating func string(_ value: String, _ key: Key) throws { try container.encode(value, forKey: key) }
+    mutating func optionalString(_ value: String?, _ key: Key) throws { try container.encodeIfPresent(value, forKey: key) }
+    mutating func code(_ value: some NationalCode, _ key: Key) throws { try container.encode(value.rawValue, forKey: key) }
+
+    /// A core date: `""` when absent, as OpenCPS sends it.
+    mutating func timestamp(_ value: PortalTimestamp?, _ key: Key) throws {
+        try container.encode(value?.description ?? "", forKey: key)
+    }
+
+    /// A later-revision date: omitted when absent.
+    mutating func optionalTimestamp(_ value: PortalTimestamp?, _ key: Key) throws {
+        try container.encodeIfPresent(value?.description, forKey: key)
+    }
+
+    mutating func optionalBool(_ value: Bool?, _ key: Key) throws {
+        try container.encodeIfPresent(value.map { $0 ? "True" : "False" }, forKey: key)
+    }
+
+    mutating func optionalInt(_ value: Int?, _ key: Key) throws {
+        try container.encodeIfPresent(value.map(String.init), forKey: key)
+    }
+
+    mutating func value(_ value: some Encodable, _ key: Key) throws { try container.encode(value, forKey: key) }
+    mutating func optionalValue(_ value: (some Encodable)?, _ key: Key) throws { try container.encodeIfPresent(value, forKey: key) }
+}
+
+/// Decodes any JSON value and keeps nothing: used to step over a broken list element.
+struct SkippedValue: Decodable {
+    init(from decoder: any Decoder) {}
+}
+
+/// A coding key for any string, to see the keys a model does not know.
+struct AnyCodingKey: CodingKey {
+    let stringValue: String
+    let intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
+    init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+}
