@@ -81,7 +81,8 @@ extension Dossier {
             add("MaHoSo", .receivingAgencyMissing,
                 "`MaHoSo` \(code.rawValue) does not start with a valid receiving-agency code (\(CodeKind.agencyCode.formatSummary))")
         }
-        if !code.isNormative {
+        // A code without an agency is necessarily non-normative; report the specific cause once.
+        if !code.isNormative && code.receivingAgency != nil {
             add("MaHoSo", .dossierCodeNonNormative,
                 "`MaHoSo` \(code.rawValue) is not in a normative form (Circular 01/2018/TT-VPCP Art. 19 or Circular 03/2025/TT-VPCP Art. 13)",
                 context.nonNormativeDossierCodeSeverity)

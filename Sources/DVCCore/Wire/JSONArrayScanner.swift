@@ -52,6 +52,7 @@ public struct JSONArrayScanner: Sendable {
     private var inTopValue = false
     private var finished = false
     private var offset = 0
+    private var sawElementsArray = false
 
     /// Creates a scanner for elements of at most `maximumElementSize` bytes.
     public init(maximumElementSize: Int = 16 << 20, elementsKey: String = "data") {
@@ -121,6 +122,7 @@ public struct JSONArrayScanner: Sendable {
                             throw FormatError(message: "`\(elementsKey)` must be an array", offset: offset - 1)
                         }
                         elementDepth = 2
+                        sawElementsArray = true
                     } else {
                         startTopValue(byte)
                     }
@@ -164,7 +166,7 @@ public struct JSONArrayScanner: Sendable {
     /// Checks that the document ended properly.
     public func finish() throws {
         guard finished else { throw FormatError(message: "the JSON document ends early", offset: offset) }
-        if layout == .envelope && elementCount == 0 && envelope[elementsKey] == nil && !sawElementsKey {
+        if layout == .envelope && !sawElementsArray {
             throw FormatError(message: "the object has no `\(elementsKey)` array", offset: offset)
         }
     }
@@ -174,8 +176,6 @@ public struct JSONArrayScanner: Sendable {
         guard let raw = envelope[key] else { return nil }
         return try? JSONDecoder().decode(String.self, from: Data(raw))
     }
-
-    private var sawElementsKey: Bool { elementDepth == 2 || elementCount > 0 }
 
     private mutating func startElement(_ byte: UInt8) {
         inElement = true
