@@ -143,6 +143,7 @@ func isValidByKind(_ kind: CodeKind, _ value: String) -> Bool {
     case .districtCode: DistrictCode.isValid(value)
     case .legacyIDCard: LegacyIDCard.isValid(value)
     case .calendarDate: (try? CalendarDate(value)) != nil
+    case .portalTimestamp: (try? PortalTimestamp(value)) != nil
     }
 }
 

@@ -13,6 +13,7 @@ public enum ValidateCommand {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-validate --kind KIND [--on YYYY-MM-DD] [--lenient] [--show-personal-data]
+           dvc-validate --dossiers FILE|- [--json] [--max-issues N] [--unit CODE] [--strict]
 
     Reads one value per line from standard input and prints one line per value:
       VALUE<TAB>ok<TAB>CANONICAL<TAB>DETAIL       when the value is valid
@@ -30,7 +31,17 @@ public enum ValidateCommand {
       tax-code        tax code, 10 or 13 digits or a 12-digit personal ID
       phone           Vietnamese mobile or landline number, printed in E.164
 
+    With --dossiers, reads a DongBoHoSoMC batch (an envelope {"madonvi":…,"data":[…]} or a bare
+    array of dossiers; - for standard input), validates every dossier in constant memory and
+    prints a report: totals, issues per rule, the first issues with their paths. --json prints
+      {"total":N,"valid":N,"byRule":{"rule":N},"issues":[{"index":i,"path":"…","rule":"…","message":"…"}]}
+    Exit status: 0 every dossier valid, 1 any invalid, 2 usage error or unreadable input.
+
     Options:
+      --json                with --dossiers: print the report as JSON
+      --max-issues N        with --dossiers: issues listed (default 100)
+      --unit CODE           with --dossiers: the syncing unit (madonvi), instead of the envelope's
+      --strict              with --dossiers: canonical wire form only, unknown keys rejected
       --on DATE             judge administrative units on DATE (default: today, UTC+07:00);
                             a date before 2025-07-01 uses the legacy 63-province map
       --lenient             dossier-code: also accept the non-normative shapes real systems send
@@ -59,8 +70,11 @@ public enum ValidateCommand {
 
     /// Parses the command line (without the program name); `nil` options mean `--help`.
     public static func options(from words: [String], today: CalendarDate = .today) throws(UsageError) -> Options? {
-        let arguments = try Arguments(words, options: ["--kind", "--on"], flags: ["--help", "--lenient", "--show-personal-data"])
+        let arguments = try Arguments(
+            words, options: ["--kind", "--on", "--dossiers", "--max-issues", "--unit"],
+            flags: ["--help", "--lenient", "--show-personal-data", "--json", "--strict"])
         if arguments.has("--help") { return nil }
+        if arguments[option: "--dossiers"] != nil { throw UsageError("--dossiers is handled by DossierReportCommand") }
         guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument \(arguments.positionals[0])") }
         guard let kindName = arguments[option: "--kind"] else { throw UsageError("--kind is required") }
         guard let kind = CodeKind(rawValue: kindName), kinds.contains(kind) else {
@@ -80,6 +94,9 @@ public enum ValidateCommand {
     public static func run<I: ByteInput, O: ByteOutput, E: ByteOutput>(
         _ words: [String], input: I, output: inout O, errors: inout E, today: CalendarDate = .today
     ) -> Int32 {
+        if words.contains(where: { $0 == "--dossiers" || $0.hasPrefix("--dossiers=") }) && !words.contains("--help") {
+            return DossierReportCommand.run(words, input: input, output: &output, errors: &errors)
+        }
         let options: Options
         do {
             guard let parsed = try Self.options(from: words, today: today) else {
@@ -104,7 +121,7 @@ public enum ValidateCommand {
 }
 
 extension ValidateCommand {
-    private static func write<O: ByteOutput>(_ text: String, to output: inout O) {
+    static func write<O: ByteOutput>(_ text: String, to output: inout O) {
         var text = text
         text.withUTF8 { output.write(UnsafeRawBufferPointer($0)) }
     }
@@ -224,7 +241,7 @@ public struct LineValidator: Sendable {
             out.field(" national=", phone.nationalNumber)
             out.field(" carrier=", phone.carrier?.rawValue)
             out.field(" area=", phone.areaCode)
-        case .districtCode, .legacyIDCard, .calendarDate:
+        case .districtCode, .legacyIDCard, .calendarDate, .portalTimestamp:
             throw CodeError(kind: options.kind, rule: .invalidCharacter, offset: 0)
         }
     }

@@ -1,0 +1,77 @@
+import DVCCommandLine
+import DVCCore
+import Foundation
+import Testing
+
+@Suite("dvc-validate --dossiers")
+struct DossierReportCommandTests {
+    private func run(_ words: [String], _ input: String) -> (status: Int32, out: String, err: String) {
+        var out = MemoryOutput(), err = MemoryOutput()
+        let status = ValidateCommand.run(words, input: MemoryInput(input), output: &out, errors: &err)
+        return (status, out.text, err.text)
+    }
+
+    static let good = #"{"MaHoSo":"000.00.14.H20-250703-0002","MaTTHC":"1.001193","TenTTHC":"Khai sinh","MaLinhVuc":"G15-HT01","TenLinhVuc":"Hộ tịch","LoaiDoiTuong":"1","TrichYeuHoSo":"Khai sinh","NgayTiepNhan":"20250703083000","NgayHenTra":"","TrangThaiHoSo":"2","HinhThuc":"0","DonViXuLy":"UBND xã"}"#
+    static var bad: String { good.replacingOccurrences(of: "\"1.001193\"", with: "\"1.1193\"") }
+
+    @Test func validEnvelopeExitsZeroWithATable() {
+        let result = run(["--dossiers", "-"], #"{"madonvi":"000.00.00.H20","data":[\#(Self.good),\#(Self.good)]}"#)
+        #expect(result.status == 0)
+        #expect(result.out == "dossiers 2   valid 2   invalid 0\nno issues\n")
+        #expect(result.err.isEmpty)
+    }
+
+    @Test func jsonReportHasTheDocumentedShape() throws {
+        let result = run(["--dossiers=-", "--json"], "[\(Self.good),\(Self.bad),\(Self.bad)]")
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        #expect(json["total"] as? Int == 3)
+        #expect(json["valid"] as? Int == 1)
+        #expect((json["byRule"] as? [String: Int]) == ["procedure-code.malformed": 2])
+        let issues = try #require(json["issues"] as? [[String: Any]])
+        #expect(issues.map { $0["index"] as? Int } == [1, 2])
+        #expect(issues.first?["path"] as? String == "[1].MaTTHC")
+        #expect(issues.first?["rule"] as? String == "procedure-code.malformed")
+    }
+
+    @Test func maxIssuesAndUnitOptions() throws {
+        let batch = "[\(Self.bad),\(Self.bad),\(Self.bad)]"
+        let capped = run(["--dossiers", "-", "--json", "--max-issues", "1"], batch)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(capped.out.utf8)) as? [String: Any])
+        #expect((json["issues"] as? [Any])?.count == 1)
+        #expect((json["byRule"] as? [String: Int])?["procedure-code.malformed"] == 3)
+        let outside = run(["--dossiers", "-", "--unit", "H21"], "[\(Self.good)]")
+        #expect(outside.status == 1)
+        #expect(outside.out.contains("receiving-agency.outside-unit"))
+    }
+
+    @Test func strictModeRejectsNonCanonicalPayloads() {
+        let numeric = Self.good.replacingOccurrences(of: "\"TrangThaiHoSo\":\"2\"", with: "\"TrangThaiHoSo\":2")
+        #expect(run(["--dossiers", "-"], "[\(numeric)]").status == 0)
+        let strict = run(["--dossiers", "-", "--strict"], "[\(numeric)]")
+        #expect(strict.status == 1)
+        #expect(strict.out.contains("field.invalid"))
+    }
+
+    @Test func readsFiles() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-report-\(UUID().uuidString).json")
+        try Data("[\(Self.good)]".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(run(["--dossiers", url.path], "").status == 0)
+        let missing = run(["--dossiers", url.path + ".missing"], "")
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("cannot read"))
+    }
+
+    @Test(arguments: [
+        (["--dossiers", "-"], "[1", "not a dossier batch"),
+        (["--dossiers", "-", "--max-issues", "x"], "[]", "--max-issues"),
+        (["--dossiers", "-", "--unit", "h20"], "[]", "--unit h20"),
+        (["--dossiers", "-", "extra"], "[]", "unexpected argument"),
+    ])
+    func errorsExitWithTwo(_ words: [String], _ input: String, _ message: String) {
+        let result = run(words, input)
+        #expect(result.status == 2)
+        #expect(result.err.contains(message))
+    }
+}
