@@ -110,6 +110,26 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         return value
     }
 
+    /// A number that may be written as a string or a JSON number, with a fraction (`"0.5"`).
+    mutating func optionalDouble(_ key: Key) -> Double? {
+        guard let text = optionalString(key), !text.isEmpty else { return nil }
+        guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be a number")
+            return nil
+        }
+        return value
+    }
+
+    /// An amount in whole đồng, written as a string or number (`"50000"`, `50000`, `50000.0`).
+    mutating func optionalAmount(_ key: Key) -> Int? {
+        guard let value = optionalDouble(key) else { return nil }
+        guard value >= 0, value < 1e15, value.rounded() == value else {
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be a whole, non-negative amount of đồng")
+            return nil
+        }
+        return Int(value)
+    }
+
     /// A decodable value (an enum of the standard, a nested object); defects inside it are
     /// collected with their full paths.
     mutating func value<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
@@ -192,6 +212,11 @@ struct WireWriter<Key: CodingKey> {
 
     mutating func optionalInt(_ value: Int?, _ key: Key) throws {
         try container.encodeIfPresent(value.map(String.init), forKey: key)
+    }
+
+    /// A number as a string, without a trailing `.0` for whole values.
+    mutating func optionalDouble(_ value: Double?, _ key: Key) throws {
+        try container.encodeIfPresent(value.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String($0) }, forKey: key)
     }
 
     mutating func value(_ value: some Encodable, _ key: Key) throws { try container.encode(value, forKey: key) }

@@ -1,0 +1,82 @@
+import DVCCore
+import Foundation
+import Testing
+
+@Suite("Procedures and service levels")
+struct ProcedureTests {
+    @Test func fullProcedureDecodesAndRoundTrips() throws {
+        let reply = try PortalJSON.decode(PortalReply<[Procedure]>.self, from: Data(try fixture("LayThuTuc-1.001193.json").utf8))
+        #expect(reply.isSuccess)
+        let procedure = try #require(reply.result?.first)
+        #expect(procedure.code.rawValue == "1.001193")
+        #expect(procedure.isActive)
+        #expect(procedure.steps.first?.steps.count == 3)
+        #expect(procedure.levels == [Procedure.Level(code: "4", name: "Cấp Xã")])
+        #expect(procedure.fields.map(\.code.rawValue) == ["G15-HT01"])
+        #expect(procedure.channels.map(\.channel) == [.direct, .online, .postal])
+        let online = try #require(procedure.channels[1].timings.first)
+        #expect(online.processingTime == .workingDays(1))
+        #expect(online.fees.first?.amount == 8_000)
+        #expect(procedure.channels[2].timings.first?.processingTime == .workingHours(0.5))
+        #expect(procedure.requiredDocuments.first?.documents.map(\.originals) == [1, 1])
+        #expect(procedure.requiredDocuments.first?.documents.first?.templateURL?.hasPrefix("https://") == true)
+        #expect(procedure.results.first?.name == "Giấy khai sinh")
+        #expect(procedure.legalBases.map(\.number) == ["60/2014/QH13", "123/2015/NĐ-CP"])
+        #expect(procedure.implementingAgencies.first?.agencyCode == nil)  // "H" is a placeholder, not an agency code
+        #expect(procedure.relatedProcedures.map(\.text) == ["1.000894", "2.000528"])
+        #expect(procedure.relatedProcedures.compactMap(\.procedureCode).count == 2)
+
+        let encoded = try PortalJSON.encode(procedure)
+        let again = try PortalJSON.decode(Procedure.self, from: encoded, strictness: .strict)
+        #expect(again == procedure)
+        #expect(try PortalJSON.encode(again) == encoded)
+        let text = String(decoding: encoded, as: UTF8.self)
+        #expect(text.contains(#""SOTIEN":"8000""#) && text.contains(#""THOIGIANGIAIQUYET":"0.5""#) && text.contains(#""KENH":"2""#))
+
+        let catalogue = ProcedureCatalogue(procedures: [procedure])
+        #expect(catalogue.fields(of: try ProcedureCode("1.001193.000.00.00.H20")) == [try FieldCode("G15-HT01")])
+    }
+
+    @Test func catalogueRowsAndPublicServices() throws {
+        let rows = try PortalJSON.decode(PortalReply<[ProcedureSummary]>.self, from: Data(#"{"error_code":0,"result":[{"MATTHC":"1.001193","TENTTHC":"Đăng ký khai sinh"}]}"#.utf8))
+        #expect(rows.isSuccess && rows.result?.first?.code.rawValue == "1.001193")
+        let services = try PortalJSON.decode(PortalReply<[PublicService]>.self, from: Data("""
+            {"error_code":"00","result":{"data":[{"MADVC":"2.000815.000.00.00.H55.02","TENDVC":"Cấp phép xây dựng","MATTHC":"2.000815",
+            "APDUNGDVC":[{"MACOQUANTHUCHIEN":"H55.242","MUCDO":4},{"MACOQUANTHUCHIEN":"H55.7","MUCDO":"3"}]}]}}
+            """.utf8))
+        #expect(services.isSuccess)
+        let service = try #require(services.result?.first)
+        #expect(service.applications.map(\.level) == [.level4, .level3])
+        #expect(service.applications.map { $0.level?.scope } == [.fullProcess, .partial])
+        #expect(try PortalJSON.decode(PublicService.self, from: PortalJSON.encode(service)) == service)
+        #expect(throws: WireDecodingError.self) {
+            try PortalJSON.decode(PublicService.Application.self, from: Data(#"{"MACOQUANTHUCHIEN":"H55","MUCDO":"7"}"#.utf8))
+        }
+        let failure = try PortalJSON.decode(PortalReply<[ProcedureSummary]>.self, from: Data(#"{"error_code":"-3","message":"Hồ sơ đã tồn tại"}"#.utf8))
+        #expect(!failure.isSuccess && failure.message == "Hồ sơ đã tồn tại" && failure.result == nil)
+    }
+
+    @Test func levelUpgradePolicyUsesThirtyPercentByDefault() {
+        let policy = LevelUpgradePolicy()
+        #expect(policy.evaluate(onlineResolved: 30, total: 100).qualifies)
+        #expect(!policy.evaluate(onlineResolved: 29, total: 100).qualifies)
+        #expect(policy.evaluate(onlineResolved: 29, total: 100).ratio == 0.29)
+        #expect(!policy.evaluate(onlineResolved: 0, total: 0).qualifies)
+        #expect(LevelUpgradePolicy(threshold: 0.5).evaluate(onlineResolved: 40, total: 100).qualifies == false)
+        #expect(ServiceLevel.allCases.map(\.scope) == [.partial, .partial, .partial, .fullProcess])
+    }
+
+    @Test func fullyOnlineDossiersFollowDecree307() throws {
+        var dossier = try DossierValidationTests.good()
+        #expect(!dossier.isProcessedFullyOnline)
+        #expect(dossier.unmetFullyOnlineConditions().count == 2)
+        dossier.channel = .online
+        dossier.resultDocuments = [ResultDocument(name: "Giấy khai sinh điện tử", url: "https://kq.vn/1.pdf")]
+        #expect(dossier.isProcessedFullyOnline)
+        dossier.fees = [DossierFee(name: "Lệ phí", amount: 8_000)]
+        #expect(!dossier.isProcessedFullyOnline)
+        dossier.onlinePayment = .paidOnline
+        #expect(dossier.isProcessedFullyOnline)
+        #expect(dossier.unmetFullyOnlineConditions(requiredInPersonStep: true).count == 1)
+    }
+}
