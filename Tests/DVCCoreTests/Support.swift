@@ -57,3 +57,37 @@ extension CalendarDate {
         return date
     }
 }
+
+/// Any JSON rendered canonically: keys in byte order (as `JSONEncoder`'s `.sortedKeys`), no
+/// spaces, strings escaped by `JSONEncoder` itself, `/` unescaped. Fixtures are compared to
+/// DVCKit's output in this form ("byte for byte after key ordering").
+func canonicalJSON(_ data: Data) throws -> String {
+    let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+    return try render(object)
+}
+
+private func render(_ value: Any) throws -> String {
+    switch value {
+    case let dictionary as [String: Any]:
+        let keys = dictionary.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return "{" + (try keys.map { "\(try renderString($0)):\(try render(dictionary[$0] ?? NSNull()))" }.joined(separator: ",")) + "}"
+    case let array as [Any]:
+        return "[" + (try array.map(render).joined(separator: ",")) + "]"
+    case let string as String:
+        return try renderString(string)
+    case let flag as Bool where type(of: value) == Bool.self:
+        return flag ? "true" : "false"
+    case let number as NSNumber:
+        return number.stringValue
+    case is NSNull:
+        return "null"
+    default:
+        return String(describing: value)
+    }
+}
+
+private func renderString(_ string: String) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(string), as: UTF8.self)
+}

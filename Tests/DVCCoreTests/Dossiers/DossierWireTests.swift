@@ -5,9 +5,8 @@ import Testing
 @Suite("Dossier wire format")
 struct DossierWireTests {
     /// The fixture re-serialized with sorted keys: the canonical form to compare bytes against.
-    private func canonical(_ name: String) throws -> Data {
-        let object = try JSONSerialization.jsonObject(with: Data(try fixture(name).utf8))
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    private func canonical(_ name: String) throws -> String {
+        try canonicalJSON(Data(try fixture(name).utf8))
     }
 
     @Test func openCPSBatchDecodesAndReencodesByteForByte() throws {
@@ -38,7 +37,7 @@ struct DossierWireTests {
         #expect(second.resultDocuments.first?.partCode == "")
 
         let encoded = try PortalJSON.encode(request)
-        #expect(String(decoding: encoded, as: UTF8.self) == String(decoding: try canonical("DongBoHoSoMC-opencps.json"), as: UTF8.self))
+        #expect(String(decoding: encoded, as: UTF8.self) == (try canonical("DongBoHoSoMC-opencps.json")))
         // Canonical input is accepted by strict decoding too.
         #expect(try PortalJSON.decode(DossierSyncRequest.self, from: encoded, strictness: .strict) == request)
     }
