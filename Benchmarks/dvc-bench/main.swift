@@ -19,7 +19,7 @@ import Darwin
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -33,6 +33,8 @@ if arguments.has("--help") {
       --lines N    lines piped through dvc-validate (default 1,000,000)
       --only K,K   measure only these validator kinds (e.g. tax-code,citizen-id)
       --no-pipeline  skip the dvc-validate pipeline measurement
+      --dossiers N  dossiers encoded/decoded/validated in process (default 100,000)
+      --batch-dossiers N  dossiers piped through dvc-validate --dossiers (default 1,000,000)
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -241,17 +243,54 @@ func measurePipeline(kind: CodeKind, lines: Int) -> PipelineFigure? {
 
 let pipeline = arguments.has("--no-pipeline") ? [] : [CodeKind.taxCode, .dossierCode, .wardCode].filter { only?.contains($0.rawValue) ?? true }.compactMap { measurePipeline(kind: $0, lines: pipelineLines) }
 
+// MARK: - Dossiers
+
+let dossierCount = Int(arguments[option: "--dossiers"] ?? "") ?? (quick ? 2_000 : 100_000)
+let dossierFigures = (only == nil || only?.contains("dossiers") == true) ? try? DossierBenchmark.run(count: dossierCount) : nil
+
+/// `dvc-validate --dossiers` over a generated envelope file: dossiers per second and peak memory.
+func measureDossierPipeline(count: Int) -> PipelineFigure? {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let binary = directory.appendingPathComponent("dvc-validate")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-bench-\(getpid())-batch.json")
+    let memoryReport = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-bench-\(getpid())-batch.rss")
+    defer {
+        try? FileManager.default.removeItem(at: file)
+        try? FileManager.default.removeItem(at: memoryReport)
+    }
+    guard (try? DossierBenchmark.writeBatch(count: count, to: file)) != nil,
+          let devNull = FileHandle(forWritingAtPath: "/dev/null") else { return nil }
+    let gnuTime = "/usr/bin/time", hasGNUTime = FileManager.default.isExecutableFile(atPath: gnuTime)
+    let process = Process()
+    process.executableURL = hasGNUTime ? URL(fileURLWithPath: gnuTime) : binary
+    process.arguments = (hasGNUTime ? ["-f", "%M", "-o", memoryReport.path, binary.path] : []) + ["--dossiers", file.path, "--json"]
+    process.standardOutput = devNull
+    let seconds = DossierBenchmark.seconds {
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
+    }
+    let peak = hasGNUTime ? (try? String(contentsOf: memoryReport, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) } : nil
+    return PipelineFigure(kind: "dossiers", lines: count, seconds: (seconds * 1000).rounded() / 1000,
+                          linesPerSecond: Int(Double(count) / seconds), maxResidentKiB: peak)
+}
+
+let batchCount = Int(arguments[option: "--batch-dossiers"] ?? "") ?? (quick ? 2_000 : 1_000_000)
+let dossierPipeline = arguments.has("--no-pipeline") || !(only == nil || only?.contains("dossiers") == true) ? nil : measureDossierPipeline(count: batchCount)
+
 // MARK: - Report
 
 struct Report: Codable {
     var validators: [String: ValidatorFigure]
     var pipeline: [String: PipelineFigure]
+    var dossiers: DossierFigures?
 }
 
 if arguments.has("--json") {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: pipeline.map { ($0.kind, $0) }))
+    let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: (pipeline + [dossierPipeline].compactMap { $0 }).map { ($0.kind, $0) }),
+                        dossiers: dossierFigures)
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
@@ -268,7 +307,19 @@ if arguments.has("--json") {
               + column(String(format: "%.3f", figure.seconds), 13) + column(figure.linesPerSecond.formatted(), 13)
               + column(figure.maxResidentKiB.map { $0.formatted() } ?? "n/a", 16))
     }
-    if pipeline.isEmpty && !arguments.has("--no-pipeline") { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
+    for figure in [dossierPipeline].compactMap({ $0 }) {
+        print("dossier batch " + column(figure.lines.formatted(), 17) + column(String(format: "%.3f", figure.seconds), 13)
+              + column(figure.linesPerSecond.formatted(), 13) + column(figure.maxResidentKiB.map { $0.formatted() } ?? "n/a", 16) + "   (dossiers/s)")
+    }
+    if let d = dossierFigures {
+        print("\n\(d.count.formatted()) dossiers, \(d.megabytes) MB     dossiers/s      MB/s")
+        print("DVCKit encode          " + column(d.encodePerSecond.formatted(), 14) + column(String(d.encodeMBPerSecond), 10))
+        print("DVCKit decode          " + column(d.decodePerSecond.formatted(), 14) + column(String(d.decodeMBPerSecond), 10))
+        print("Foundation encode      " + column(d.foundationEncodePerSecond.formatted(), 14) + column(String(d.foundationEncodeMBPerSecond), 10) + "   (plain Codable, same values)")
+        print("Foundation decode      " + column(d.foundationDecodePerSecond.formatted(), 14) + column(String(d.foundationDecodeMBPerSecond), 10))
+        print("DVCKit batch validation" + column(d.validatePerSecond.formatted(), 14))
+    }
+    if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }
 
 /// A small deterministic generator, so every run measures the same inputs.

@@ -1,0 +1,121 @@
+import DVCCommandLine
+import DVCKit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The same dossier as plain strings with synthesized Codable: what Foundation alone does with
+/// these values, the baseline for DVCKit's wire models.
+struct PlainDossier: Codable {
+    struct File: Codable { var TepDinhKemId, TenTepDinhKem, IsDeleted, MaThanhPhanHoSo, DuongDanTaiTepTin: String }
+    var MaHoSo, MaTTHC, TenTTHC, MaLinhVuc, TenLinhVuc, ChuHoSo, LoaiDoiTuong, MaDoiTuong, ThongTinKhac, Email, Fax, SoDienThoai: String
+    var TrichYeuHoSo, NgayTiepNhan, NgayHenTra, TrangThaiHoSo, NgayTra, ThongTinTra, HinhThuc, NgayKetThucXuLy, DonViXuLy: String
+    var TaiLieuNop: [File]
+    var DanhSachLePhi, DanhSachTepDinhKemKhac, DanhSachHoSoBoSung, DanhSachGiayToKetQua: [String]
+}
+
+/// Encode/decode and validation throughput on generated OpenCPS-shaped dossiers.
+struct DossierFigures: Codable {
+    var count: Int
+    var megabytes: Double
+    var encodePerSecond: Int, encodeMBPerSecond: Double
+    var decodePerSecond: Int, decodeMBPerSecond: Double
+    var foundationEncodePerSecond: Int, foundationEncodeMBPerSecond: Double
+    var foundationDecodePerSecond: Int, foundationDecodeMBPerSecond: Double
+    var validatePerSecond: Int
+}
+
+enum DossierBenchmark {
+    /// Generated dossiers like the OpenCPS fixture: one submitted file, empty lists, 1 in 8 returned.
+    static func dossiers(_ count: Int) -> [Dossier] {
+        let procedure = try? ProcedureCode("1.001193.000.00.00.H20"), field = try? FieldCode("G15-HT01")
+        return (0..<count).compactMap { i -> Dossier? in
+            let day = CalendarDate(daysSinceEpoch: 19_000 + i % 1_500)
+            let yy = day.year % 100 < 10 ? "0\(day.year % 100)" : "\(day.year % 100)"
+            let mm = day.month < 10 ? "0\(day.month)" : "\(day.month)", dd = day.day < 10 ? "0\(day.day)" : "\(day.day)"
+            let sequence = String(i % 9_999 + 1), padded = String(repeating: "0", count: 4 - sequence.count) + sequence
+            guard let code = try? DossierCode("000.00.\(10 + i % 80).H20-\(yy)\(mm)\(dd)-\(padded)"), let procedure, let field,
+                  let received = PortalTimestamp(date: day, hour: 8 + i % 9, minute: i % 60) else { return nil }
+            var dossier = Dossier(code: code, procedureCode: procedure, procedureName: "Đăng ký khai sinh", fieldCode: field,
+                                  fieldName: "Hộ tịch", applicantType: .citizen, summary: "Đăng ký khai sinh cho công dân số \(i)",
+                                  receivedAt: received, status: i % 8 == 7 ? .returned : .received, resultDelivery: .atOffice,
+                                  processingAgencyName: "UBND xã Mỹ Hiệp")
+            dossier.dueAt = PortalTimestamp(date: day.adding(days: 5), hour: 17, minute: 0)
+            if i % 8 == 7 { dossier.returnedAt = PortalTimestamp(date: day.adding(days: 4), hour: 10, minute: 0) }
+            (dossier.ownerName, dossier.applicantAccountID, dossier.otherInformation) = ("Nguyễn Văn \(i)", "", "")
+            (dossier.email, dossier.fax, dossier.phone, dossier.returnInformation) = ("cd\(i)@example.vn", "0912345678", "0912345678", "")
+            dossier.submittedFiles = [SubmittedFile(name: "to-khai-\(i).pdf", url: "https://motcua.dongthap.gov.vn/documents/\(i)/to-khai.pdf",
+                                                    fileID: String(i), partCode: "TP01")]
+            return dossier
+        }
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try body()
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func run(count: Int) throws -> DossierFigures {
+        let values = dossiers(count)
+        var encoded = Data()
+        let encodeTime = try seconds { encoded = try PortalJSON.encode(values) }
+        var decoded: [Dossier] = []
+        let decodeTime = try seconds { decoded = try PortalJSON.decode([Dossier].self, from: encoded) }
+        precondition(decoded.count == values.count, "the benchmark's own round trip lost dossiers")
+
+        let plain = try JSONDecoder().decode([PlainDossier].self, from: encoded)
+        var plainData = Data()
+        let foundationEncodeTime = try seconds { plainData = try JSONEncoder().encode(plain) }
+        let foundationDecodeTime = try seconds { _ = try JSONDecoder().decode([PlainDossier].self, from: plainData) }
+
+        var validator = DossierBatchValidator(context: DossierValidationContext(syncingUnit: try AgencyCode("000.00.00.H20")))
+        let validateTime = try seconds {
+            try encoded.withUnsafeBytes { bytes in
+                var start = 0
+                while start < bytes.count {
+                    let end = min(start + (1 << 16), bytes.count)
+                    try validator.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                    start = end
+                }
+            }
+            _ = try validator.finish()
+        }
+        let mb = Double(encoded.count) / 1_000_000, plainMB = Double(plainData.count) / 1_000_000
+        func round(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+        return DossierFigures(
+            count: count, megabytes: round(mb),
+            encodePerSecond: Int(Double(count) / encodeTime), encodeMBPerSecond: round(mb / encodeTime),
+            decodePerSecond: Int(Double(count) / decodeTime), decodeMBPerSecond: round(mb / decodeTime),
+            foundationEncodePerSecond: Int(Double(count) / foundationEncodeTime), foundationEncodeMBPerSecond: round(plainMB / foundationEncodeTime),
+            foundationDecodePerSecond: Int(Double(count) / foundationDecodeTime), foundationDecodeMBPerSecond: round(plainMB / foundationDecodeTime),
+            validatePerSecond: Int(Double(count) / validateTime))
+    }
+
+    /// Writes `count` dossiers as a `DongBoHoSoMC` envelope, in blocks, to `url`.
+    static func writeBatch(count: Int, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        defer { try? handle.close() }
+        handle.write(Data(#"{"madonvi":"000.00.00.H20","service":"DongBoHoSoMC","isUpdating":"False","data":["#.utf8))
+        let block = 10_000
+        var written = 0
+        while written < count {
+            let chunk = dossiers(min(block, count - written))
+            var data = try PortalJSON.encode(chunk)
+            data.removeFirst()
+            data.removeLast()
+            if written > 0 { handle.write(Data(",".utf8)) }
+            handle.write(data)
+            written += chunk.count
+        }
+        handle.write(Data("]}".utf8))
+    }
+}
