@@ -74,6 +74,24 @@ enum Demo {
         }
         let phone = try PhoneNumber("0912 345 678")
         print("  phone 0912 345 678 → \(phone) (\(phone.carrier?.rawValue ?? "unknown carrier"))")
+        heading("6. A DongBoHoSoMC batch checked before it is sent")
+        let received = try PortalTimestamp("20260302083000")
+        var dossier = Dossier(
+            code: try generator.next(on: received.date), procedureCode: try ProcedureCode("1.001193"),
+            procedureName: "Đăng ký khai sinh", fieldCode: try FieldCode("G15-HT01"), fieldName: "Hộ tịch",
+            applicantType: .citizen, summary: "Đăng ký khai sinh", receivedAt: received, status: .received,
+            resultDelivery: .atOffice, processingAgencyName: "UBND xã Mỹ Hiệp")
+        dossier.dueAt = WorkingCalendar().dueDate(receivedAt: received, limit: .workingDays(3))
+        dossier.submittedFiles = [SubmittedFile(name: "to-khai.pdf", url: "http://motcua.example/to-khai.pdf")]
+        let request = DossierSyncRequest(unitCode: "000.00.00.H21", isUpdating: false, dossiers: [dossier], session: "not-printed")
+        print("  \(request)")
+        print("  NgayHenTra for 3 working days: \(dossier.dueAt?.description ?? "-")")
+        var validator = DossierBatchValidator()
+        try PortalJSON.encode(request).withUnsafeBytes { try validator.feed($0) }
+        let report = try validator.finish()
+        print("  \(report.total) dossier(s), \(report.invalid) invalid:")
+        for entry in report.issues { print("    \(entry.path): \(entry.message) [\(entry.rule.rawValue)]") }
+
         print("\nNext: swift run dvc-validate --help")
     }
 

@@ -1,3 +1,4 @@
+/// `Data` appears in this file's public API.
 public import Foundation
 
 /// One change the authorities announce to the ordinary working calendar (điều chỉnh lịch làm việc):

@@ -1,3 +1,4 @@
+/// `JSONEncoder`, `JSONDecoder` and `Data` appear in this file's public API.
 public import Foundation
 
 /// How strictly wire payloads are decoded (chế độ giải mã).

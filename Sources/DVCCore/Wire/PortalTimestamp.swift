@@ -1,3 +1,4 @@
+/// `Date` appears in this file's public API (conversions to and from the portal's clock).
 public import Foundation
 
 /// A moment on the portal's clock (thời điểm), as the wire writes it: `yyyyMMddHHmmss` at

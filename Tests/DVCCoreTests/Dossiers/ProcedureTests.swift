@@ -80,3 +80,20 @@ struct ProcedureTests {
         #expect(dossier.unmetFullyOnlineConditions(requiredInPersonStep: true).count == 1)
     }
 }
+
+@Suite("Small models round-trip")
+struct SmallModelRoundTripTests {
+    @Test func everySmallModelRoundTrips() throws {
+        try roundTrip(ProcedureSummary(code: try ProcedureCode("1.001193"), name: "Đăng ký khai sinh"))
+        try roundTrip(ProcessingTime.workingHours(0.5))
+        try roundTrip(ClockPause(start: try PortalTimestamp("20260224090000"), end: try PortalTimestamp("20260225150000")))
+        try roundTrip(Procedure.AgencyReference(code: "000.00.00.H20", name: "UBND tỉnh Đồng Tháp", level: 1))
+        try roundTrip(Procedure.RelatedProcedure(text: "2.000528", name: "Khai sinh có yếu tố nước ngoài"))
+        try roundTrip(Procedure.LegalBasis(number: "60/2014/QH13", title: "Luật Hộ tịch"))
+        try roundTrip(Procedure.RequiredDocument(code: "GT01", name: "Tờ khai", originals: 1, copies: 0))
+        try roundTrip(ValidationIssue(path: "data[0].MaHoSo", rule: .dossierCodeMalformed, message: "m", severity: .warning))
+        try roundTrip(CalendarAdjustment(date: .ymd(2026, 1, 2), kind: .dayOff, name: "n", source: "s", confidence: "U"))
+        #expect(ClockPause(start: try PortalTimestamp("20260225150000"), end: try PortalTimestamp("20260224090000")).end.description == "20260225150000")
+        #expect(PortalService.syncDossiers.description == "DongBoHoSoMC")
+    }
+}
