@@ -74,6 +74,7 @@ struct DossierWireTests {
         #expect(files[0]["DuocSoHoa"] as? String == "True")
         let fees = try #require(object["DanhSachLePhi"] as? [[String: Any]])
         #expect(fees[0]["Gia"] as? String == "75000")
+        #expect(String(decoding: encoded, as: UTF8.self) == (try canonical("DongBoHoSoMC-later-revision.canonical.json")))
         // Canonical form round-trips exactly and passes strict decoding.
         let again = try PortalJSON.decode(Dossier.self, from: encoded, strictness: .strict)
         #expect(again == dossier)

@@ -27,6 +27,7 @@ struct ProcedureTests {
         #expect(procedure.relatedProcedures.compactMap(\.procedureCode).count == 2)
 
         let encoded = try PortalJSON.encode(procedure)
+        #expect(String(decoding: encoded, as: UTF8.self) == (try canonicalJSON(Data(try fixture("LayThuTuc-1.001193.canonical.json").utf8))))
         let again = try PortalJSON.decode(Procedure.self, from: encoded, strictness: .strict)
         #expect(again == procedure)
         #expect(try PortalJSON.encode(again) == encoded)
