@@ -50,6 +50,9 @@ let package = Package(
             name: "DVCCoreTests", dependencies: ["DVCCore"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
+            name: "DVCClientTests", dependencies: ["DVCClient", "DVCTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DVCCommandLineTests", dependencies: ["DVCCommandLine", "dvc-validate"],
             swiftSettings: swiftSettings),
     ],
