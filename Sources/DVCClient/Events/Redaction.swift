@@ -1,0 +1,118 @@
+/// `Data` and `URL` appear in this file's public API.
+public import Foundation
+
+/// Removes secrets and masks personal identifiers before anything leaves the library in an event
+/// or an error description (che thông tin nhạy cảm).
+///
+/// Redacted entirely: passwords, session tokens, access/ID/refresh tokens, client secrets, payment
+/// keys and checksums (`MaXacThuc`, `check_sum`, `checksum`), PKCE verifiers, authorization
+/// headers. Masked to their first three and last two characters: personal ID and ID-card numbers
+/// (`SoDinhDanh`, `SoCMND`, `mstorcmnd`, …) and any string of exactly 9 or 12 digits.
+public enum Redaction {
+    /// Keys whose values are replaced by `<redacted>` (compared case-insensitively).
+    public static let secretKeys: Set<String> = [
+        "password", "matkhau", "session", "access_token", "id_token", "refresh_token", "token", "client_secret",
+        "maxacthuc", "check_sum", "checksum", "code_verifier", "hash_key_1", "hash_key_2", "secretkey", "secret",
+        "accesskey", "lgspaccesstoken", "authorization", "cookie", "set-cookie",
+    ]
+    /// Keys whose values are personal identifiers, masked.
+    public static let personalKeys: Set<String> = [
+        "sodinhdanh", "socmnd", "mstorcmnd", "sogiaytochuhoso", "socmndnguoinop", "cccd", "mahoso_cccd",
+    ]
+
+    /// A JSON or form body as text with secrets removed, at most `limit` characters.
+    public static func body(_ data: Data, limit: Int = 2_048) -> String {
+        guard !data.isEmpty else { return "" }
+        var text: String
+        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+           let clean = try? JSONSerialization.data(withJSONObject: redact(object), options: [.sortedKeys, .fragmentsAllowed]) {
+            text = String(decoding: clean, as: UTF8.self)
+        } else if let form = String(data: data, encoding: .utf8), form.contains("="), !form.contains("{") {
+            text = formBody(form)
+        } else {
+            return "<\(data.count) bytes>"
+        }
+        if text.count > limit { text = String(text.prefix(limit)) + "…" }
+        return text
+    }
+
+    /// A URL with secret query values removed and identifiers masked.
+    public static func url(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false), let items = components.queryItems else { return url.absoluteString }
+        components.queryItems = items.map { item in
+            URLQueryItem(name: item.name, value: item.value.map { Self.value(for: item.name.lowercased(), value: $0) ?? $0 })
+        }
+        return components.string ?? url.absoluteString
+    }
+
+    /// Header fields with credentials removed, as `name: value; …` sorted by name.
+    public static func headers(_ headers: [String: String]) -> String {
+        headers.sorted { $0.key.lowercased() < $1.key.lowercased() }
+            .map { "\($0.key): \(secretKeys.contains($0.key.lowercased()) ? "<redacted>" : $0.value)" }
+            .joined(separator: "; ")
+    }
+
+    /// Free text (e.g. an error description) with 9- and 12-digit numbers masked.
+    public static func text(_ text: String) -> String {
+        var result = ""
+        var digits = ""
+        func flush() {
+            result += digits.count == 9 || digits.count == 12 ? mask(digits) : digits
+            digits = ""
+        }
+        for character in text {
+            if character.isASCII, character.isNumber { digits.append(character) } else { flush(); result.append(character) }
+        }
+        flush()
+        return result
+    }
+
+    /// Keeps the first three and last two characters.
+    public static func mask(_ value: String) -> String {
+        guard value.count > 5 else { return String(repeating: "*", count: value.count) }
+        return value.prefix(3) + String(repeating: "*", count: value.count - 5) + value.suffix(2)
+    }
+
+    private static func redact(_ object: Any) -> Any {
+        switch object {
+        case let dictionary as [String: Any]:
+            var copy: [String: Any] = [:]
+            for (key, value) in dictionary {
+                if let string = value as? String, let replaced = Self.value(for: key.lowercased(), value: string) {
+                    copy[key] = replaced
+                } else if secretKeys.contains(key.lowercased()) {
+                    copy[key] = "<redacted>"
+                } else {
+                    copy[key] = redact(value)
+                }
+            }
+            return copy
+        case let array as [Any]:
+            return array.map(redact)
+        case let string as String:
+            return isIdentifierLike(string) ? mask(string) : string
+        default:
+            return object
+        }
+    }
+
+    /// The replacement for `value` under `key`, or `nil` to keep it.
+    static func value(for key: String, value: String) -> String? {
+        if secretKeys.contains(key) { return "<redacted>" }
+        if personalKeys.contains(key) || isIdentifierLike(value) { return mask(value) }
+        return nil
+    }
+
+    private static func formBody(_ text: String) -> String {
+        text.split(separator: "&").map { pair -> String in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            let key = String(parts.first ?? ""), raw = parts.count > 1 ? String(parts[1]) : ""
+            let decoded = raw.removingPercentEncoding ?? raw
+            return "\(key)=\(value(for: key.lowercased(), value: decoded) ?? raw)"
+        }.joined(separator: "&")
+    }
+
+    private static func isIdentifierLike(_ value: String) -> Bool {
+        (value.utf8.count == 12 || value.utf8.count == 9) && value.utf8.allSatisfy { $0 &- 0x30 < 10 }
+    }
+}

@@ -1,0 +1,123 @@
+/// `Duration` appears in this file's public API.
+public import Foundation
+
+/// When and how long to wait before sending a failed request again (chính sách thử lại).
+///
+/// Retried: failures of the transport (no response, timeouts) and HTTP 408, 429 and 5xx. Never
+/// retried: a response the portal gave about the data (HTTP 200 with a non-zero `error_code`),
+/// 4xx other than 408/429, cancellation. The portal's create and update of a dossier are keyed by
+/// the dossier code, so resending them is safe. `Retry-After` (seconds or an HTTP date) is
+/// honoured up to ``maximumDelay``.
+///
+/// ```swift
+/// let policy = RetryPolicy.exponentialJitter(maximumAttempts: 6, base: .milliseconds(200), cap: .seconds(20))
+/// ```
+public struct RetryPolicy: Sendable {
+    /// How many times a request is sent at most, the first time included.
+    public var maximumAttempts: Int
+    /// The longest wait, whatever `Retry-After` asks for.
+    public var maximumDelay: Duration
+    private let delayForAttempt: @Sendable (_ attempt: Int, _ random: Double) -> Duration
+
+    /// A policy from its parts: `delay(attempt, random)` gives the wait after failed attempt
+    /// `attempt` (1-based), `random` being uniform in 0..<1 for jitter.
+    public init(maximumAttempts: Int, maximumDelay: Duration = .seconds(60), delay: @escaping @Sendable (_ attempt: Int, _ random: Double) -> Duration) {
+        self.maximumAttempts = max(1, maximumAttempts)
+        self.maximumDelay = maximumDelay
+        self.delayForAttempt = delay
+    }
+
+    /// Never retry.
+    public static let none = RetryPolicy(maximumAttempts: 1) { _, _ in .zero }
+
+    /// Exponential backoff with full jitter: the wait after attempt *n* is uniform in
+    /// `0 ..< min(cap, base × 2ⁿ⁻¹)`.
+    public static func exponentialJitter(maximumAttempts: Int = 5, base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) -> RetryPolicy {
+        RetryPolicy(maximumAttempts: maximumAttempts, maximumDelay: cap) { attempt, random in
+            let ceiling = min(cap, base * (1 << min(attempt - 1, 30)))
+            return ceiling * random
+        }
+    }
+
+    /// Five attempts, exponential backoff with jitter from 0.5 s, capped at 30 s.
+    public static let `default` = exponentialJitter()
+
+    /// The wait after failed attempt `attempt`, given the server's `Retry-After` (if any).
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: Double) -> Duration {
+        let computed = delayForAttempt(attempt, random)
+        return min(maximumDelay, max(computed, retryAfter ?? .zero))
+    }
+
+    /// Whether a response status is worth retrying.
+    public static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
+
+    /// Reads `Retry-After`: whole seconds, or an HTTP date relative to `now`.
+    public static func retryAfter(_ value: String?, now: Date = Date()) -> Duration? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
+    }
+}
+
+/// Waits; the real one sleeps, tests inject one that records the schedule instead.
+public protocol Sleeper: Sendable {
+    /// Waits `duration` (throws when the task is cancelled).
+    func sleep(for duration: Duration) async throws
+}
+
+/// Sleeps with `Task.sleep`.
+public struct TaskSleeper: Sleeper {
+    /// Creates the sleeper.
+    public init() {}
+    /// Sleeps for `duration`.
+    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
+}
+
+/// Sends a request again after transport failures, timeouts, 408, 429 and 5xx, by a
+/// ``RetryPolicy``; checks for cancellation before every attempt.
+public struct RetryMiddleware: PortalMiddleware {
+    /// The policy.
+    public let policy: RetryPolicy
+    private let sleeper: any Sleeper
+    private let events: (any PortalEventSink)?
+    private let random: @Sendable () -> Double
+
+    /// Creates the middleware; `sleeper` and `random` are injectable for tests.
+    public init(policy: RetryPolicy = .default, sleeper: any Sleeper = TaskSleeper(), events: (any PortalEventSink)? = nil,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.policy = policy
+        self.sleeper = sleeper
+        self.events = events
+        self.random = random
+    }
+
+    /// Sends `request`, retrying by the policy.
+    public func intercept(_ request: PortalRequest, next: @Sendable (PortalRequest) async throws -> PortalResponse) async throws -> PortalResponse {
+        var attempt = 1
+        while true {
+            try Task.checkCancellation()
+            let reason: String
+            var retryAfter: Duration?
+            do {
+                let response = try await next(request)
+                guard RetryPolicy.isRetryable(status: response.status), attempt < policy.maximumAttempts else { return response }
+                reason = "HTTP \(response.status)"
+                retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                guard attempt < policy.maximumAttempts else { throw error }
+                reason = String(describing: type(of: error))
+            }
+            let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())
+            events?.record(.retry(operation: request.operation, attempt: attempt, delay: delay, reason: reason))
+            try await sleeper.sleep(for: delay)
+            attempt += 1
+        }
+    }
+}
