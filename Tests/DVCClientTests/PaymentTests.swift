@@ -144,3 +144,50 @@ struct PaymentTests {
         #expect(!keyPay.description.contains("k2") && !payGov.description.contains("\"S\""))
     }
 }
+
+@Suite("Payment gateways behind one protocol")
+struct PaymentGatewayTests {
+    static let receipt = PaymentReceipt(service: .fees, dossierCode: "000.00.14.H20-200703-0003", procedureCode: "2.000815",
+                                        fees: [PaymentReceipt.Fee(kind: "2", code: "LP.XD01", name: "Lệ phí", amount: 75_000)])
+    static let order = PaymentOrder(reference: "T100", amount: 75_000, description: "Lệ phí cấp phép xây dựng", receipt: receipt,
+                                    returnURL: URL(string: "https://motcua.example.vn/paid"))
+
+    @Test func keyPayCreatesASignedTransaction() async throws {
+        let transport = InMemoryTransport { _ in PortalResponse(status: 200, body: Data(#"{"error":"0","payment_url":"https://keypay.example.vn/p/T100"}"#.utf8)) }
+        let keyPay = KeyPayGateway(clientID: "dvc-dt", hashKey1: "k1", hashKey2: "k2")
+        let gateway: any PaymentGateway = PaymentGatewayClient(gateway: keyPay, endpoint: URL(string: "https://keypay.example.vn/create")!, transport: transport)
+        let (url, payment) = try await gateway.initiate(Self.order)
+        #expect(url.absoluteString == "https://keypay.example.vn/p/T100" && payment == InitiatedPayment(reference: "T100", amount: 75_000, dossierCode: "000.00.14.H20-200703-0003"))
+        let body = try #require(try JSONSerialization.jsonObject(with: await transport.requests[0].body) as? [String: Any])
+        #expect(body["client_id"] as? String == "dvc-dt" && body["trans_amount"] as? String == "75000" && body["command"] as? String == "PAY")
+        #expect(body["check_sum"] as? String == PaymentChecksum.keyPay(["0", "dvc-dt", "PAY", "75000", "T100", "3.0"], key: "k1"))
+        #expect((body["bill_info"] as? [String: Any])?["MaHoSo"] as? String == "000.00.14.H20-200703-0003")
+        let refused = PaymentGatewayClient(gateway: keyPay, endpoint: URL(string: "https://keypay.example.vn/create")!,
+                                           transport: InMemoryTransport { _ in PortalResponse(status: 200, body: Data(#"{"error":"1","msg":"sai chữ ký"}"#.utf8)) })
+        do { _ = try await refused.initiate(Self.order) } catch { #expect(error.code == .rejected && error.portalMessage == "sai chữ ký") }
+    }
+
+    @Test func payGovCreatesASignedOrderWithItsTokens() async throws {
+        let transport = InMemoryTransport { _ in PortalResponse(status: 200, body: Data(#"{"data":{"url":"https://paygov.example.vn/p/1"}}"#.utf8)) }
+        let payGov = PayGovGateway(partnerCode: "PAYGOV-DONGTHAP", accessKey: "A", secretKey: "S", serviceCode: "DVC", ipAddress: "10.0.0.1",
+                                   bearerToken: "b3arer", lgspAccessToken: "lgsp-t0ken")
+        let gateway: any PaymentGateway = PaymentGatewayClient(gateway: payGov, endpoint: URL(string: "https://paygov.example.vn/create")!, transport: transport)
+        let (url, _) = try await gateway.initiate(Self.order)
+        #expect(url.absoluteString == "https://paygov.example.vn/p/1")
+        let request = await transport.requests[0]
+        #expect(request.header("Authorization") == "Bearer b3arer" && request.header("lgspaccesstoken") == "lgsp-t0ken")
+        let body = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: String])
+        #expect(body["orderInfo"] == "Le phi cap phep xay dung")
+        #expect(body["checksum"] == payGov.checksum(orderID: "T100", requestCode: body["requestCode"] ?? "", amount: 75_000))
+        #expect(!payGov.description.contains("b3arer"))
+    }
+
+    @Test func theNationalPlatformIsAGatewayToo() async throws {
+        let transport = InMemoryTransport { _ in PortalResponse(status: 200, body: Data(#"{"MaLoi":"00","UrlThanhToan":"https://pay.example.vn/x"}"#.utf8)) }
+        let gateways: [any PaymentGateway] = [
+            PaymentPlatformClient(configuration: .init(endpoint: URL(string: "https://pay.example.vn")!, partnerCode: "P", secret: "S", ipAddress: "10.0.0.1"), transport: transport),
+        ]
+        let (url, payment) = try await gateways[0].initiate(Self.order)
+        #expect(url.absoluteString == "https://pay.example.vn/x" && payment.amount == 75_000)
+    }
+}

@@ -1,7 +1,6 @@
 /// `Data` appears in this file's public API.
 public import Foundation
-/// Inbound messages carry DVCCore models.
-public import DVCCore
+import DVCCore
 
 /// Where accepted inbound messages go (kho dữ liệu nhận): your database, a queue. Return `false`
 /// when the message was already accepted before, so duplicates are answered idempotently.

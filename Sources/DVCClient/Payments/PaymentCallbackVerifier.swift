@@ -1,7 +1,6 @@
 /// `Data` appears in this file's public API.
 public import Foundation
-/// Verified payments refer to DVCCore's payment models.
-public import DVCCore
+import DVCCore
 
 /// A payment callback that proved itself: what was paid, for which reference.
 public struct VerifiedPayment: Sendable, Hashable {
@@ -85,12 +84,19 @@ public struct PayGovGateway: PaymentCallbackVerifier, CustomStringConvertible {
     public var partnerCode: String
     /// The access and secret keys. Secret.
     public var accessKey: String, secretKey: String
+    /// The service code, this server's IP address, and the gateway's bearer and LGSP tokens (secret).
+    public var serviceCode: String, ipAddress: String, bearerToken: String?, lgspAccessToken: String?
 
     /// Creates the gateway.
-    public init(partnerCode: String, accessKey: String, secretKey: String) {
+    public init(partnerCode: String, accessKey: String, secretKey: String, serviceCode: String = "", ipAddress: String = "",
+                bearerToken: String? = nil, lgspAccessToken: String? = nil) {
         self.partnerCode = partnerCode
         self.accessKey = accessKey
         self.secretKey = secretKey
+        self.serviceCode = serviceCode
+        self.ipAddress = ipAddress
+        self.bearerToken = bearerToken
+        self.lgspAccessToken = lgspAccessToken
     }
 
     /// The partner, without keys.

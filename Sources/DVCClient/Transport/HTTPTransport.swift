@@ -1,0 +1,190 @@
+/// `URL` and `Duration` appear in this file's public API.
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The ``Transport`` over HTTP(S), on `URLSession` (FoundationNetworking on Linux) — the only file
+/// of DVCKit that imports it.
+///
+/// - `https` is required, except for loopback addresses when ``Configuration/allowsInsecureLoopback``
+///   is set (for the sandbox in tests); anything else is refused before it is sent.
+/// - No cookies are stored or sent; redirects are followed only to the same host over https.
+/// - A response larger than ``Configuration/maximumResponseSize`` is cut off and reported as an error.
+public final class HTTPTransport: Transport {
+    /// Limits and policies.
+    public struct Configuration: Sendable {
+        /// How long to wait for a response when the request does not say (default 30 s).
+        public var timeout: Duration
+        /// The largest response body accepted (default 32 MiB).
+        public var maximumResponseSize: Int
+        /// Whether plain `http` to 127.0.0.0/8, `localhost` and `::1` is allowed (tests only).
+        public var allowsInsecureLoopback: Bool
+
+        /// Creates a configuration.
+        public init(timeout: Duration = .seconds(30), maximumResponseSize: Int = 32 << 20, allowsInsecureLoopback: Bool = false) {
+            self.timeout = timeout
+            self.maximumResponseSize = maximumResponseSize
+            self.allowsInsecureLoopback = allowsInsecureLoopback
+        }
+    }
+
+    /// Why a request was not sent or its response not accepted.
+    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What failed.
+        public enum Reason: String, Sendable, Hashable {
+            /// Not `https` (and not an allowed loopback address).
+            case insecureURL = "insecure-url"
+            /// The response exceeded the maximum size.
+            case responseTooLarge = "response-too-large"
+            /// A redirect to another host, or to plain http, was refused.
+            case redirectRefused = "redirect-refused"
+            /// The response was not HTTP.
+            case invalidResponse = "invalid-response"
+        }
+
+        /// What failed.
+        public let reason: Reason
+        /// The URL involved.
+        public let url: String
+
+        /// Creates a failure.
+        public init(reason: Reason, url: String) {
+            self.reason = reason
+            self.url = url
+        }
+
+        /// `reason: url`.
+        public var description: String { "\(reason.rawValue): \(url)" }
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+    private let session: URLSession
+    private let delegate: Delegate
+
+    /// Creates a transport with its own cookie-less session.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.httpShouldSetCookies = false
+        sessionConfiguration.httpCookieAcceptPolicy = .never
+        sessionConfiguration.httpCookieStorage = nil
+        sessionConfiguration.urlCache = nil
+        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        delegate = Delegate(maximumSize: configuration.maximumResponseSize)
+        session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil)
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    /// Whether `url` may be sent to under `configuration`.
+    public static func isAllowed(_ url: URL, allowsInsecureLoopback: Bool) -> Bool {
+        switch url.scheme?.lowercased() {
+        case "https": return true
+        case "http": return allowsInsecureLoopback && isLoopback(url.host ?? "")
+        default: return false
+        }
+    }
+
+    /// Whether `host` is a loopback address or `localhost`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Sends `request` and collects the response.
+    public func send(_ request: PortalRequest) async throws -> PortalResponse {
+        guard Self.isAllowed(request.url, allowsInsecureLoopback: configuration.allowsInsecureLoopback) else {
+            throw Failure(reason: .insecureURL, url: request.url.absoluteString)
+        }
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = request.method.rawValue
+        urlRequest.httpBody = request.method == .get ? nil : request.body
+        urlRequest.httpShouldHandleCookies = false
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        let timeout = request.timeout ?? configuration.timeout
+        urlRequest.timeoutInterval = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let task = session.dataTask(with: urlRequest)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                delegate.register(task, allowsInsecureLoopback: configuration.allowsInsecureLoopback, continuation: continuation)
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    /// Collects each task's response and body, enforces the size limit and the redirect policy.
+    final class Delegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        private struct Pending {
+            var continuation: CheckedContinuation<PortalResponse, any Error>
+            var response: HTTPURLResponse?
+            var body = Data()
+            var failure: (any Error)?
+            var allowsInsecureLoopback: Bool
+        }
+
+        private let lock = NSLock()
+        private var pending: [Int: Pending] = [:]
+        private let maximumSize: Int
+
+        init(maximumSize: Int) { self.maximumSize = maximumSize }
+
+        func register(_ task: URLSessionTask, allowsInsecureLoopback: Bool, continuation: CheckedContinuation<PortalResponse, any Error>) {
+            lock.withLock { pending[task.taskIdentifier] = Pending(continuation: continuation, allowsInsecureLoopback: allowsInsecureLoopback) }
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+            let tooLarge = response.expectedContentLength > Int64(maximumSize)
+            lock.withLock {
+                pending[dataTask.taskIdentifier]?.response = response as? HTTPURLResponse
+                if tooLarge { pending[dataTask.taskIdentifier]?.failure = Failure(reason: .responseTooLarge, url: response.url?.absoluteString ?? "") }
+            }
+            completionHandler(tooLarge ? .cancel : .allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            let overflow = lock.withLock { () -> Bool in
+                guard var entry = pending[dataTask.taskIdentifier] else { return false }
+                if entry.body.count + data.count > maximumSize {
+                    entry.failure = Failure(reason: .responseTooLarge, url: dataTask.originalRequest?.url?.absoluteString ?? "")
+                    pending[dataTask.taskIdentifier] = entry
+                    return true
+                }
+                entry.body.append(data)
+                pending[dataTask.taskIdentifier] = entry
+                return false
+            }
+            if overflow { dataTask.cancel() }
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            let original = task.originalRequest?.url
+            let allowsLoopback = lock.withLock { pending[task.taskIdentifier]?.allowsInsecureLoopback ?? false }
+            guard let target = request.url, target.host?.lowercased() == original?.host?.lowercased(),
+                  HTTPTransport.isAllowed(target, allowsInsecureLoopback: allowsLoopback) else {
+                lock.withLock { pending[task.taskIdentifier]?.failure = Failure(reason: .redirectRefused, url: request.url?.absoluteString ?? "") }
+                completionHandler(nil)
+                task.cancel()
+                return
+            }
+            completionHandler(request)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            guard let entry = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) }) else { return }
+            if let failure = entry.failure { return entry.continuation.resume(throwing: failure) }
+            if let error { return entry.continuation.resume(throwing: error) }
+            guard let response = entry.response else {
+                return entry.continuation.resume(throwing: Failure(reason: .invalidResponse, url: task.originalRequest?.url?.absoluteString ?? ""))
+            }
+            var headers: [String: String] = [:]
+            for (name, value) in response.allHeaderFields { headers[String(describing: name)] = String(describing: value) }
+            entry.continuation.resume(returning: PortalResponse(status: response.statusCode, headers: headers, body: entry.body))
+        }
+    }
+}
