@@ -1,5 +1,4 @@
-/// `Duration` appears in this file's public API.
-public import Foundation
+import Foundation
 
 /// Something that happened while talking to the portal (sự kiện), already redacted: passwords,
 /// session tokens, keys and checksums never appear, and personal ID numbers are masked. Hand
