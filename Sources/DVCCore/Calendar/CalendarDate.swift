@@ -107,18 +107,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Decodes `"yyyy-MM-dd"`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
+        self = try TextCoding.decode(decoder) { (text) throws(CodeError) in try CalendarDate(text) }
     }
 
     /// Encodes `"yyyy-MM-dd"`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public func encode(to encoder: any Encoder) throws { try TextCoding.encode(description, to: encoder) }
 
     // MARK: - Helpers
 

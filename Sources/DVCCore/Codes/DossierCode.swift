@@ -103,11 +103,7 @@ public struct DossierCode: NationalCode {
 
     /// Decodes leniently: every shape real one-stop systems send is kept (see ``Form/lenient``).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text, strictness: .lenient) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
+        self = try TextCoding.decode(decoder) { (text) throws(CodeError) in try DossierCode(validating: text, strictness: .lenient) }
     }
 
     // MARK: - Components

@@ -44,18 +44,9 @@ extension NationalCode {
     /// Decodes a JSON string and validates it; an invalid code is a `DecodingError` naming the
     /// coding path, the rule and the offset.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
+        self = try TextCoding.decode(decoder) { (text) throws(CodeError) in try Self(validating: text) }
     }
 
     /// Encodes the canonical text as a JSON string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    public func encode(to encoder: any Encoder) throws { try TextCoding.encode(rawValue, to: encoder) }
 }

@@ -75,18 +75,11 @@ public struct PortalTimestamp: Sendable, Hashable, Comparable, Codable, CustomSt
     /// Decodes `yyyyMMddHHmmss` (an empty string is an absent date: decode `PortalTimestamp?`
     /// through the models, which map `""` to `nil`).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
+        self = try TextCoding.decode(decoder) { (text) throws(CodeError) in try PortalTimestamp(text) }
     }
 
     /// Encodes `yyyyMMddHHmmss`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public func encode(to encoder: any Encoder) throws { try TextCoding.encode(description, to: encoder) }
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ParseResult<(CalendarDate, Int, Int, Int)> {
         guard !b.isEmpty else { return .failure(.empty, byteOffset: 0) }
