@@ -41,6 +41,8 @@ public final class HTTPTransport: Transport {
             case redirectRefused = "redirect-refused"
             /// The response was not HTTP.
             case invalidResponse = "invalid-response"
+            /// No complete response within the request's timeout.
+            case timedOut = "timed-out"
         }
 
         /// What failed.
@@ -103,8 +105,26 @@ public final class HTTPTransport: Transport {
         urlRequest.httpBody = request.method == .get ? nil : request.body
         urlRequest.httpShouldHandleCookies = false
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        // The timeout is enforced here: swift-corelibs-foundation treats a sub-second
+        // `timeoutInterval` as an immediate timeout, so URLSession's own is only a backstop.
         let timeout = request.timeout ?? configuration.timeout
-        urlRequest.timeoutInterval = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        urlRequest.timeoutInterval = max(1, seconds.rounded(.up) + 1)
+        let finalRequest = urlRequest
+        let url = request.url.absoluteString
+        return try await withThrowingTaskGroup(of: PortalResponse.self) { group in
+            group.addTask { try await self.perform(finalRequest) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw Failure(reason: .timedOut, url: url)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw Failure(reason: .invalidResponse, url: url) }
+            return first
+        }
+    }
+
+    private func perform(_ urlRequest: URLRequest) async throws -> PortalResponse {
         let task = session.dataTask(with: urlRequest)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

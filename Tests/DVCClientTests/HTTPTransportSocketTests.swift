@@ -1,0 +1,86 @@
+import DVCClient
+import DVCTesting
+import Foundation
+import Testing
+
+/// HTTPTransport over real loopback sockets, against DVCTesting's LoopbackHTTPServer.
+@Suite("HTTPTransport over loopback sockets")
+struct HTTPTransportSocketTests {
+    static func server(_ handler: @escaping LoopbackHTTPServer.Handler) throws -> LoopbackHTTPServer {
+        let server = try LoopbackHTTPServer(handler: handler)
+        server.start()
+        return server
+    }
+
+    @Test func echoesHeadersAndBodiesWithKeepAlive() async throws {
+        let server = try Self.server { request in
+            LoopbackHTTPServer.Response(status: 200, headers: ["X-Method": request.method, "X-Path": request.target, "X-Dst": request.headers["dstcode"] ?? ""], body: request.body)
+        }
+        defer { server.stop() }
+        #expect(server.port > 0)
+        let transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
+        for i in 0..<20 {
+            let body = Data("{\"n\":\(i),\"text\":\"Nguyễn Văn An\"}".utf8)
+            let response = try await transport.send(PortalRequest(url: server.baseURL.appendingPathComponent("api/integration"),
+                                                                  headers: ["dstcode": "DST"], body: body, operation: "echo"))
+            #expect(response.status == 200 && response.body == body)
+            #expect(response.header("x-method") == "POST" && response.header("X-Path") == "/api/integration" && response.header("x-dst") == "DST")
+        }
+    }
+
+    @Test func manyConcurrentClients() async throws {
+        let server = try Self.server { request in LoopbackHTTPServer.Response(status: 200, body: request.body) }
+        defer { server.stop() }
+        let transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
+        let url = server.baseURL.appendingPathComponent("x")
+        let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<64 {
+                group.addTask { try await transport.send(PortalRequest(url: url, body: Data("\(i)".utf8), operation: "c")).body == Data("\(i)".utf8) }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(ok == 64)
+    }
+
+    @Test func limitsAndFaultsSurfaceAsErrors() async throws {
+        let server = try LoopbackHTTPServer(maximumRequestSize: 1_000) { request in
+            switch request.path {
+            case "/big": return LoopbackHTTPServer.Response(status: 200, body: Data(repeating: 0x41, count: 5_000))
+            case "/drop": return LoopbackHTTPServer.Response(status: 200, body: Data(repeating: 0x42, count: 2_000), closesConnectionMidway: true)
+            case "/slow":
+                try? await Task.sleep(for: .milliseconds(1_500))
+                return LoopbackHTTPServer.Response(status: 200)
+            default: return LoopbackHTTPServer.Response(status: 503, headers: ["Retry-After": "2"])
+            }
+        }
+        server.start()
+        defer { server.stop() }
+        let transport = HTTPTransport(configuration: .init(maximumResponseSize: 1_000, allowsInsecureLoopback: true))
+        let base = server.baseURL
+        await #expect(throws: HTTPTransport.Failure(reason: .responseTooLarge, url: base.appendingPathComponent("big").absoluteString)) {
+            try await transport.send(PortalRequest(method: .get, url: base.appendingPathComponent("big"), operation: "big"))
+        }
+        await #expect(throws: (any Error).self) { try await transport.send(PortalRequest(method: .get, url: base.appendingPathComponent("drop"), operation: "drop")) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: HTTPTransport.Failure(reason: .timedOut, url: base.appendingPathComponent("slow").absoluteString)) {
+            try await transport.send(PortalRequest(method: .get, url: base.appendingPathComponent("slow"), timeout: .milliseconds(300), operation: "slow"))
+        }
+        // A lower bound only (a slow machine cannot break it): the timeout did not fire at once.
+        #expect(clock.now - start >= .milliseconds(300))
+        let unavailable = try await transport.send(PortalRequest(method: .get, url: base.appendingPathComponent("other"), operation: "other"))
+        #expect(unavailable.status == 503 && unavailable.header("Retry-After") == "2")
+        let tooLarge = try await transport.send(PortalRequest(url: base.appendingPathComponent("x"), body: Data(repeating: 1, count: 2_000), operation: "post"))
+        #expect(tooLarge.status == 413)
+    }
+
+    @Test func stopReleasesThePort() throws {
+        let server = try LoopbackHTTPServer { _ in LoopbackHTTPServer.Response(status: 200) }
+        server.start()
+        let port = server.port
+        server.stop()
+        let again = try LoopbackHTTPServer(port: port) { _ in LoopbackHTTPServer.Response(status: 200) }
+        #expect(again.port == port)
+        again.stop()
+    }
+}
