@@ -53,6 +53,9 @@ let package = Package(
             name: "DVCClientTests", dependencies: ["DVCClient", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "DVCTestingTests", dependencies: ["DVCTesting", "DVCClient"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DVCCommandLineTests", dependencies: ["DVCCommandLine", "dvc-validate"],
             swiftSettings: swiftSettings),
     ],

@@ -9,7 +9,8 @@ import FoundationNetworking
 ///
 /// - `https` is required, except for loopback addresses when ``Configuration/allowsInsecureLoopback``
 ///   is set (for the sandbox in tests); anything else is refused before it is sent.
-/// - No cookies are stored or sent; redirects are followed only to the same host over https.
+/// - No cookies are stored or sent; a redirect is followed only to the same host (and scheme
+///   policy); any other redirect is not followed, and its 3xx response is returned as it is.
 /// - A response larger than ``Configuration/maximumResponseSize`` is cut off and reported as an error.
 public final class HTTPTransport: Transport {
     /// Limits and policies.
@@ -37,8 +38,6 @@ public final class HTTPTransport: Transport {
             case insecureURL = "insecure-url"
             /// The response exceeded the maximum size.
             case responseTooLarge = "response-too-large"
-            /// A redirect to another host, or to plain http, was refused.
-            case redirectRefused = "redirect-refused"
             /// The response was not HTTP.
             case invalidResponse = "invalid-response"
             /// No complete response within the request's timeout.
@@ -187,9 +186,7 @@ public final class HTTPTransport: Transport {
             let allowsLoopback = lock.withLock { pending[task.taskIdentifier]?.allowsInsecureLoopback ?? false }
             guard let target = request.url, target.host?.lowercased() == original?.host?.lowercased(),
                   HTTPTransport.isAllowed(target, allowsInsecureLoopback: allowsLoopback) else {
-                lock.withLock { pending[task.taskIdentifier]?.failure = Failure(reason: .redirectRefused, url: request.url?.absoluteString ?? "") }
-                completionHandler(nil)
-                task.cancel()
+                completionHandler(nil)  // not followed: the caller gets the 3xx response itself
                 return
             }
             completionHandler(request)

@@ -1,0 +1,232 @@
+import DVCClient
+/// `Data`, `URL` and `Duration` appear in this file's public API.
+public import Foundation
+import DVCCore
+
+/// A stand-in for the national portal that behaves like it (môi trường thử nghiệm), in process or
+/// over real HTTP: sessions, `madonvi`, dossier sync with create/update semantics, progress,
+/// lookups, catalogues, Q&A, ratings, statistics, the payment platform and the identity service —
+/// validating what it receives with DVCCore, and injecting faults deterministically.
+///
+/// ```swift
+/// let sandbox = PortalSandbox()
+/// let client = PortalClient(configuration: .init(adapterURL: PortalSandbox.inProcessURL,
+///     credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20"),
+///     transport: sandbox.transport)
+/// ```
+///
+/// It answers on `POST /auth`, `POST /api/integration`, `POST /api/share`, `POST /payment`,
+/// `GET /oidc/authorize`, `POST /oidc/token`, `POST /oidc/userinfo`, `POST /oidc/validate`,
+/// `POST /oidc/revoke`, `GET /oidc/logout` and `GET /_sandbox/state`.
+public final class PortalSandbox: Sendable {
+    /// How the sandbox behaves.
+    public struct Configuration: Sendable {
+        /// Accounts for `POST /auth` (default `sandbox` / `sandbox`).
+        public var accounts: [String: String]
+        /// How long a session lives.
+        public var sessionLifetime: Duration
+        /// Accept invalid data and flag it in the state, as the real portal did with the badly coded
+        /// dossiers the audits counted (default: reject it with a reason).
+        public var acceptsInvalid: Bool
+        /// Faults to inject.
+        public var faults: SandboxFaults
+        /// The seed of the fault generator.
+        public var seed: UInt64
+        /// The payment platform's partner code and shared secret.
+        public var paymentPartner: String, paymentSecret: String
+        /// The identity service's client id.
+        public var clientID: String
+
+        /// Creates a configuration.
+        public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
+                    faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
+                    clientID: String = "sandbox-client") {
+            self.accounts = accounts
+            self.sessionLifetime = sessionLifetime
+            self.acceptsInvalid = acceptsInvalid
+            self.faults = faults
+            self.seed = seed
+            self.paymentPartner = paymentPartner
+            self.paymentSecret = paymentSecret
+            self.clientID = clientID
+        }
+    }
+
+    /// An answer: status, headers, body, and the fault decorations.
+    public struct Reply: Sendable {
+        /// The HTTP status.
+        public var status: Int
+        /// Header fields.
+        public var headers: [String: String] = [:]
+        /// The body.
+        public var body: Data
+        /// Wait this long before answering.
+        public var delay: Duration?
+        /// Close the connection mid-response.
+        public var drops = false
+    }
+
+    /// The base URL to give a client using ``transport`` (any host works in process).
+    public static let inProcessURL = URL(string: "https://sandbox.dvckit.invalid") ?? URL(fileURLWithPath: "/")
+
+    /// The configuration.
+    public let configuration: Configuration
+    let state: SandboxState
+    private let callbacks: CallbackBox
+
+    /// Creates a sandbox.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.state = SandboxState(configuration: configuration)
+        self.callbacks = CallbackBox()
+    }
+
+    /// A transport that hands every request to this sandbox in process.
+    public var transport: InMemoryTransport {
+        InMemoryTransport { [self] request in
+            let reply = await self.handle(method: request.method.rawValue, target: Self.target(request.url), headers: request.headers, body: request.body)
+            if let delay = reply.delay {
+                if let timeout = request.timeout, delay > timeout {
+                    try await Task.sleep(for: timeout)
+                    throw SandboxTransportError.timedOut
+                }
+                try await Task.sleep(for: delay)
+            }
+            if reply.drops { throw SandboxTransportError.connectionClosed }
+            return PortalResponse(status: reply.status, headers: reply.headers, body: reply.body)
+        }
+    }
+
+    /// Starts serving over HTTP on `host:port` (port 0 picks one; read it from the server).
+    public func serve(host: String = "127.0.0.1", port: UInt16 = 0) throws -> LoopbackHTTPServer {
+        let server = try LoopbackHTTPServer(host: host, port: port) { [self] request in
+            let reply = await self.handle(method: request.method, target: request.target, headers: request.headers, body: request.body)
+            if let delay = reply.delay { try? await Task.sleep(for: delay) }
+            return LoopbackHTTPServer.Response(status: reply.status, headers: reply.headers, body: reply.body, closesConnectionMidway: reply.drops)
+        }
+        server.start()
+        return server
+    }
+
+    /// Where confirmed payments are delivered (the one-stop system's callback), in process.
+    public func onPaymentConfirmation(_ deliver: @escaping @Sendable (Data) async -> Void) {
+        callbacks.set(deliver)
+    }
+
+    /// The state document of `GET /_sandbox/state`, parsed.
+    public func stateDocument(after: String? = nil, limit: Int? = nil) async -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: await state.snapshot(after: after, limit: limit))) as? [String: Any] ?? [:]
+    }
+
+    /// Logins performed so far.
+    public var loginCount: Int { get async { await state.logins } }
+
+    // MARK: - Dispatch
+
+    /// Answers one request (both transports call this).
+    public func handle(method: String, target: String, headers: [String: String], body: Data) async -> Reply {
+        let path = String(target.split(separator: "?", maxSplits: 1).first ?? "")
+        let query = Self.query(target)
+        switch (method, path) {
+        case ("GET", "/_sandbox/state"):
+            return Reply(status: 200, body: await state.snapshot(after: query["after"], limit: query["limit"].flatMap(Int.init)))
+        case ("POST", "/auth"):
+            return await login(body)
+        case ("POST", "/api/integration"), ("POST", "/api/share"):
+            return await operational(body, endpoint: path)
+        case ("POST", "/payment"):
+            return await payment(body)
+        case (_, let p) where p.hasPrefix("/oidc/"):
+            return await identity(method: method, path: p, query: query, headers: headers, body: body)
+        default:
+            return Reply(status: 404, body: Data(#"{"error_code":"-1","message":"no such endpoint"}"#.utf8))
+        }
+    }
+
+    private func login(_ body: Data) async -> Reply {
+        struct Login: Decodable { let username: String?; let password: String? }
+        guard let request = try? JSONDecoder().decode(Login.self, from: body), let user = request.username, let password = request.password,
+              let token = await state.login(username: user, password: password) else {
+            return Self.json(["error_code": "-1", "message": "Sai tên đăng nhập hoặc mật khẩu (invalid credentials)"])
+        }
+        return Self.json(["error_code": 0, "session": token, "message": "Thành công"])
+    }
+
+    private func operational(_ body: Data, endpoint: String) async -> Reply {
+        await state.countCall()
+        if let fault = await state.drawFault() {
+            switch fault {
+            case .error:
+                return await state.coin() < 0.5 ? Reply(status: 500, body: Data("internal error".utf8))
+                                                  : Reply(status: 503, headers: ["Retry-After": "1"], body: Data())
+            case .timeout: return Reply(status: 504, body: Data(), delay: configuration.faults.timeoutDelay)
+            case .drop: return Reply(status: 200, body: Data(String(repeating: " ", count: 256).utf8), drops: true)
+            case .slow: break  // drawn separately: a slow answer still succeeds
+            case .malformed: return Reply(status: 200, body: Data(#"{"error_code":0,"result":[{"MATTHC":"#.utf8))
+            }
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            return Self.json(["error_code": "-1", "message": "body is not a JSON object"])
+        }
+        guard await state.isValid(session: object["session"] as? String) else {
+            return Self.json(["error_code": "-2", "message": "Phiên làm việc đã hết hạn hoặc không hợp lệ (session expired or invalid)"])
+        }
+        guard let unit = object["madonvi"] as? String, AgencyCode.isValid(unit) else {
+            return Self.json(["error_code": "-1", "message": "madonvi thiếu hoặc không hợp lệ (missing or invalid unit code)"])
+        }
+        let service = object["service"] as? String ?? ""
+        var reply = await perform(service, object: object, body: body, unit: unit, endpoint: endpoint)
+        if await state.drawSlowAfterFault(configuration.faults) { reply.delay = configuration.faults.slowDelay }
+        return reply
+    }
+
+    // MARK: - Helpers
+
+    static func json(_ object: [String: Any]) -> Reply {
+        Reply(status: 200, body: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }
+
+    static func target(_ url: URL) -> String {
+        url.path.isEmpty ? "/" : url.path + (url.query.map { "?\($0)" } ?? "")
+    }
+
+    static func query(_ target: String) -> [String: String] {
+        guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        var items: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            items[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return items
+    }
+
+    func deliverCallback(_ body: Data) async {
+        guard let deliver = callbacks.get() else { return }
+        await deliver(body)
+        if await state.drawDuplicate() { await deliver(body) }
+    }
+}
+
+/// A transport failure the in-process sandbox simulates.
+public enum SandboxTransportError: Error, Sendable {
+    /// No answer before the request's timeout.
+    case timedOut
+    /// The connection closed mid-response.
+    case connectionClosed
+}
+
+final class CallbackBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var deliver: (@Sendable (Data) async -> Void)?
+    func set(_ value: @escaping @Sendable (Data) async -> Void) { lock.withLock { deliver = value } }
+    func get() -> (@Sendable (Data) async -> Void)? { lock.withLock { deliver } }
+}
+
+extension SandboxState {
+    /// The `slow` fault is drawn apart from the exclusive ones, so slow answers can still succeed.
+    func drawSlowAfterFault(_ faults: SandboxFaults) -> Bool {
+        guard faults.slow > 0, coin() < faults.slow else { return false }
+        countFault("slow")
+        return true
+    }
+}

@@ -1,0 +1,130 @@
+/// `Data` appears in this file's public API.
+public import Foundation
+import DVCClient
+import DVCCore
+
+/// The test accounts of the sandbox's identity service.
+enum SandboxIdentity {
+    struct Account {
+        let techID: String, type: String, personalID: String?, taxCode: String?, name: String
+    }
+
+    static let citizens = [
+        Account(techID: "tech-citizen-001", type: "1", personalID: "001087012345", taxCode: nil, name: "Nguyễn Văn An"),
+        Account(techID: "tech-citizen-002", type: "1", personalID: "079203000001", taxCode: nil, name: "Trần Thị Bình"),
+        Account(techID: "tech-business-001", type: "2", personalID: nil, taxCode: "0100233488", name: "Công ty TNHH Sen Hồng"),
+    ]
+}
+
+extension PortalSandbox {
+    // MARK: - Payment platform
+
+    func payment(_ body: Data) async -> Reply {
+        await state.countCall()
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any], let type = object["LoaiBanTin"] as? String else {
+            return Self.json(["MaLoi": "99", "MoTaLoi": "not a payment message"])
+        }
+        let secret = configuration.paymentSecret
+        func text(_ key: String) -> String { (object[key] as? String) ?? (object[key] as? NSNumber)?.stringValue ?? "" }
+        switch type {
+        case "INIT":
+            let values = PaymentRequest.checksumFieldOrder.map(text)
+            guard PaymentChecksum.matches(text("MaXacThuc"), PaymentChecksum.platform(values, secret: secret)) else {
+                return Self.json(["MaLoi": "99", "MoTaLoi": "sai mã xác thực (checksum mismatch)"])
+            }
+            guard text("MaDoiTac") == configuration.paymentPartner, let amount = Int(text("SoTien")), amount > 0 else {
+                return Self.json(["MaLoi": "99", "MoTaLoi": "invalid partner or amount"])
+            }
+            let reference = text("MaThamChieu")
+            await state.initiatePayment(reference, amount: amount)
+            return Self.json(["MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": "\(Self.inProcessURL.absoluteString)/pay/\(reference)"])
+        case "QUERY", "GET_BILL":
+            let values = PaymentLookup.checksumFieldOrder.map(text)
+            guard PaymentChecksum.matches(text("MaXacThuc"), PaymentChecksum.platform(values, secret: secret)) else {
+                return Self.json(["MaLoi": "99", "MoTaLoi": "sai mã xác thực (checksum mismatch)"])
+            }
+            guard let record = await state.payment(text("MaThamChieu")) else { return Self.json(["MaLoi": "99", "MoTaLoi": "unknown reference"]) }
+            if type == "GET_BILL" {
+                return Self.json(["MaLoi": "00", "MaThamChieu": text("MaThamChieu"), "SoTien": record.amount, "TrangThaiGD": record.state.wireValue])
+            }
+            return Self.json(["MaLoi": "00", "MaThamChieu": text("MaThamChieu"), "TrangThaiGD": record.state.wireValue])
+        default:
+            return Self.json(["MaLoi": "99", "MoTaLoi": "unknown LoaiBanTin \(type)"])
+        }
+    }
+
+    /// The simulated payer finishes (or fails) a payment: the sandbox records it and delivers a
+    /// correctly signed confirm callback to ``onPaymentConfirmation(_:)`` (twice when the
+    /// `duplicate` fault strikes). Returns the callback body, or `nil` for an unknown reference.
+    @discardableResult
+    public func completePayment(reference: String, paid: Bool = true) async -> Data? {
+        guard let record = await state.settle(reference, paid: paid) else { return nil }
+        var confirmation = PaymentConfirmation(
+            messageType: .unknown("CONFIRM"), result: paid ? .success : .otherError, partnerCode: configuration.paymentPartner,
+            reference: reference, amount: record.amount, transactionID: "SBX-\(reference)", bankCode: "SANDBOX",
+            transactionTime: .now, description: "Sandbox payment \(reference)", checksum: "")
+        confirmation.checksum = PaymentChecksum.platform(confirmation.checksumValues, secret: configuration.paymentSecret)
+        guard let body = try? PortalJSON.encode(confirmation) else { return nil }
+        await deliverCallback(body)
+        return body
+    }
+
+    // MARK: - Identity service
+
+    func identity(method: String, path: String, query: [String: String], headers: [String: String], body: Data) async -> Reply {
+        let form = Self.form(body)
+        let bearer = headers.first { $0.key.lowercased() == "authorization" }?.value.replacingOccurrences(of: "Bearer ", with: "")
+        switch path {
+        case "/oidc/authorize":
+            guard query["client_id"] == configuration.clientID, let redirect = query["redirect_uri"], let state = query["state"],
+                  query["code_challenge_method"] == "S256", let challenge = query["code_challenge"] else {
+                return Reply(status: 400, body: Data(#"{"error":"invalid_request"}"#.utf8))
+            }
+            // The sandbox logs the first test citizen in at once.
+            let code = await self.state.issueCode(nonce: query["nonce"] ?? "", challenge: challenge, redirect: redirect)
+            let separator = redirect.contains("?") ? "&" : "?"
+            return Reply(status: 302, headers: ["Location": "\(redirect)\(separator)code=\(code)&state=\(state)"], body: Data())
+        case "/oidc/token":
+            guard let code = form["code"], let grant = await state.redeem(code: code), form["client_id"] == configuration.clientID,
+                  let verifier = form["code_verifier"], SingleSignOn.codeChallenge(for: verifier) == grant.challenge,
+                  form["redirect_uri"] == grant.redirect else {
+                return Reply(status: 400, body: Data(#"{"error":"invalid_grant"}"#.utf8))
+            }
+            let token = await state.issueAccessToken()
+            return Self.json(["access_token": token, "id_token": Self.unsignedJWT(["sub": "tech-citizen-001", "nonce": grant.nonce, "aud": configuration.clientID]),
+                              "expires_in": 3_600, "token_type": "Bearer"])
+        case "/oidc/userinfo":
+            guard let bearer, await state.knowsAccessToken(bearer), let account = SandboxIdentity.citizens.first else { return Reply(status: 401, body: Data()) }
+            var info: [String: Any] = ["LoaiTaiKhoan": account.type, "TechID": account.techID, "sub": account.techID, "HoVaTen": account.name]
+            if let id = account.personalID { info["SoDinhDanh"] = id }
+            return Self.json(info)
+        case "/oidc/validate":
+            guard let token = form["token"], await state.knowsAccessToken(token) else { return Self.json(["active": false]) }
+            return Self.json(["client_id": configuration.clientID, "exp": Int(Date().timeIntervalSince1970) + 3_600])
+        case "/oidc/revoke":
+            if let token = form["token"] { await state.revoke(token) }
+            return Self.json([:])
+        case "/oidc/logout":
+            return Reply(status: 302, headers: ["Location": query["post_logout_redirect_uri"] ?? "/"], body: Data())
+        default:
+            return Reply(status: 404, body: Data())
+        }
+    }
+
+    static func form(_ body: Data) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        return fields
+    }
+
+    static func unsignedJWT(_ claims: [String: Any]) -> String {
+        func part(_ object: [String: Any]) -> String {
+            ((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        return part(["alg": "none", "typ": "JWT"]) + "." + part(claims) + ".sandbox"
+    }
+}
