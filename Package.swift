@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DVCTesting", targets: ["DVCTesting"]),
         .executable(name: "dvc-demo", targets: ["dvc-demo"]),
         .executable(name: "dvc-validate", targets: ["dvc-validate"]),
+        .executable(name: "dvc-sandbox", targets: ["dvc-sandbox"]),
         .executable(name: "dvc-bench", targets: ["dvc-bench"]),
     ],
     targets: [
@@ -43,7 +44,10 @@ let package = Package(
             name: "dvc-validate", dependencies: ["DVCCommandLine"], path: "Examples/dvc-validate",
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "dvc-bench", dependencies: ["DVCKit", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
+            name: "dvc-sandbox", dependencies: ["DVCTesting", "DVCCommandLine"], path: "Examples/dvc-sandbox",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-bench", dependencies: ["DVCKit", "DVCTesting", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
             swiftSettings: swiftSettings),
 
         .testTarget(

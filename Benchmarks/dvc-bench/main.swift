@@ -19,7 +19,7 @@ import Darwin
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -35,6 +35,7 @@ if arguments.has("--help") {
       --no-pipeline  skip the dvc-validate pipeline measurement
       --dossiers N  dossiers encoded/decoded/validated in process (default 100,000)
       --batch-dossiers N  dossiers piped through dvc-validate --dossiers (default 1,000,000)
+      --sandbox-requests N  requests sent to dvc-sandbox by 16 concurrent clients (default 10,000)
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -278,30 +279,37 @@ func measureDossierPipeline(count: Int) -> PipelineFigure? {
 let batchCount = Int(arguments[option: "--batch-dossiers"] ?? "") ?? (quick ? 2_000 : 1_000_000)
 let dossierPipeline = arguments.has("--no-pipeline") || !(only == nil || only?.contains("dossiers") == true) ? nil : measureDossierPipeline(count: batchCount)
 
+// MARK: - Sandbox
+
+let sandboxRequests = Int(arguments[option: "--sandbox-requests"] ?? "") ?? (quick ? 320 : 10_000)
+let sandboxFigures = (only == nil || only?.contains("sandbox") == true) && !arguments.has("--no-pipeline")
+    ? await SandboxBenchmark.run(requests: sandboxRequests, clients: 16) : nil
+
 // MARK: - Report
 
 struct Report: Codable {
     var validators: [String: ValidatorFigure]
     var pipeline: [String: PipelineFigure]
     var dossiers: DossierFigures?
+    var sandbox: SandboxFigures?
 }
 
 if arguments.has("--json") {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: (pipeline + [dossierPipeline].compactMap { $0 }).map { ($0.kind, $0) }),
-                        dossiers: dossierFigures)
+                        dossiers: dossierFigures, sandbox: sandboxFigures)
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
-    print("validator           isValid/s        init/s   valid share")
+    if !figures.isEmpty { print("validator           isValid/s        init/s   valid share") }
     for kind in kinds {
         guard let figure = figures[kind.rawValue] else { continue }
         print(kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
               + column(figure.perSecond.formatted(), 14) + column(figure.parsePerSecond.formatted(), 14)
               + column(String(format: "%.3f", figure.validShare), 14))
     }
-    print("\ndvc-validate pipeline   lines      seconds      lines/s   max RSS (KiB)")
+    if !pipeline.isEmpty || dossierPipeline != nil { print("\ndvc-validate pipeline   lines      seconds      lines/s   max RSS (KiB)") }
     for figure in pipeline {
         print(figure.kind.padding(toLength: 16, withPad: " ", startingAt: 0) + column(figure.lines.formatted(), 14)
               + column(String(format: "%.3f", figure.seconds), 13) + column(figure.linesPerSecond.formatted(), 13)
@@ -318,6 +326,10 @@ if arguments.has("--json") {
         print("Foundation encode      " + column(d.foundationEncodePerSecond.formatted(), 14) + column(String(d.foundationEncodeMBPerSecond), 10) + "   (plain Codable, same values)")
         print("Foundation decode      " + column(d.foundationDecodePerSecond.formatted(), 14) + column(String(d.foundationDecodeMBPerSecond), 10))
         print("DVCKit batch validation" + column(d.validatePerSecond.formatted(), 14))
+    }
+    if let s = sandboxFigures {
+        print("\ndvc-sandbox: started in \(s.startSeconds) s; \(s.requests.formatted()) requests from \(s.clients) clients in \(s.seconds) s"
+              + " (\(s.requestsPerSecond.formatted())/s), \(s.failures) failed")
     }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }

@@ -1,0 +1,110 @@
+// dvc-sandbox: the portal sandbox over HTTP, for any client in any language.
+//   swift run dvc-sandbox --port 8080 --faults error=0.2,expire=1000 --seed 42
+// Prints "listening on http://127.0.0.1:PORT" once ready; serves until SIGINT or SIGTERM.
+import DVCCommandLine
+import DVCTesting
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let help = """
+usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--session-lifetime SEC] [--accept-invalid] [--accounts FILE]
+
+Serves a stand-in for the national portal on loopback:
+  POST /auth                 login {"username","password"} → {"session","error_code":0}
+  POST /api/integration      operational services (DongBoHoSoMC, CapNhatTienDoHoSoMC, TraCuuHoSo, LayThuTuc, LayDVC, …)
+  POST /api/share            catalogues (LayDanhSachTTHC, LayDanhMucCoQuan, LayDanhMucLinhVuc, TraCuuTechID)
+  POST /payment              payment platform (INIT, QUERY, GET_BILL; partner SANDBOX, secret sandbox-secret)
+  GET  /oidc/authorize, POST /oidc/token, /oidc/userinfo, /oidc/validate, /oidc/revoke   identity (client sandbox-client)
+  GET  /_sandbox/state[?after=CODE&limit=N]   what the sandbox received, as JSON
+
+Options:
+  --port N               port to bind (default 0: pick a free one)
+  --host A               address to bind (default 127.0.0.1)
+  --faults SPEC          comma-separated faults, each a probability per call except expire:
+                           error=P     HTTP 500 or 503 with Retry-After: 1
+                           timeout=P   answer after 8 s (longer than a client's 6 s timeout)
+                           drop=P      close the connection mid-response
+                           slow=P      answer after 200 ms
+                           malformed=P truncated JSON
+                           duplicate=P payment callbacks delivered twice
+                           expire=N    every session expires every N calls
+  --seed S               seed of the fault generator (default 1): same seed, same faults
+  --session-lifetime SEC session lifetime in seconds (default 600)
+  --accept-invalid       accept invalid dossiers and flag them in the state (default: reject with a reason)
+  --accounts FILE        JSON object of username → password (default {"sandbox":"sandbox"}); any madonvi is accepted
+  --help                 print this text
+"""
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("dvc-sandbox: \(message)\nTry 'dvc-sandbox --help'.\n".utf8))
+    exit(2)
+}
+
+let arguments: Arguments
+do {
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--port", "--host", "--faults", "--seed", "--session-lifetime", "--accounts"],
+                              flags: ["--help", "--accept-invalid"])
+} catch {
+    fail(error.message)
+}
+if arguments.has("--help") {
+    print(help)
+    exit(0)
+}
+if let extra = arguments.positionals.first { fail("unexpected argument \(extra)") }
+
+var configuration = PortalSandbox.Configuration()
+configuration.acceptsInvalid = arguments.has("--accept-invalid")
+if let spec = arguments[option: "--faults"] {
+    do { configuration.faults = try SandboxFaults(spec) } catch { fail("--faults: \(error)") }
+}
+if let seed = arguments[option: "--seed"] {
+    guard let value = UInt64(seed) else { fail("--seed takes a whole number") }
+    configuration.seed = value
+}
+if let lifetime = arguments[option: "--session-lifetime"] {
+    guard let seconds = Int(lifetime), seconds > 0 else { fail("--session-lifetime takes a positive number of seconds") }
+    configuration.sessionLifetime = .seconds(seconds)
+}
+if let path = arguments[option: "--accounts"] {
+    guard let data = FileManager.default.contents(atPath: path),
+          let accounts = try? JSONDecoder().decode([String: String].self, from: data), !accounts.isEmpty else {
+        fail("--accounts \(path): expected a JSON object of username → password")
+    }
+    configuration.accounts = accounts
+}
+let port: UInt16
+if let text = arguments[option: "--port"] {
+    guard let value = UInt16(text) else { fail("--port takes 0…65535") }
+    port = value
+} else {
+    port = 0
+}
+
+let sandbox = PortalSandbox(configuration: configuration)
+let server: LoopbackHTTPServer
+do { server = try sandbox.serve(host: arguments[option: "--host"] ?? "127.0.0.1", port: port) } catch { fail("\(error)") }
+
+signal(SIGINT, SIG_IGN)
+signal(SIGTERM, SIG_IGN)
+let stop: @Sendable () -> Void = {
+    server.stop()
+    exit(0)
+}
+let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+interrupt.setEventHandler(handler: stop)
+interrupt.resume()
+let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
+terminate.setEventHandler(handler: stop)
+terminate.resume()
+
+// Written straight to the descriptor: nothing buffered, so a parent process sees it at once.
+var ready = FileDescriptorOutput(1)
+Data("listening on http://\(server.host):\(server.port)\n".utf8).withUnsafeBytes { ready.write($0) }
+dispatchMain()
