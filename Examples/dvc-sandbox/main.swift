@@ -14,12 +14,14 @@ import Darwin
 
 let help = """
 usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--session-lifetime SEC] [--accept-invalid] [--accounts FILE]
+                   [--payment-callback URL]
 
 Serves a stand-in for the national portal on loopback:
   POST /auth                 login {"username","password"} → {"session","error_code":0}
   POST /api/integration      operational services (DongBoHoSoMC, CapNhatTienDoHoSoMC, TraCuuHoSo, LayThuTuc, LayDVC, …)
   POST /api/share            catalogues (LayDanhSachTTHC, LayDanhMucCoQuan, LayDanhMucLinhVuc, TraCuuTechID)
   POST /payment              payment platform (INIT, QUERY, GET_BILL; partner SANDBOX, secret sandbox-secret)
+  GET  /pay/REFERENCE        the payment page INIT returns: opening it pays (?result=failed fails) and sends the callback
   GET  /oidc/authorize, POST /oidc/token, /oidc/userinfo, /oidc/validate, /oidc/revoke   identity (client sandbox-client)
   GET  /_sandbox/state[?after=CODE&limit=N]   what the sandbox received, as JSON
 
@@ -38,6 +40,7 @@ Options:
   --session-lifetime SEC session lifetime in seconds (default 600)
   --accept-invalid       accept invalid dossiers and flag them in the state (default: reject with a reason)
   --accounts FILE        JSON object of username → password (default {"sandbox":"sandbox"}); any madonvi is accepted
+  --payment-callback URL where signed confirm callbacks are POSTed (your one-stop system's endpoint)
   --help                 print this text
 """
 
@@ -48,7 +51,7 @@ func fail(_ message: String) -> Never {
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--port", "--host", "--faults", "--seed", "--session-lifetime", "--accounts"],
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--port", "--host", "--faults", "--seed", "--session-lifetime", "--accounts", "--payment-callback"],
                               flags: ["--help", "--accept-invalid"])
 } catch {
     fail(error.message)
@@ -78,6 +81,10 @@ if let path = arguments[option: "--accounts"] {
         fail("--accounts \(path): expected a JSON object of username → password")
     }
     configuration.accounts = accounts
+}
+if let callback = arguments[option: "--payment-callback"] {
+    guard let url = URL(string: callback), url.scheme != nil else { fail("--payment-callback takes a URL") }
+    configuration.paymentCallbackURL = url
 }
 let port: UInt16
 if let text = arguments[option: "--port"] {

@@ -237,3 +237,86 @@ actor CallbackCollector {
     private(set) var bodies: [Data] = []
     func append(_ body: Data) { bodies.append(body) }
 }
+
+actor InboundMemory: InboundStore {
+    private(set) var accepted: [InboundMessage] = []
+    private var keys: Set<String> = []
+    func accept(_ message: InboundMessage) async throws -> Bool {
+        guard keys.insert(message.deduplicationKey).inserted else { return false }
+        accepted.append(message)
+        return true
+    }
+}
+
+@Suite("Portal sandbox, the rest of the client")
+struct SandboxRestTests {
+    @Test(arguments: Mode.allCases)
+    func everyRemainingServiceMethod(_ mode: Mode) async throws {
+        let harness = try Harness(mode)
+        let client = harness.client()
+        let at = try PortalTimestamp("20260302090000")
+        try await client.syncPortalDossierStatus(PortalStatusUpdate(portalDossierID: "G22.1-7", localDossierCode: "000.00.14.H20-260302-0001",
+                                                                    dossierStatus: .returned, processedAt: at))
+        #expect(try await client.answers(toQuestion: 90_813).first?.content == "Không quá 15 ngày.")
+        try await client.pushQuestions([QuestionPush(id: "q1", content: "Hỏi", unitCode: "000.00.00.H20")])
+        try await client.pushAnswers([AnswerPush(questionID: "90812", unitCode: "000.00.00.H20", answeredBy: "Cán bộ", answeredOn: at.date, content: "Đáp")])
+        let received = ((await harness.sandbox.stateDocument())["totals"] as? [String: Any])?["received"] as? [String: Int]
+        #expect(received?["DongBoTrangThaiHoSo"] == 1 && received?["DongBoHoiDap"] == 1 && received?["DongBoKetQuaHoiDapGuiTuDVCQG"] == 1)
+        #expect(received?["LayNoiDungTraLoiTheoCauHoi"] == 1)
+        // A progress entry for a dossier the portal never received is refused.
+        let unknown = try DossierCode("000.00.14.H20-260302-0999")
+        do {
+            try await client.updateProgress([ProgressEntry(dossierCode: unknown, actor: "A", actedAt: at, status: .processing)])
+            Issue.record("progress of an unknown dossier accepted")
+        } catch { #expect(error.code == .rejected) }
+    }
+
+    /// Over HTTP the whole payment loop runs through sockets: INIT, the citizen opening the
+    /// payment URL, the signed callback POSTed to the one-stop system, which verifies and stores it once.
+    @Test func paymentLoopOverHTTPWithDuplicateCallbacks() async throws {
+        let payments = PaymentPlatformClient(configuration: .init(endpoint: URL(string: "http://127.0.0.1:1/payment")!, partnerCode: "SANDBOX",
+                                                                  secret: "sandbox-secret", ipAddress: "127.0.0.1"),
+                                             transport: HTTPTransport(configuration: .init(allowsInsecureLoopback: true)))
+        let store = InboundMemory()
+        let initiated = InitiatedPayment(reference: "R-9", amount: 120_000)
+        let handler = PortalInboundHandler(store: store, payments: payments) { $0 == "R-9" ? initiated : nil }
+        let oneStop = try LoopbackHTTPServer { request in
+            let reply = await handler.handlePaymentConfirmation(request.body)
+            return LoopbackHTTPServer.Response(status: reply.status, body: reply.body)
+        }
+        oneStop.start()
+        defer { oneStop.stop() }
+        let sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults("duplicate=1"), paymentCallbackURL: oneStop.baseURL.appendingPathComponent("callback")))
+        let server = try sandbox.serve()
+        defer { server.stop() }
+        let client = PaymentPlatformClient(configuration: .init(endpoint: server.baseURL.appendingPathComponent("payment"), partnerCode: "SANDBOX",
+                                                                secret: "sandbox-secret", ipAddress: "127.0.0.1"),
+                                           transport: HTTPTransport(configuration: .init(allowsInsecureLoopback: true)))
+        let (reply, _) = try await client.initiate(reference: "R-9", amount: 120_000, description: "Le phi", receipt: PaymentReceipt(service: .fees))
+        let url = try #require(reply.paymentURL.flatMap(URL.init(string:)))
+        #expect(url.absoluteString.hasPrefix(server.baseURL.absoluteString))
+        let page = try await HTTPTransport(configuration: .init(allowsInsecureLoopback: true)).send(PortalRequest(method: .get, url: url, operation: "pay"))
+        #expect(page.status == 200)
+        #expect(try await client.state(of: "R-9") == .succeeded)
+        let accepted = await store.accepted
+        #expect(accepted.count == 1, "two deliveries, stored once")
+        let faults = (await sandbox.stateDocument())["faults"] as? [String: Int]
+        #expect(faults?["duplicate"] == 1)
+    }
+
+    @Test func identityServiceHasCitizensAndBusinesses() async throws {
+        let harness = try Harness(.inProcess)
+        let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "x",
+                                                    redirectURI: URL(string: "https://motcua.example.vn/callback")!), transport: harness.transport)
+        let request = sso.makeAuthorizationRequest()
+        var components = try #require(URLComponents(url: request.url, resolvingAgainstBaseURL: false))
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "login_hint", value: "tech-business-001")]
+        let redirect = try await harness.transport.send(PortalRequest(method: .get, url: try #require(components.url), operation: "authorize"))
+        let items = Dictionary(uniqueKeysWithValues: (URLComponents(string: redirect.header("Location") ?? "")?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+        let tokens = try await sso.completeLogin(code: items["code"] ?? "", state: items["state"] ?? "", request: request)
+        let identity = try await sso.identity(accessToken: tokens.accessToken)
+        #expect(identity.accountType == .business && identity.taxCode?.rawValue == "0100233488" && identity.businessName == "Công ty TNHH Sen Hồng")
+        // A code cannot be redeemed twice.
+        await #expect(throws: SingleSignOn.Failure.self) { try await sso.completeLogin(code: items["code"] ?? "", state: items["state"] ?? "", request: request) }
+    }
+}

@@ -36,11 +36,14 @@ public final class PortalSandbox: Sendable {
         public var paymentPartner: String, paymentSecret: String
         /// The identity service's client id.
         public var clientID: String
+        /// Where confirm callbacks are `POST`ed (the one-stop system's endpoint), besides
+        /// ``PortalSandbox/onPaymentConfirmation(_:)``; `nil`: not posted.
+        public var paymentCallbackURL: URL?
 
         /// Creates a configuration.
         public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
-                    clientID: String = "sandbox-client") {
+                    clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil) {
             self.accounts = accounts
             self.sessionLifetime = sessionLifetime
             self.acceptsInvalid = acceptsInvalid
@@ -49,6 +52,7 @@ public final class PortalSandbox: Sendable {
             self.paymentPartner = paymentPartner
             self.paymentSecret = paymentSecret
             self.clientID = clientID
+            self.paymentCallbackURL = paymentCallbackURL
         }
     }
 
@@ -135,7 +139,14 @@ public final class PortalSandbox: Sendable {
         case ("POST", "/api/integration"), ("POST", "/api/share"):
             return await operational(body, endpoint: path)
         case ("POST", "/payment"):
-            return await payment(body)
+            return await payment(body, host: headers.first { $0.key.lowercased() == "host" }?.value)
+        case (_, let p) where p.hasPrefix("/pay/"):
+            // The payment page: visiting it plays the citizen (`?result=failed` to fail).
+            let reference = String(p.dropFirst("/pay/".count))
+            guard await completePayment(reference: reference, paid: query["result"] != "failed") != nil else {
+                return Reply(status: 404, body: Data("unknown payment".utf8))
+            }
+            return Reply(status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data("payment \(reference) done\n".utf8))
         case (_, let p) where p.hasPrefix("/oidc/"):
             return await identity(method: method, path: p, query: query, headers: headers, body: body)
         default:
@@ -201,9 +212,14 @@ public final class PortalSandbox: Sendable {
     }
 
     func deliverCallback(_ body: Data) async {
-        guard let deliver = callbacks.get() else { return }
-        await deliver(body)
-        if await state.drawDuplicate() { await deliver(body) }
+        let times = await state.drawDuplicate() ? 2 : 1
+        for _ in 0..<times {
+            if let deliver = callbacks.get() { await deliver(body) }
+            if let url = configuration.paymentCallbackURL {
+                let transport = HTTPTransport(configuration: .init(timeout: .seconds(10), allowsInsecureLoopback: true))
+                _ = try? await transport.send(PortalRequest(url: url, headers: ["Content-Type": "application/json"], body: body, operation: "payment-callback"))
+            }
+        }
     }
 }
 

@@ -19,7 +19,7 @@ enum SandboxIdentity {
 extension PortalSandbox {
     // MARK: - Payment platform
 
-    func payment(_ body: Data) async -> Reply {
+    func payment(_ body: Data, host: String?) async -> Reply {
         await state.countCall()
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any], let type = object["LoaiBanTin"] as? String else {
             return Self.json(["MaLoi": "99", "MoTaLoi": "not a payment message"])
@@ -37,7 +37,8 @@ extension PortalSandbox {
             }
             let reference = text("MaThamChieu")
             await state.initiatePayment(reference, amount: amount)
-            return Self.json(["MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": "\(Self.inProcessURL.absoluteString)/pay/\(reference)"])
+            let base = host.map { "http://\($0)" } ?? Self.inProcessURL.absoluteString
+            return Self.json(["MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": "\(base)/pay/\(reference)"])
         case "QUERY", "GET_BILL":
             let values = PaymentLookup.checksumFieldOrder.map(text)
             guard PaymentChecksum.matches(text("MaXacThuc"), PaymentChecksum.platform(values, secret: secret)) else {
@@ -80,8 +81,9 @@ extension PortalSandbox {
                   query["code_challenge_method"] == "S256", let challenge = query["code_challenge"] else {
                 return Reply(status: 400, body: Data(#"{"error":"invalid_request"}"#.utf8))
             }
-            // The sandbox logs the first test citizen in at once.
-            let code = await self.state.issueCode(nonce: query["nonce"] ?? "", challenge: challenge, redirect: redirect)
+            // The sandbox logs a test account in at once: `login_hint` picks it by TechID (default the first citizen).
+            let account = SandboxIdentity.citizens.first { $0.techID == query["login_hint"] } ?? SandboxIdentity.citizens[0]
+            let code = await self.state.issueCode(nonce: query["nonce"] ?? "", challenge: challenge, redirect: redirect, account: account.techID)
             let separator = redirect.contains("?") ? "&" : "?"
             return Reply(status: 302, headers: ["Location": "\(redirect)\(separator)code=\(code)&state=\(state)"], body: Data())
         case "/oidc/token":
@@ -90,16 +92,19 @@ extension PortalSandbox {
                   form["redirect_uri"] == grant.redirect else {
                 return Reply(status: 400, body: Data(#"{"error":"invalid_grant"}"#.utf8))
             }
-            let token = await state.issueAccessToken()
-            return Self.json(["access_token": token, "id_token": Self.unsignedJWT(["sub": "tech-citizen-001", "nonce": grant.nonce, "aud": configuration.clientID]),
+            let token = await state.issueAccessToken(account: grant.account)
+            return Self.json(["access_token": token, "id_token": Self.unsignedJWT(["sub": grant.account, "nonce": grant.nonce, "aud": configuration.clientID]),
                               "expires_in": 3_600, "token_type": "Bearer"])
         case "/oidc/userinfo":
-            guard let bearer, await state.knowsAccessToken(bearer), let account = SandboxIdentity.citizens.first else { return Reply(status: 401, body: Data()) }
-            var info: [String: Any] = ["LoaiTaiKhoan": account.type, "TechID": account.techID, "sub": account.techID, "HoVaTen": account.name]
+            guard let bearer, let techID = await state.account(for: bearer),
+                  let account = SandboxIdentity.citizens.first(where: { $0.techID == techID }) else { return Reply(status: 401, body: Data()) }
+            var info: [String: Any] = ["LoaiTaiKhoan": account.type, "TechID": account.techID, "sub": account.techID]
+            info[account.type == "2" ? "TenDoanhNghiep" : "HoVaTen"] = account.name
             if let id = account.personalID { info["SoDinhDanh"] = id }
+            if let tax = account.taxCode { info["MaSoThue"] = tax }
             return Self.json(info)
         case "/oidc/validate":
-            guard let token = form["token"], await state.knowsAccessToken(token) else { return Self.json(["active": false]) }
+            guard let token = form["token"], await state.account(for: token) != nil else { return Self.json(["active": false]) }
             return Self.json(["client_id": configuration.clientID, "exp": Int(Date().timeIntervalSince1970) + 3_600])
         case "/oidc/revoke":
             if let token = form["token"] { await state.revoke(token) }

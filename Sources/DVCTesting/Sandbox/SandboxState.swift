@@ -29,8 +29,8 @@ actor SandboxState {
     private(set) var logins = 0
     private(set) var faults: [String: Int] = [:]
     private(set) var received: [String: Int] = [:]
-    private var codes: [String: (nonce: String, challenge: String, redirect: String)] = [:]
-    private var accessTokens: Set<String> = []
+    private var codes: [String: (nonce: String, challenge: String, redirect: String, account: String)] = [:]
+    private var accessTokens: [String: String] = [:]
 
     init(configuration: PortalSandbox.Configuration) {
         self.configuration = configuration
@@ -127,20 +127,20 @@ actor SandboxState {
 
     // MARK: Identity
 
-    func issueCode(nonce: String, challenge: String, redirect: String) -> String {
+    func issueCode(nonce: String, challenge: String, redirect: String, account: String) -> String {
         let code = "code-\(UInt64(random.next() * 1e15))"
-        codes[code] = (nonce, challenge, redirect)
+        codes[code] = (nonce, challenge, redirect, account)
         return code
     }
 
-    func redeem(code: String) -> (nonce: String, challenge: String, redirect: String)? { codes.removeValue(forKey: code) }
-    func issueAccessToken() -> String {
+    func redeem(code: String) -> (nonce: String, challenge: String, redirect: String, account: String)? { codes.removeValue(forKey: code) }
+    func issueAccessToken(account: String) -> String {
         let token = "at-\(UInt64(random.next() * 1e15))"
-        accessTokens.insert(token)
+        accessTokens[token] = account
         return token
     }
-    func knowsAccessToken(_ token: String) -> Bool { accessTokens.contains(token) }
-    func revoke(_ token: String) { accessTokens.remove(token) }
+    func account(for token: String) -> String? { accessTokens[token] }
+    func revoke(_ token: String) { accessTokens[token] = nil }
 
     // MARK: State document
 
