@@ -37,26 +37,30 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     // MARK: - Scalars
 
-    /// A string that may be absent (`nil` when the key is missing or `null`).
+    /// A string that may be absent (`nil` when the key is missing or `null`). One container
+    /// lookup in the common case; the lenient fallbacks run only for a non-string value.
     mutating func optionalString(_ key: Key) -> String? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return nil }
-        if let text = try? container.decode(String.self, forKey: key) { return text }
-        if strictness == .lenient {
-            if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
-            if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
-            if let flag = try? container.decode(Bool.self, forKey: key) { return flag ? "True" : "False" }
+        do {
+            return try container.decodeIfPresent(String.self, forKey: key)
+        } catch {
+            if strictness == .lenient {
+                if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
+                if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
+                if let flag = try? container.decode(Bool.self, forKey: key) { return flag ? "True" : "False" }
+            }
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be a string")
+            return nil
         }
-        record(key, .fieldInvalid, "`\(key.stringValue)` must be a string")
-        return nil
     }
 
     /// A required string.
     mutating func string(_ key: Key) -> String? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else {
-            record(key, .fieldMissing, "`\(key.stringValue)` is required")
+        let issuesBefore = issues.count
+        guard let value = optionalString(key) else {
+            if issues.count == issuesBefore { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
-        return optionalString(key)
+        return value
     }
 
     /// A required validated code; a malformed one is recorded under `rule`.
@@ -86,10 +90,9 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         }
     }
 
-    /// A flag: `"True"`/`"False"`; leniently also `"1"`/`"0"`, `1`/`0`, `true`/`false`, any case.
+    /// A flag: `"True"`/`"False"`; leniently also `"1"`/`"0"`, `1`/`0`, `true`/`false`, any case
+    /// (``optionalString(_:)`` already turns lenient JSON booleans and numbers into text).
     mutating func optionalBool(_ key: Key) -> Bool? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return nil }
-        if strictness == .lenient, let flag = try? container.decode(Bool.self, forKey: key) { return flag }
         guard let text = optionalString(key) else { return nil }
         switch strictness == .strict ? text : text.lowercased() {
         case "True", "true", "1": return true
@@ -133,11 +136,13 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// A decodable value (an enum of the standard, a nested object); defects inside it are
     /// collected with their full paths.
     mutating func value<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else {
-            if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
-            return nil
-        }
-        do { return try container.decode(T.self, forKey: key) } catch {
+        do {
+            guard let value = try container.decodeIfPresent(T.self, forKey: key) else {
+                if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
+                return nil
+            }
+            return value
+        } catch {
             issues += Self.issues(from: error, fallbackPath: path(key))
             return nil
         }
@@ -145,7 +150,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
     mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) == false else { return [] }
+        // One lookup: an absent key throws (→ true) and `null` answers true; both mean empty.
+        if (try? container.decodeNil(forKey: key)) ?? true { return [] }
         do {
             var elements = try container.nestedUnkeyedContainer(forKey: key)
             var result: [T] = []
