@@ -57,6 +57,9 @@ let package = Package(
             name: "DVCClientTests", dependencies: ["DVCClient", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "DVCSyncTests", dependencies: ["DVCSync", "DVCTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DVCTestingTests", dependencies: ["DVCTesting", "DVCClient"],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -96,6 +96,8 @@ public struct ValidationRule: RawRepresentable, Sendable, Hashable, Codable, Com
     public static let returnDateMissing = ValidationRule(rawValue: "dates.return-missing")
     /// A file link that is not an absolute `https` URL the portal can fetch.
     public static let fileURLNotHTTPS = ValidationRule(rawValue: "file-url.not-https")
+    /// A progress entry (`CapNhatTienDoHoSoMC`) sent with a dossier whose `MaHoSo` it does not carry.
+    public static let progressDossierMismatch = ValidationRule(rawValue: "progress.dossier-mismatch")
 }
 
 /// A payload that could not be decoded into a model, with every defect found (not just the first).

@@ -1,0 +1,268 @@
+/// `URL` appears in this file's public API.
+public import Foundation
+/// The outbox holds DVCCore's models.
+public import DVCCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One dossier change waiting to reach the portal (mục chờ đồng bộ): a version of the dossier and
+/// the progress entries that go with it.
+public struct OutboxEntry: Sendable, Hashable {
+    /// The journal's sequence number, increasing.
+    public let sequence: UInt64
+    /// The dossier as it must reach the portal.
+    public let dossier: Dossier
+    /// Progress entries to send after the dossier.
+    public let progress: [ProgressEntry]
+}
+
+/// A durable, append-only outbox on disk (hàng đợi bền vững): ``append(_:progress:)`` returns only
+/// after the entry is written and `fsync`ed, so an accepted dossier survives a crash or power
+/// loss; reopening the file recovers every entry not yet acknowledged or dead-lettered.
+///
+/// The journal is JSON Lines, one record a line — `enqueue` (with the dossier in canonical wire
+/// form), `ack` (reached the portal; `created` says the portal now knows it), `dead` (refused for
+/// good, with the portal's reason). A torn last line (a crash mid-write) is ignored and cut off on
+/// open. This is the only type of DVCKit that touches files (design.md, "Layers").
+public final class FileOutbox: Sendable {
+    /// The journal file.
+    public let url: URL
+    private let journal: Journal
+
+    /// Opens (or creates) the journal at `url` and recovers its pending entries.
+    /// - Throws: ``OutboxError`` when the file cannot be opened or a complete line is unreadable.
+    public init(url: URL) throws {
+        self.url = url
+        journal = try Journal(url: url)
+    }
+
+    /// Appends a dossier version (and its progress) durably; returns its entry.
+    public func append(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws -> OutboxEntry {
+        try await journal.append(dossier, progress: progress)
+    }
+
+    /// Entries neither acknowledged nor dead-lettered, oldest first.
+    public var pending: [OutboxEntry] { get async { await journal.pendingEntries() } }
+
+    /// Records durably that these entries (the dossier and all its progress) reached the portal.
+    public func acknowledge(_ sequences: [UInt64]) async throws {
+        try await journal.record(ack: sequences)
+    }
+
+    /// Records durably that the portal now has these dossiers, so later versions go as updates.
+    public func markKnownToPortal(_ codes: [DossierCode]) async throws {
+        try await journal.record(known: codes.map(\.rawValue))
+    }
+
+    /// Moves an entry to the dead-letter list with the portal's reason.
+    public func deadLetter(_ sequence: UInt64, reason: String) async throws {
+        try await journal.record(dead: sequence, reason: reason)
+    }
+
+    /// Whether the portal is known to have the dossier (a create was acknowledged).
+    public func isKnownToPortal(_ code: DossierCode) async -> Bool { await journal.isKnown(code.rawValue) }
+
+    /// Entries refused for good, with the reason.
+    public var deadLetters: [DeadLetter] { get async { await journal.deadEntries() } }
+
+    /// The status of the newest version of a dossier ever appended, if any: the previous status
+    /// a new version's transition is checked against.
+    public func latestStatus(of code: DossierCode) async -> DossierStatus? { await journal.latestStatus(code.rawValue) }
+
+    /// Counts per receiving agency of what the journal holds (see ``SyncReport``).
+    public func report() async -> SyncReport { await journal.report() }
+}
+
+/// An outbox entry the portal refused for good (thư chết), with the portal's reason.
+public struct DeadLetter: Sendable, Hashable {
+    /// The entry as it was appended.
+    public let entry: OutboxEntry
+    /// Why it was refused: the portal's message, or the error that made it permanent.
+    public let reason: String
+}
+
+/// Why the outbox could not be used.
+public struct OutboxError: Error, Sendable, CustomStringConvertible {
+    /// What failed.
+    public let message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// The journal file and its in-memory index, behind one actor.
+actor Journal {
+    private let fd: Int32
+    private var index = JournalIndex()
+
+    init(url: URL) throws {
+        let path = url.path
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw OutboxError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        // Recover: replay every complete line; cut a torn last line (a crash mid-append) off.
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        lseek(fd, 0, SEEK_SET)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        var index = JournalIndex()
+        var validLength = 0
+        var start = data.startIndex
+        while let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = data[start..<newline]
+            if !line.isEmpty {
+                do { try index.apply(Data(line)) } catch {
+                    close(fd)
+                    throw OutboxError(message: "\(path): unreadable journal record at byte \(validLength): \(error)")
+                }
+            }
+            validLength = newline - data.startIndex + 1
+            start = data.index(after: newline)
+        }
+        if validLength < data.count && ftruncate(fd, off_t(validLength)) != 0 {
+            close(fd)
+            throw OutboxError(message: "\(path): cannot cut off a torn last record: \(String(cString: strerror(errno)))")
+        }
+        self.fd = fd
+        self.index = index
+    }
+
+    deinit { close(fd) }
+
+    func append(_ dossier: Dossier, progress: [ProgressEntry]) throws -> OutboxEntry {
+        let sequence = index.sequence + 1
+        let item = try PortalJSON.encode(JournalIndex.Item(dossier: dossier, progress: progress))
+        try write(Data("{\"op\":\"enqueue\",\"seq\":\(sequence),\"item\":".utf8) + item + Data("}\n".utf8))
+        let entry = OutboxEntry(sequence: sequence, dossier: dossier, progress: progress)
+        index.add(entry)
+        return entry
+    }
+
+    func record(ack sequences: [UInt64]) throws {
+        guard !sequences.isEmpty else { return }
+        try write(record(["op": "ack", "seqs": sequences.map { Int($0) }]))
+        index.done.formUnion(sequences)
+    }
+
+    func record(known codes: [String]) throws {
+        let fresh = codes.filter { !index.known.contains($0) }
+        guard !fresh.isEmpty else { return }
+        try write(record(["op": "known", "codes": fresh]))
+        index.known.formUnion(fresh)
+    }
+
+    func record(dead sequence: UInt64, reason: String) throws {
+        try write(record(["op": "dead", "seq": Int(sequence), "reason": reason]))
+        index.dead[sequence] = reason
+    }
+
+    func pendingEntries() -> [OutboxEntry] {
+        index.entries.values.filter { index.isPending($0.sequence) }.sorted { $0.sequence < $1.sequence }
+    }
+
+    func deadEntries() -> [DeadLetter] {
+        index.dead.compactMap { sequence, reason in index.entries[sequence].map { DeadLetter(entry: $0, reason: reason) } }
+            .sorted { $0.entry.sequence < $1.entry.sequence }
+    }
+
+    func isKnown(_ code: String) -> Bool { index.known.contains(code) }
+
+    func latestStatus(_ code: String) -> DossierStatus? { index.statuses[code] }
+
+    func report() -> SyncReport { index.report() }
+
+    private func record(_ object: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
+    }
+
+    /// Writes a whole record and makes it durable before returning.
+    private func write(_ data: Data) throws {
+        try data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutboxError(message: "journal write failed: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw OutboxError(message: "journal fsync failed: \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// What the journal's records add up to: every entry, and which are done, dead or known.
+struct JournalIndex {
+    var sequence: UInt64 = 0
+    var entries: [UInt64: OutboxEntry] = [:]
+    var done: Set<UInt64> = []
+    var dead: [UInt64: String] = [:]
+    var known: Set<String> = []
+    var statuses: [String: DossierStatus] = [:]
+
+    /// An `enqueue` record's payload, in the portal's wire form.
+    struct Item: Codable {
+        let dossier: Dossier
+        let progress: [ProgressEntry]
+    }
+
+    func isPending(_ sequence: UInt64) -> Bool { !done.contains(sequence) && dead[sequence] == nil }
+
+    mutating func add(_ entry: OutboxEntry) {
+        entries[entry.sequence] = entry
+        statuses[entry.dossier.code.rawValue] = entry.dossier.status
+        sequence = max(sequence, entry.sequence)
+    }
+
+    /// Replays one journal record.
+    mutating func apply(_ line: Data) throws {
+        struct Head: Decodable { let op: String; let seq: UInt64?; let seqs: [UInt64]?; let codes: [String]?; let reason: String? }
+        struct Enqueue: Decodable { let item: Item }
+        let head = try JSONDecoder().decode(Head.self, from: line)
+        switch head.op {
+        case "enqueue":
+            guard let seq = head.seq else { throw OutboxError(message: "an enqueue record without seq") }
+            let item = try PortalJSON.decode(Enqueue.self, from: line).item
+            add(OutboxEntry(sequence: seq, dossier: item.dossier, progress: item.progress))
+        case "ack":
+            done.formUnion(head.seqs ?? [])
+        case "known":
+            known.formUnion(head.codes ?? [])
+        case "dead":
+            guard let seq = head.seq else { throw OutboxError(message: "a dead record without seq") }
+            dead[seq] = head.reason ?? ""
+        default:
+            throw OutboxError(message: "unknown journal record \"\(head.op)\"")
+        }
+    }
+
+    func report() -> SyncReport {
+        var agencies: [String: SyncReport.AgencyCounts] = [:]
+        for entry in entries.values {
+            let agency = entry.dossier.code.agencyText
+            var counts = agencies[agency] ?? SyncReport.AgencyCounts(agency: agency)
+            counts.received += 1
+            if done.contains(entry.sequence) {
+                counts.synced += 1
+            } else if let reason = dead[entry.sequence] {
+                counts.rejected += 1
+                counts.rejections.append(.init(sequence: entry.sequence, dossierCode: entry.dossier.code.rawValue, reason: reason))
+            } else {
+                counts.pending += 1
+            }
+            agencies[agency] = counts
+        }
+        return SyncReport(agencies: agencies.values.map { counts in
+            var counts = counts
+            counts.rejections.sort { $0.sequence < $1.sequence }
+            return counts
+        }.sorted { $0.agency < $1.agency })
+    }
+}

@@ -1,0 +1,87 @@
+import DVCClient
+import DVCCore
+import DVCSync
+import DVCTesting
+import Foundation
+
+/// Retries without waiting, so fault-injection tests stay fast.
+struct Immediate: Sleeper {
+    func sleep(for duration: Duration) async throws { try Task.checkCancellation() }
+}
+
+/// A fresh journal path in a directory of its own, removed by `cleanUp()`.
+struct Scratch {
+    let directory: URL
+    var journal: URL { directory.appendingPathComponent("outbox.jsonl") }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dvcsync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// How a test reaches the sandbox: in process, or over HTTP on loopback.
+enum Route: String, CaseIterable, Sendable, CustomStringConvertible {
+    case inProcess = "in process", loopback = "loopback HTTP"
+    var description: String { rawValue }
+}
+
+/// A sandbox, possibly served over loopback HTTP, and clients for it.
+final class Portal: @unchecked Sendable {
+    let sandbox: PortalSandbox
+    private let server: LoopbackHTTPServer?
+    private let transport: any Transport
+    private let url: URL
+
+    init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1) throws {
+        sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), seed: seed))
+        switch route {
+        case .inProcess:
+            server = nil
+            transport = sandbox.transport
+            url = PortalSandbox.inProcessURL
+        case .loopback:
+            let server = try sandbox.serve()
+            self.server = server
+            transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
+            url = server.baseURL
+        }
+    }
+
+    deinit { server?.stop() }
+
+    func client(attempts: Int = 6) -> PortalClient {
+        PortalClient(configuration: .init(adapterURL: url, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20",
+                                          timeout: .seconds(6), retryPolicy: .exponentialJitter(maximumAttempts: attempts, base: .milliseconds(1), cap: .milliseconds(1))),
+                     transport: transport, sleeper: Immediate())
+    }
+
+    /// The sandbox's view of one dossier: creates, updates, progress count, status code.
+    func record(_ code: String) async -> [String: Any]? {
+        let document = await sandbox.stateDocument()
+        return (document["dossiers"] as? [String: Any])?[code] as? [String: Any]
+    }
+
+    func totals() async -> [String: Int] {
+        (await sandbox.stateDocument())["totals"] as? [String: Int] ?? [:]
+    }
+}
+
+/// Test dossiers: `agency`'s dossier number `sequence`, in `status`, with one progress entry in the same status.
+enum Make {
+    static func dossier(_ sequence: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received) throws -> Dossier {
+        var dossier = Dossier(code: try DossierCode("\(agency)-260302-\(String(format: "%04d", sequence))"), procedureCode: try ProcedureCode("1.001000"),
+                              procedureName: "Đăng ký khai sinh", fieldCode: try FieldCode("G15-HT01"), fieldName: "Hộ tịch",
+                              applicantType: .citizen, summary: "Khai sinh \(sequence)", receivedAt: try PortalTimestamp("20260302083000"),
+                              status: status, resultDelivery: .atOffice, processingAgencyName: "UBND xã")
+        dossier.dueAt = try PortalTimestamp("20260305170000")
+        return dossier
+    }
+
+    static func progress(for dossier: Dossier, minute: Int = 0) throws -> ProgressEntry {
+        ProgressEntry(dossierCode: dossier.code, actor: "Cán bộ một cửa", actedAt: try PortalTimestamp(String(format: "202603020900%02d", minute % 60)),
+                      status: dossier.status, action: "Tiếp nhận")
+    }
+}
