@@ -44,6 +44,15 @@ public final class FileOutbox: Sendable {
         try await journal.append(dossier, progress: progress)
     }
 
+    /// Appends a dossier version only if `check` — given the status of the newest version already
+    /// in the journal, if any — finds no issue; the check and the append are one atomic step, so
+    /// two versions of a dossier enqueued at once are both checked against their true predecessor.
+    /// - Returns: the entry, or the issues (nothing written).
+    public func append(_ dossier: Dossier, progress: [ProgressEntry] = [],
+                       ifValid check: @Sendable (_ previousStatus: DossierStatus?) -> [ValidationIssue]) async throws -> Result<OutboxEntry, InvalidEntry> {
+        try await journal.append(dossier, progress: progress, ifValid: check)
+    }
+
     /// Entries neither acknowledged nor dead-lettered, oldest first.
     public var pending: [OutboxEntry] { get async { await journal.pendingEntries() } }
 
@@ -74,6 +83,12 @@ public final class FileOutbox: Sendable {
 
     /// Counts per receiving agency of what the journal holds (see ``SyncReport``).
     public func report() async -> SyncReport { await journal.report() }
+}
+
+/// The issues that kept a dossier version out of the outbox.
+public struct InvalidEntry: Error, Sendable, Hashable {
+    /// Each defect, by field path and rule.
+    public let issues: [ValidationIssue]
 }
 
 /// An outbox entry the portal refused for good (thư chết), with the portal's reason.
@@ -142,6 +157,13 @@ actor Journal {
         let entry = OutboxEntry(sequence: sequence, dossier: dossier, progress: progress)
         index.add(entry)
         return entry
+    }
+
+    func append(_ dossier: Dossier, progress: [ProgressEntry], ifValid check: @Sendable (DossierStatus?) -> [ValidationIssue]) throws
+        -> Result<OutboxEntry, InvalidEntry> {
+        let issues = check(index.statuses[dossier.code.rawValue])
+        guard issues.isEmpty else { return .failure(InvalidEntry(issues: issues)) }
+        return .success(try append(dossier, progress: progress))
     }
 
     func record(ack sequences: [UInt64]) throws {

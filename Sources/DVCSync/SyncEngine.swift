@@ -107,15 +107,25 @@ public actor SyncEngine {
     public func enqueue(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws(SyncError) -> OutboxEntry {
         var context = configuration.validation ?? DossierValidationContext()
         if context.syncingUnit == nil { context.syncingUnit = try? AgencyCode(client.configuration.unitCode) }
-        context.previousStatus = await outbox.latestStatus(of: dossier.code)
-        var issues = dossier.validate(against: context).filter { $0.severity == .error }
+        var mismatches: [ValidationIssue] = []
         for (index, entry) in progress.enumerated() where entry.dossierCode != dossier.code {
-            issues.append(ValidationIssue(path: "progress[\(index)].MaHoSo", rule: .progressDossierMismatch,
-                                          message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(dossier.code.rawValue)"))
+            mismatches.append(ValidationIssue(path: "progress[\(index)].MaHoSo", rule: .progressDossierMismatch,
+                                              message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(dossier.code.rawValue)"))
         }
-        guard issues.isEmpty else { throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: issues) }
-        do { return try await outbox.append(dossier, progress: progress) } catch {
+        let base = context, extra = mismatches
+        let result: Result<OutboxEntry, InvalidEntry>
+        do {
+            result = try await outbox.append(dossier, progress: progress) { previousStatus in
+                var context = base
+                context.previousStatus = previousStatus
+                return dossier.validate(against: context).filter { $0.severity == .error } + extra
+            }
+        } catch {
             throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue, underlying: error)
+        }
+        switch result {
+        case .success(let entry): return entry
+        case .failure(let invalid): throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: invalid.issues)
         }
     }
 
@@ -128,6 +138,19 @@ public actor SyncEngine {
     /// dead letters. A journal that cannot be written stops the round (``Round/lastError`` is nil
     /// and ``Round/stoppedEarly`` is set); nothing acknowledged is lost, at worst resent.
     public func sync() async -> Round {
+        // One round at a time: a second caller shares the round in progress rather than sending
+        // the same entries twice (the actor is re-entrant at every await).
+        if let current { return await current.value }
+        let task = Task { await self.runRound() }
+        current = task
+        let round = await task.value
+        current = nil
+        return round
+    }
+
+    private var current: Task<Round, Never>?
+
+    private func runRound() async -> Round {
         var round = Round()
         var failed: Set<String> = []         // dossiers with a transient failure this round: wait for the next
         var consecutiveFailures = 0

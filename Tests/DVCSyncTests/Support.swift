@@ -65,7 +65,7 @@ final class Portal: @unchecked Sendable {
     }
 
     func totals() async -> [String: Int] {
-        (await sandbox.stateDocument())["totals"] as? [String: Int] ?? [:]
+        ((await sandbox.stateDocument())["totals"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
     }
 }
 
