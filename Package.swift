@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "DVCCommandLine", dependencies: ["DVCKit"], swiftSettings: swiftSettings),
 
         .executableTarget(
-            name: "dvc-demo", dependencies: ["DVCKit", "DVCCommandLine"], path: "Examples/dvc-demo",
+            name: "dvc-demo", dependencies: ["DVCKit", "DVCTesting", "DVCCommandLine"], path: "Examples/dvc-demo",
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "dvc-validate", dependencies: ["DVCCommandLine"], path: "Examples/dvc-validate",

@@ -19,7 +19,7 @@ import Darwin
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -36,6 +36,7 @@ if arguments.has("--help") {
       --dossiers N  dossiers encoded/decoded/validated in process (default 100,000)
       --batch-dossiers N  dossiers piped through dvc-validate --dossiers (default 1,000,000)
       --sandbox-requests N  requests sent to dvc-sandbox by 16 concurrent clients (default 10,000)
+      --sync-dossiers N  dossiers enqueued and synced by SyncEngine against the in-process sandbox (default 5,000)
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -285,6 +286,11 @@ let sandboxRequests = Int(arguments[option: "--sandbox-requests"] ?? "") ?? (qui
 let sandboxFigures = (only == nil || only?.contains("sandbox") == true) && !arguments.has("--no-pipeline")
     ? await SandboxBenchmark.run(requests: sandboxRequests, clients: 16) : nil
 
+// MARK: - Sync engine
+
+let syncCount = Int(arguments[option: "--sync-dossiers"] ?? "") ?? (quick ? 200 : 5_000)
+let syncFigures = (only == nil || only?.contains("sync") == true) ? try? await SyncBenchmark.run(count: syncCount) : nil
+
 // MARK: - Report
 
 struct Report: Codable {
@@ -292,13 +298,14 @@ struct Report: Codable {
     var pipeline: [String: PipelineFigure]
     var dossiers: DossierFigures?
     var sandbox: SandboxFigures?
+    var sync: SyncFigures?
 }
 
 if arguments.has("--json") {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: (pipeline + [dossierPipeline].compactMap { $0 }).map { ($0.kind, $0) }),
-                        dossiers: dossierFigures, sandbox: sandboxFigures)
+                        dossiers: dossierFigures, sandbox: sandboxFigures, sync: syncFigures)
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
@@ -330,6 +337,13 @@ if arguments.has("--json") {
     if let s = sandboxFigures {
         print("\ndvc-sandbox: started in \(s.startSeconds) s; \(s.requests.formatted()) requests from \(s.clients) clients in \(s.seconds) s"
               + " (\(s.requestsPerSecond.formatted())/s), \(s.failures) failed")
+    }
+    if let s = syncFigures {
+        print("\nSyncEngine, \(s.dossiers.formatted()) dossiers with one progress entry each, in-process sandbox:")
+        print("  enqueue (validate + fsync'd append)   \(s.enqueuePerSecond.formatted())/s")
+        print("  sync, no faults                       \(s.syncPerSecond.formatted())/s in \(s.syncCalls) calls")
+        print("  sync, error=0.3,drop=0.05             \(s.faultySyncPerSecond.formatted())/s over \(s.faultyRounds) rounds, \(s.faultyTransientFailures) transient batch failures")
+        print("  journal \(s.journalBytes.formatted()) bytes, reopened in \(s.reopenSeconds) s; lost: \(s.lost)")
     }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }

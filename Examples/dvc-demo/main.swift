@@ -2,13 +2,15 @@
 //
 // It replays, on a small scale, what the national portal's audits found in real batches —
 // dossiers without the receiving agency's code, malformed dossier codes, wrong procedure codes —
-// and shows DVCKit catching each before anything is sent. Later issues extend the tour with
-// models, the portal client and the sync engine.
+// and shows DVCKit catching each before anything is sent, then syncs dossiers through a portal
+// sandbox that fails a third of its calls, and loses none.
 import DVCKit
+import DVCTesting
+import Foundation
 
 @main
 enum Demo {
-    static func main() throws {
+    static func main() async throws {
         heading("1. Validate a batch before it leaves (the audits' three defects)")
         let batch: [(dossier: String, agency: String, procedure: String)] = [
             ("000.00.14.H20-250703-0002", "000.00.14.H20", "1.001193"),
@@ -92,7 +94,36 @@ enum Demo {
         print("  \(report.total) dossier(s), \(report.invalid) invalid:")
         for entry in report.issues { print("    \(entry.path): \(entry.message) [\(entry.rule.rawValue)]") }
 
+        try await syncThroughAFlakyPortal(dossier)
+
         print("\nNext: swift run dvc-validate --help")
+    }
+
+    /// Section 7: the sync engine against the sandbox with faults, in process (no network needed).
+    static func syncThroughAFlakyPortal(_ template: Dossier) async throws {
+        heading("7. Sync 60 dossiers through a portal that fails 30% of calls")
+        let sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults("error=0.3,drop=0.05"), seed: 3))
+        let client = PortalClient(
+            configuration: .init(adapterURL: PortalSandbox.inProcessURL, credentials: .init(username: "sandbox", password: "sandbox"),
+                                 unitCode: "000.00.00.H21", retryPolicy: .exponentialJitter(maximumAttempts: 2, base: .milliseconds(5), cap: .milliseconds(20))),
+            transport: sandbox.transport)
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-demo-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let engine = SyncEngine(client: client, outbox: try FileOutbox(url: journal), configuration: .init(dossierBatchSize: 10, maximumConsecutiveFailures: 100))
+        let generator = try DossierCodeGenerator(agency: try AgencyCode("000.00.14.H21"))
+        for _ in 0..<60 {
+            var dossier = template
+            dossier.code = try generator.next(on: template.receivedAt.date)
+            dossier.submittedFiles = []
+            try await engine.enqueue(dossier, progress: [ProgressEntry(dossierCode: dossier.code, actor: "Một cửa", actedAt: template.receivedAt, status: .received)])
+        }
+        print("  enqueued 60 (each fsync'd to \(journal.lastPathComponent) before enqueue returned)")
+        for number in 1...20 {
+            let round = await engine.sync()
+            print("  round \(number): \(round)")
+            if round.remaining == 0 { break }
+        }
+        print("  " + (await engine.report()).description.replacingOccurrences(of: "\n", with: "\n  "))
     }
 
     static func heading(_ text: String) { print("\n" + text) }

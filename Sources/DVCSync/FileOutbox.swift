@@ -169,7 +169,7 @@ actor Journal {
     func record(ack sequences: [UInt64]) throws {
         guard !sequences.isEmpty else { return }
         try write(record(["op": "ack", "seqs": sequences.map { Int($0) }]))
-        index.done.formUnion(sequences)
+        index.acknowledge(sequences)
     }
 
     func record(known codes: [String]) throws {
@@ -181,16 +181,15 @@ actor Journal {
 
     func record(dead sequence: UInt64, reason: String) throws {
         try write(record(["op": "dead", "seq": Int(sequence), "reason": reason]))
-        index.dead[sequence] = reason
+        index.kill(sequence, reason: reason)
     }
 
     func pendingEntries() -> [OutboxEntry] {
-        index.entries.values.filter { index.isPending($0.sequence) }.sorted { $0.sequence < $1.sequence }
+        index.pending.values.sorted { $0.sequence < $1.sequence }
     }
 
     func deadEntries() -> [DeadLetter] {
-        index.dead.compactMap { sequence, reason in index.entries[sequence].map { DeadLetter(entry: $0, reason: reason) } }
-            .sorted { $0.entry.sequence < $1.entry.sequence }
+        index.dead.values.sorted { $0.entry.sequence < $1.entry.sequence }
     }
 
     func isKnown(_ code: String) -> Bool { index.known.contains(code) }
@@ -220,12 +219,13 @@ actor Journal {
     }
 }
 
-/// What the journal's records add up to: every entry, and which are done, dead or known.
+/// What the journal's records add up to. Memory holds only what is still needed: pending and
+/// dead entries in full, acknowledged ones as a count per agency, and each dossier's last status.
 struct JournalIndex {
     var sequence: UInt64 = 0
-    var entries: [UInt64: OutboxEntry] = [:]
-    var done: Set<UInt64> = []
-    var dead: [UInt64: String] = [:]
+    var pending: [UInt64: OutboxEntry] = [:]
+    var dead: [UInt64: DeadLetter] = [:]
+    var synced: [String: Int] = [:]
     var known: Set<String> = []
     var statuses: [String: DossierStatus] = [:]
 
@@ -235,12 +235,22 @@ struct JournalIndex {
         let progress: [ProgressEntry]
     }
 
-    func isPending(_ sequence: UInt64) -> Bool { !done.contains(sequence) && dead[sequence] == nil }
-
     mutating func add(_ entry: OutboxEntry) {
-        entries[entry.sequence] = entry
+        pending[entry.sequence] = entry
         statuses[entry.dossier.code.rawValue] = entry.dossier.status
         sequence = max(sequence, entry.sequence)
+    }
+
+    mutating func acknowledge(_ sequences: [UInt64]) {
+        for sequence in sequences {
+            guard let entry = pending.removeValue(forKey: sequence) else { continue }
+            synced[entry.dossier.code.agencyText, default: 0] += 1
+        }
+    }
+
+    mutating func kill(_ sequence: UInt64, reason: String) {
+        guard let entry = pending.removeValue(forKey: sequence) else { return }
+        dead[sequence] = DeadLetter(entry: entry, reason: reason)
     }
 
     /// Replays one journal record.
@@ -254,12 +264,12 @@ struct JournalIndex {
             let item = try PortalJSON.decode(Enqueue.self, from: line).item
             add(OutboxEntry(sequence: seq, dossier: item.dossier, progress: item.progress))
         case "ack":
-            done.formUnion(head.seqs ?? [])
+            acknowledge(head.seqs ?? [])
         case "known":
             known.formUnion(head.codes ?? [])
         case "dead":
             guard let seq = head.seq else { throw OutboxError(message: "a dead record without seq") }
-            dead[seq] = head.reason ?? ""
+            kill(seq, reason: head.reason ?? "")
         default:
             throw OutboxError(message: "unknown journal record \"\(head.op)\"")
         }
@@ -267,23 +277,22 @@ struct JournalIndex {
 
     func report() -> SyncReport {
         var agencies: [String: SyncReport.AgencyCounts] = [:]
-        for entry in entries.values {
-            let agency = entry.dossier.code.agencyText
+        func update(_ agency: String, _ change: (inout SyncReport.AgencyCounts) -> Void) {
             var counts = agencies[agency] ?? SyncReport.AgencyCounts(agency: agency)
-            counts.received += 1
-            if done.contains(entry.sequence) {
-                counts.synced += 1
-            } else if let reason = dead[entry.sequence] {
-                counts.rejected += 1
-                counts.rejections.append(.init(sequence: entry.sequence, dossierCode: entry.dossier.code.rawValue, reason: reason))
-            } else {
-                counts.pending += 1
-            }
+            change(&counts)
             agencies[agency] = counts
+        }
+        for (agency, count) in synced { update(agency) { $0.synced += count } }
+        for entry in pending.values { update(entry.dossier.code.agencyText) { $0.pending += 1 } }
+        for letter in dead.values.sorted(by: { $0.entry.sequence < $1.entry.sequence }) {
+            update(letter.entry.dossier.code.agencyText) {
+                $0.rejected += 1
+                $0.rejections.append(.init(sequence: letter.entry.sequence, dossierCode: letter.entry.dossier.code.rawValue, reason: letter.reason))
+            }
         }
         return SyncReport(agencies: agencies.values.map { counts in
             var counts = counts
-            counts.rejections.sort { $0.sequence < $1.sequence }
+            counts.received = counts.synced + counts.pending + counts.rejected
             return counts
         }.sorted { $0.agency < $1.agency })
     }
