@@ -9,6 +9,7 @@ import Foundation
 struct SyncFigures: Codable {
     var dossiers: Int
     var enqueuePerSecond: Int
+    var backlogEnqueuePerSecond: Int
     var syncPerSecond: Int
     var syncCalls: Int
     var faultySyncPerSecond: Int
@@ -47,9 +48,19 @@ enum SyncBenchmark {
             return seconds(since: start)
         }
 
+        let (backlog, _) = try engine("backlog.jsonl", faults: "")
+        var start = ContinuousClock.now
+        for chunk in stride(from: 0, to: dossiers.count, by: 1_000) {
+            let changes = dossiers[chunk..<min(chunk + 1_000, dossiers.count)].map { dossier in
+                (dossier: dossier, progress: [ProgressEntry(dossierCode: dossier.code, actor: "Một cửa", actedAt: dossier.receivedAt, status: dossier.status)])
+            }
+            _ = try await backlog.enqueue(contentsOf: changes)
+        }
+        let backlogSeconds = seconds(since: start)
+
         let (clean, _) = try engine("clean.jsonl", faults: "")
         let enqueueSeconds = try await fill(clean)
-        var start = ContinuousClock.now
+        start = ContinuousClock.now
         let round = await clean.sync()
         let syncSeconds = seconds(since: start)
 
@@ -73,7 +84,8 @@ enum SyncBenchmark {
         let reopenSeconds = seconds(since: start)
         let pending = await reopened.pending.count
 
-        return SyncFigures(dossiers: count, enqueuePerSecond: Int(Double(count) / enqueueSeconds), syncPerSecond: Int(Double(round.acknowledged) / syncSeconds),
+        return SyncFigures(dossiers: count, enqueuePerSecond: Int(Double(count) / enqueueSeconds),
+                           backlogEnqueuePerSecond: Int(Double(count) / backlogSeconds), syncPerSecond: Int(Double(round.acknowledged) / syncSeconds),
                            syncCalls: round.calls, faultySyncPerSecond: Int(Double(count) / faultySeconds), faultyRounds: rounds,
                            faultyTransientFailures: failures, journalBytes: bytes, reopenSeconds: (reopenSeconds * 1000).rounded() / 1000,
                            lost: count - stored + pending)

@@ -341,6 +341,7 @@ if arguments.has("--json") {
     if let s = syncFigures {
         print("\nSyncEngine, \(s.dossiers.formatted()) dossiers with one progress entry each, in-process sandbox:")
         print("  enqueue (validate + fsync'd append)   \(s.enqueuePerSecond.formatted())/s")
+        print("  enqueue(contentsOf:), 1,000 a write   \(s.backlogEnqueuePerSecond.formatted())/s")
         print("  sync, no faults                       \(s.syncPerSecond.formatted())/s in \(s.syncCalls) calls")
         print("  sync, error=0.3,drop=0.05             \(s.faultySyncPerSecond.formatted())/s over \(s.faultyRounds) rounds, \(s.faultyTransientFailures) transient batch failures")
         print("  journal \(s.journalBytes.formatted()) bytes, reopened in \(s.reopenSeconds) s; lost: \(s.lost)")

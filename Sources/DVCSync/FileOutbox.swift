@@ -44,13 +44,16 @@ public final class FileOutbox: Sendable {
         try await journal.append(dossier, progress: progress)
     }
 
-    /// Appends a dossier version only if `check` — given the status of the newest version already
-    /// in the journal, if any — finds no issue; the check and the append are one atomic step, so
-    /// two versions of a dossier enqueued at once are both checked against their true predecessor.
-    /// - Returns: the entry, or the issues (nothing written).
-    public func append(_ dossier: Dossier, progress: [ProgressEntry] = [],
-                       ifValid check: @Sendable (_ previousStatus: DossierStatus?) -> [ValidationIssue]) async throws -> Result<OutboxEntry, InvalidEntry> {
-        try await journal.append(dossier, progress: progress, ifValid: check)
+    /// Appends many dossier versions with one `fsync`: `check` gets each one's position in
+    /// `changes` and the status of its dossier's newest version so far (including earlier ones of
+    /// this batch); checking and appending are one atomic step. Those
+    /// with issues are left out and returned with their issues, the others are all durable when this
+    /// returns. For loading a backlog: on a real disk one `fsync` costs 0.1–10 ms.
+    /// - Returns: one result per input, in order.
+    public func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
+                       ifValid check: @Sendable (_ index: Int, _ previousStatus: DossierStatus?) -> [ValidationIssue]) async throws
+        -> [Result<OutboxEntry, InvalidEntry>] {
+        try await journal.append(contentsOf: changes, ifValid: check)
     }
 
     /// Entries neither acknowledged nor dead-lettered, oldest first.
@@ -151,19 +154,34 @@ actor Journal {
     deinit { close(fd) }
 
     func append(_ dossier: Dossier, progress: [ProgressEntry]) throws -> OutboxEntry {
-        let sequence = index.sequence + 1
-        let item = try PortalJSON.encode(JournalIndex.Item(dossier: dossier, progress: progress))
-        try write(Data("{\"op\":\"enqueue\",\"seq\":\(sequence),\"item\":".utf8) + item + Data("}\n".utf8))
-        let entry = OutboxEntry(sequence: sequence, dossier: dossier, progress: progress)
+        let entry = OutboxEntry(sequence: index.sequence + 1, dossier: dossier, progress: progress)
+        try write(Self.enqueueRecord(entry))
         index.add(entry)
         return entry
     }
 
-    func append(_ dossier: Dossier, progress: [ProgressEntry], ifValid check: @Sendable (DossierStatus?) -> [ValidationIssue]) throws
-        -> Result<OutboxEntry, InvalidEntry> {
-        let issues = check(index.statuses[dossier.code.rawValue])
-        guard issues.isEmpty else { return .failure(InvalidEntry(issues: issues)) }
-        return .success(try append(dossier, progress: progress))
+    private static func enqueueRecord(_ entry: OutboxEntry) throws -> Data {
+        let item = try PortalJSON.encode(JournalIndex.Item(dossier: entry.dossier, progress: entry.progress))
+        return Data("{\"op\":\"enqueue\",\"seq\":\(entry.sequence),\"item\":".utf8) + item + Data("}\n".utf8)
+    }
+
+    func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
+                ifValid check: @Sendable (Int, DossierStatus?) -> [ValidationIssue]) throws -> [Result<OutboxEntry, InvalidEntry>] {
+        var staged = index, bytes = Data(), results: [Result<OutboxEntry, InvalidEntry>] = []
+        for (position, (dossier, progress)) in changes.enumerated() {
+            let issues = check(position, staged.statuses[dossier.code.rawValue])
+            guard issues.isEmpty else {
+                results.append(.failure(InvalidEntry(issues: issues)))
+                continue
+            }
+            let entry = OutboxEntry(sequence: staged.sequence + 1, dossier: dossier, progress: progress)
+            bytes += try Self.enqueueRecord(entry)
+            staged.add(entry)
+            results.append(.success(entry))
+        }
+        if !bytes.isEmpty { try write(bytes) }
+        index = staged
+        return results
     }
 
     func record(ack sequences: [UInt64]) throws {

@@ -105,27 +105,47 @@ public actor SyncEngine {
     ///   (nothing is written), or ``SyncError/Code/outbox`` when the journal cannot be written.
     @discardableResult
     public func enqueue(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws(SyncError) -> OutboxEntry {
-        var context = configuration.validation ?? DossierValidationContext()
-        if context.syncingUnit == nil { context.syncingUnit = try? AgencyCode(client.configuration.unitCode) }
-        var mismatches: [ValidationIssue] = []
-        for (index, entry) in progress.enumerated() where entry.dossierCode != dossier.code {
-            mismatches.append(ValidationIssue(path: "progress[\(index)].MaHoSo", rule: .progressDossierMismatch,
-                                              message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(dossier.code.rawValue)"))
-        }
-        let base = context, extra = mismatches
-        let result: Result<OutboxEntry, InvalidEntry>
-        do {
-            result = try await outbox.append(dossier, progress: progress) { previousStatus in
-                var context = base
-                context.previousStatus = previousStatus
-                return dossier.validate(against: context).filter { $0.severity == .error } + extra
-            }
-        } catch {
+        let result: [Result<OutboxEntry, InvalidEntry>]
+        do { result = try await outbox.append(contentsOf: [(dossier, progress)], ifValid: checker(for: [(dossier, progress)])) } catch {
             throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue, underlying: error)
         }
-        switch result {
+        switch result.first {
         case .success(let entry): return entry
         case .failure(let invalid): throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: invalid.issues)
+        case nil: throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue)
+        }
+    }
+
+    /// Validates and appends many dossier versions with one `fsync` — for loading a backlog.
+    /// Each is checked as ``enqueue(_:progress:)`` checks one (versions of one dossier against each
+    /// other in order); invalid ones are left out and returned with their issues.
+    /// - Returns: per input, in order, its entry or the issues that kept it out.
+    /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the journal cannot be
+    ///   written; then none of the batch was accepted.
+    public func enqueue(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])]) async throws(SyncError) -> [Result<OutboxEntry, InvalidEntry>] {
+        guard !changes.isEmpty else { return [] }
+        do { return try await outbox.append(contentsOf: changes, ifValid: checker(for: changes)) } catch {
+            throw SyncError(code: .outbox, dossierCode: changes.count == 1 ? changes[0].dossier.code.rawValue : "(\(changes.count) dossiers)", underlying: error)
+        }
+    }
+
+    /// The check `enqueue` applies to `changes[index]`: the validation context (unit from the
+    /// client unless set), the previous status from the journal, and progress entries that
+    /// belong to their dossier.
+    private func checker(for changes: [(dossier: Dossier, progress: [ProgressEntry])]) -> @Sendable (Int, DossierStatus?) -> [ValidationIssue] {
+        var base = configuration.validation ?? DossierValidationContext()
+        if base.syncingUnit == nil { base.syncingUnit = try? AgencyCode(client.configuration.unitCode) }
+        let context = base
+        return { index, previousStatus in
+            let (dossier, progress) = changes[index]
+            var context = context
+            context.previousStatus = previousStatus
+            var issues = dossier.validate(against: context).filter { $0.severity == .error }
+            for (position, entry) in progress.enumerated() where entry.dossierCode != dossier.code {
+                issues.append(ValidationIssue(path: "progress[\(position)].MaHoSo", rule: .progressDossierMismatch,
+                                              message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(dossier.code.rawValue)"))
+            }
+            return issues
         }
     }
 

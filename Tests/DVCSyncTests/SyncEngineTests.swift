@@ -209,4 +209,30 @@ struct SyncEngineTests {
         let totals = await portal.totals()
         #expect(totals["creates"] == 30 && totals["updates"] == 0)
     }
+
+    @Test func aBacklogIsEnqueuedInOneWriteAndInvalidVersionsAreLeftOutWithTheirIssues() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()
+        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal))
+        var first = try Make.dossier(1)
+        var late = try Make.dossier(2)
+        late.dueAt = try PortalTimestamp("20260301080000")
+        var changes: [(dossier: Dossier, progress: [ProgressEntry])] = [(first, [try Make.progress(for: first)]), (late, [])]
+        first.status = .processing                      // received → processing: allowed, checked against the version above
+        changes.append((first, [try Make.progress(for: first)]))
+        first.status = .new                             // processing → new: forbidden
+        changes.append((first, []))
+        changes.append((try Make.dossier(3), []))
+        let results = try await engine.enqueue(contentsOf: changes)
+        #expect(results.map { (try? $0.get())?.sequence } == [1, nil, 2, nil, 3])
+        if case .failure(let invalid) = results[1] { #expect(invalid.issues.map(\.rule) == [.datesOutOfOrder]) } else { Issue.record("late dossier accepted") }
+        if case .failure(let invalid) = results[3] { #expect(invalid.issues.map(\.rule) == [.statusTransition]) } else { Issue.record("bad transition accepted") }
+        let lines = try String(contentsOf: scratch.journal, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(await engine.sync().acknowledged == 3)
+        #expect(try await engine.enqueue(contentsOf: []).isEmpty)
+        let record = try #require(await portal.record(first.code.rawValue))
+        #expect(record["status"] as? String == "4" && record["updates"] as? Int == 1)
+    }
 }
