@@ -59,14 +59,12 @@ public final class FileOutbox: Sendable {
     /// Entries neither acknowledged nor dead-lettered, oldest first.
     public var pending: [OutboxEntry] { get async { await journal.pendingEntries() } }
 
-    /// Records durably that these entries (the dossier and all its progress) reached the portal.
-    public func acknowledge(_ sequences: [UInt64]) async throws {
-        try await journal.record(ack: sequences)
-    }
-
-    /// Records durably that the portal now has these dossiers, so later versions go as updates.
-    public func markKnownToPortal(_ codes: [DossierCode]) async throws {
-        try await journal.record(known: codes.map(\.rawValue))
+    /// Records durably, in one write, that these entries (each dossier and all its progress)
+    /// reached the portal and that the portal now has the dossiers `known` (so their later
+    /// versions go as updates) — `known` may include dossiers whose entries are not acknowledged
+    /// yet, e.g. when their progress still has to go.
+    public func acknowledge(_ sequences: [UInt64], known: [DossierCode] = []) async throws {
+        try await journal.record(ack: sequences, known: known.map(\.rawValue))
     }
 
     /// Moves an entry to the dead-letter list with the portal's reason.
@@ -184,17 +182,15 @@ actor Journal {
         return results
     }
 
-    func record(ack sequences: [UInt64]) throws {
-        guard !sequences.isEmpty else { return }
-        try write(record(["op": "ack", "seqs": sequences.map { Int($0) }]))
-        index.acknowledge(sequences)
-    }
-
-    func record(known codes: [String]) throws {
-        let fresh = codes.filter { !index.known.contains($0) }
-        guard !fresh.isEmpty else { return }
-        try write(record(["op": "known", "codes": fresh]))
+    func record(ack sequences: [UInt64], known codes: [String]) throws {
+        let fresh = Array(Set(codes).subtracting(index.known)).sorted()
+        var bytes = Data()
+        if !fresh.isEmpty { bytes += try record(["op": "known", "codes": fresh]) }
+        if !sequences.isEmpty { bytes += try record(["op": "ack", "seqs": sequences.map { Int($0) }]) }
+        guard !bytes.isEmpty else { return }
+        try write(bytes)
         index.known.formUnion(fresh)
+        index.acknowledge(sequences)
     }
 
     func record(dead sequence: UInt64, reason: String) throws {

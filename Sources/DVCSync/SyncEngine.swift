@@ -267,14 +267,14 @@ public actor SyncEngine {
         }
     }
 
-    /// Marks delivered dossiers known, sends their progress, and acknowledges the entries.
+    /// Sends the delivered dossiers' progress, then records in one journal write that they are known
+    /// to the portal and which entries are acknowledged.
     ///
     /// A refused progress chunk is resent one dossier at a time; progress the portal refuses for
     /// good dead-letters its entry (the reason says the dossier itself reached the portal), so it
     /// does not hold back the dossier's later versions.
     private func finish(_ delivered: [OutboxEntry], round: inout Round, failure: (PortalError, [String])?) async -> Outcome {
         guard !delivered.isEmpty else { return failure.map { .transient($0.0, codes: $0.1) } ?? .done }
-        do { try await outbox.markKnownToPortal(delivered.map(\.dossier.code)) } catch { return .journalFailed }
         var failure = failure
         var held: Set<String> = []      // dossiers whose progress did not get through
         let progress = delivered.flatMap(\.progress)
@@ -287,7 +287,7 @@ public actor SyncEngine {
                     round.calls += 1
                     do {
                         try await client.updateProgress(entry.progress)
-                        try await outbox.acknowledge([entry.sequence])
+                        try await outbox.acknowledge([entry.sequence], known: [entry.dossier.code])
                         round.acknowledged += 1
                     } catch let error as PortalError where Self.isPermanent(error) {
                         do {
@@ -306,7 +306,7 @@ public actor SyncEngine {
             }
         }
         let acknowledged = delivered.filter { !held.contains($0.dossier.code.rawValue) }
-        do { try await outbox.acknowledge(acknowledged.map(\.sequence)) } catch { return .journalFailed }
+        do { try await outbox.acknowledge(acknowledged.map(\.sequence), known: delivered.map(\.dossier.code)) } catch { return .journalFailed }
         round.acknowledged += acknowledged.count
         return failure.map { .transient($0.0, codes: $0.1) } ?? .done
     }

@@ -15,8 +15,7 @@ struct FileOutboxTests {
             let b = try await outbox.append(second)
             _ = try await outbox.append(third)
             #expect([a.sequence, b.sequence] == [1, 2])
-            try await outbox.acknowledge([a.sequence])
-            try await outbox.markKnownToPortal([first.code])
+            try await outbox.acknowledge([a.sequence], known: [first.code])
             try await outbox.deadLetter(b.sequence, reason: "error_code -1: invalid")
         }
         let reopened = try FileOutbox(url: scratch.journal)
