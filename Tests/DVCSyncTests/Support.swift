@@ -52,10 +52,19 @@ final class Portal: @unchecked Sendable {
 
     deinit { server?.stop() }
 
-    func client(attempts: Int = 6) -> PortalClient {
+    /// A client whose requests pass through `filter` first: it may answer instead of the sandbox.
+    func client(attempts: Int = 6, filter: @escaping @Sendable (PortalRequest) -> PortalResponse?) -> PortalClient {
+        let sandbox = transport
+        return client(attempts: attempts, through: InMemoryTransport { request in
+            if let answer = filter(request) { return answer }
+            return try await sandbox.send(request)
+        })
+    }
+
+    func client(attempts: Int = 6, through custom: (any Transport)? = nil) -> PortalClient {
         PortalClient(configuration: .init(adapterURL: url, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20",
                                           timeout: .seconds(6), retryPolicy: .exponentialJitter(maximumAttempts: attempts, base: .milliseconds(1), cap: .milliseconds(1))),
-                     transport: transport, sleeper: Immediate())
+                     transport: custom ?? transport, sleeper: Immediate())
     }
 
     /// The sandbox's view of one dossier: creates, updates, progress count, status code.

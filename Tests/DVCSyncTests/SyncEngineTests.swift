@@ -235,4 +235,29 @@ struct SyncEngineTests {
         let record = try #require(await portal.record(first.code.rawValue))
         #expect(record["status"] as? String == "4" && record["updates"] as? Int == 1)
     }
+
+    @Test func progressThePortalRefusesDeadLettersOnlyItsOwnEntry() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()
+        let refused = try Make.dossier(2)
+        // The portal accepts every dossier but refuses any progress batch naming dossier 2.
+        let client = portal.client { request in
+            guard request.operation == "CapNhatTienDoHoSoMC", String(decoding: request.body, as: UTF8.self).contains(refused.code.rawValue) else { return nil }
+            return PortalResponse(status: 200, body: Data(#"{"error_code":"-1","message":"Tiến độ không hợp lệ"}"#.utf8))
+        }
+        let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal))
+        for n in 1...4 {
+            let dossier = try Make.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+        }
+        let round = await engine.sync()
+        #expect(round.acknowledged == 3 && round.deadLettered == 1 && round.remaining == 0)
+        let dead = try #require(await engine.outbox.deadLetters.first)
+        #expect(dead.entry.dossier.code == refused.code)
+        #expect(dead.reason.hasPrefix("the dossier reached the portal; its progress was refused: CapNhatTienDoHoSoMC error_code -1"))
+        // The dossier itself is on the portal, so its next version goes as an update.
+        #expect(await engine.outbox.isKnownToPortal(refused.code))
+        #expect((await portal.totals())["progress"] == 3)
+    }
 }
