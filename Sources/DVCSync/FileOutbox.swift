@@ -82,6 +82,18 @@ public final class FileOutbox: Sendable {
     /// a new version's transition is checked against.
     public func latestStatus(of code: DossierCode) async -> DossierStatus? { await journal.latestStatus(code.rawValue) }
 
+    /// Journal records that only history needs (lines of acknowledged and dead-lettered entries,
+    /// acknowledgements): what ``compact()`` would reclaim.
+    public var reclaimableRecords: Int { get async { await journal.reclaimableRecords } }
+
+    /// Rewrites the journal as its current state — sequence, synced counts per agency, each
+    /// dossier's last status, the dossiers known to the portal, then the pending and dead
+    /// entries — into a new file, `fsync`s it, and renames it over the old one (then `fsync`s the
+    /// directory). A crash at any point leaves the old journal or the new one, each complete;
+    /// ``pending``, ``deadLetters``, ``report()`` and the next sequence number are unchanged.
+    /// - Throws: ``OutboxError`` when the new file cannot be written; the old one is kept.
+    public func compact() async throws { try await journal.compact() }
+
     /// Counts per receiving agency of what the journal holds (see ``SyncReport``).
     public func report() async -> SyncReport { await journal.report() }
 }
@@ -110,11 +122,15 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
 
 /// The journal file and its in-memory index, behind one actor.
 actor Journal {
-    private let fd: Int32
+    private var fd: Int32
+    private let path: String
     private var index = JournalIndex()
 
     init(url: URL) throws {
         let path = url.path
+        self.path = path
+        // A compaction that did not reach its rename left this behind; the journal itself is intact.
+        unlink(path + Self.compactingSuffix)
         let fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw OutboxError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
         // Recover: replay every complete line; cut a torn last line (a crash mid-append) off.
@@ -151,6 +167,64 @@ actor Journal {
 
     deinit { close(fd) }
 
+    static let compactingSuffix = ".compacting"
+
+    /// Records that only history needs: acknowledged and dead-lettered entries' lines, acks.
+    var reclaimableRecords: Int { max(0, index.records - index.pending.count - 2 * index.dead.count) }
+
+    /// Rewrites the journal as its current state — a summary (sequence, synced counts, last
+    /// statuses, known dossiers), then the pending and dead entries — into a new file, makes it
+    /// durable, and renames it over the old one. A crash at any point leaves either the old
+    /// journal or the new one, both complete.
+    func compact() throws {
+        let temporary = path + Self.compactingSuffix
+        var bytes = try record(["op": "state", "seq": Int(index.sequence), "synced": index.synced])
+        var lines = 1
+        let statuses = index.statuses.sorted { $0.key < $1.key }
+        for chunk in stride(from: 0, to: statuses.count, by: 10_000) {
+            let slice = statuses[chunk..<min(chunk + 10_000, statuses.count)]
+            bytes += try record(["op": "statuses", "codes": Dictionary(uniqueKeysWithValues: slice.map { ($0.key, $0.value.rawValue) })])
+            lines += 1
+        }
+        let known = index.known.sorted()
+        for chunk in stride(from: 0, to: known.count, by: 10_000) {
+            bytes += try record(["op": "known", "codes": Array(known[chunk..<min(chunk + 10_000, known.count)])])
+            lines += 1
+        }
+        for entry in index.pending.values.sorted(by: { $0.sequence < $1.sequence }) {
+            bytes += try Self.enqueueRecord(entry)
+            lines += 1
+        }
+        for letter in index.dead.values.sorted(by: { $0.entry.sequence < $1.entry.sequence }) {
+            bytes += try Self.enqueueRecord(letter.entry) + record(["op": "dead", "seq": Int(letter.entry.sequence), "reason": letter.reason])
+            lines += 2
+        }
+        let newFD = open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        guard newFD >= 0 else { throw OutboxError(message: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        do {
+            try Self.write(bytes, to: newFD)
+        } catch {
+            close(newFD)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(newFD)
+            unlink(temporary)
+            throw OutboxError(message: "cannot replace \(path) with its compacted form: \(reason)")
+        }
+        // Make the rename itself durable.
+        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY)
+        if directory >= 0 {
+            _ = fsync(directory)
+            close(directory)
+        }
+        close(fd)
+        fd = newFD
+        index.records = lines
+    }
+
     func append(_ dossier: Dossier, progress: [ProgressEntry]) throws -> OutboxEntry {
         let entry = OutboxEntry(sequence: index.sequence + 1, dossier: dossier, progress: progress)
         try write(Self.enqueueRecord(entry))
@@ -178,6 +252,7 @@ actor Journal {
             results.append(.success(entry))
         }
         if !bytes.isEmpty { try write(bytes) }
+        staged.records = index.records      // counted by write
         index = staged
         return results
     }
@@ -216,8 +291,13 @@ actor Journal {
         try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
     }
 
-    /// Writes a whole record and makes it durable before returning.
+    /// Writes whole records and makes them durable before returning.
     private func write(_ data: Data) throws {
+        try Self.write(data, to: fd)
+        index.records += data.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    private static func write(_ data: Data, to fd: Int32) throws {
         try data.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -242,6 +322,8 @@ struct JournalIndex {
     var synced: [String: Int] = [:]
     var known: Set<String> = []
     var statuses: [String: DossierStatus] = [:]
+    /// Records (lines) in the journal file.
+    var records = 0
 
     /// An `enqueue` record's payload, in the portal's wire form.
     struct Item: Codable {
@@ -269,9 +351,14 @@ struct JournalIndex {
 
     /// Replays one journal record.
     mutating func apply(_ line: Data) throws {
-        struct Head: Decodable { let op: String; let seq: UInt64?; let seqs: [UInt64]?; let codes: [String]?; let reason: String? }
+        struct Head: Decodable { let op: String; let seq: UInt64?; let seqs: [UInt64]?; let reason: String? }
+        struct Codes: Decodable { let codes: [String] }
+        struct Statuses: Decodable { let codes: [String: Int] }
+        struct State: Decodable { let seq: UInt64; let synced: [String: Int] }
         struct Enqueue: Decodable { let item: Item }
-        let head = try JSONDecoder().decode(Head.self, from: line)
+        let decoder = JSONDecoder()
+        let head = try decoder.decode(Head.self, from: line)
+        records += 1
         switch head.op {
         case "enqueue":
             guard let seq = head.seq else { throw OutboxError(message: "an enqueue record without seq") }
@@ -280,7 +367,16 @@ struct JournalIndex {
         case "ack":
             acknowledge(head.seqs ?? [])
         case "known":
-            known.formUnion(head.codes ?? [])
+            known.formUnion(try decoder.decode(Codes.self, from: line).codes)
+        case "state":
+            let state = try decoder.decode(State.self, from: line)
+            sequence = max(sequence, state.seq)
+            synced.merge(state.synced, uniquingKeysWith: +)
+        case "statuses":
+            for (code, raw) in try decoder.decode(Statuses.self, from: line).codes {
+                guard let status = DossierStatus(rawValue: raw) else { throw OutboxError(message: "unknown status \(raw) for \(code)") }
+                statuses[code] = status
+            }
         case "dead":
             guard let seq = head.seq else { throw OutboxError(message: "a dead record without seq") }
             kill(seq, reason: head.reason ?? "")

@@ -44,14 +44,18 @@ public actor SyncEngine {
         /// What a dossier is checked against before it is accepted. `syncingUnit` defaults to the
         /// client's unit code; `previousStatus` is filled from the journal per dossier.
         public var validation: DossierValidationContext?
+        /// After a round, the journal is compacted (``FileOutbox/compact()``) once it holds this many
+        /// records only history needs; `nil` never compacts automatically.
+        public var compactionThreshold: Int?
 
         /// Creates a configuration.
         public init(dossierBatchSize: Int = 50, progressBatchSize: Int = 10, maximumConsecutiveFailures: Int = 3,
-                    validation: DossierValidationContext? = nil) {
+                    validation: DossierValidationContext? = nil, compactionThreshold: Int? = 100_000) {
             self.dossierBatchSize = max(1, dossierBatchSize)
             self.progressBatchSize = max(1, progressBatchSize)
             self.maximumConsecutiveFailures = max(1, maximumConsecutiveFailures)
             self.validation = validation
+            self.compactionThreshold = compactionThreshold.map { max(1, $0) }
         }
     }
 
@@ -71,6 +75,10 @@ public actor SyncEngine {
         public var lastError: PortalError?
         /// Whether the round stopped early after ``Configuration/maximumConsecutiveFailures``.
         public var stoppedEarly = false
+        /// Whether the journal was compacted after the round (``Configuration/compactionThreshold``).
+        public var compacted = false
+        /// Why compaction failed, if it did (the journal is intact; it is tried again next round).
+        public var compactionError: OutboxError?
 
         /// One line.
         public var description: String {
@@ -204,6 +212,14 @@ public actor SyncEngine {
             }
         }
         round.remaining = await outbox.pending.count
+        if let threshold = configuration.compactionThreshold, await outbox.reclaimableRecords >= threshold {
+            do {
+                try await outbox.compact()
+                round.compacted = true
+            } catch {
+                round.compactionError = error as? OutboxError ?? OutboxError(message: "\(error)")
+            }
+        }
         return round
     }
 

@@ -85,4 +85,53 @@ struct FileOutboxTests {
         let error = #expect(throws: OutboxError.self) { try FileOutbox(url: URL(fileURLWithPath: "/nonexistent-dvckit/outbox.jsonl")) }
         #expect(error?.description.contains("cannot open /nonexistent-dvckit/outbox.jsonl") == true)
     }
+
+    @Test func compactionKeepsTheStateAndDropsTheHistory() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let outbox = try FileOutbox(url: scratch.journal)
+        var codes: [DossierCode] = []
+        for n in 1...10 {
+            let dossier = try Make.dossier(n, agency: n <= 6 ? "000.00.14.H20" : "000.00.15.H20", status: n == 10 ? .processing : .received)
+            codes.append(dossier.code)
+            _ = try await outbox.append(dossier, progress: [try Make.progress(for: dossier)])
+        }
+        try await outbox.acknowledge(Array(1...8), known: Array(codes[0..<8]))
+        try await outbox.deadLetter(9, reason: "refused")
+        let before = (await outbox.report(), await outbox.pending, await outbox.deadLetters)
+        // 13 records (10 enqueue, known, ack, dead) less the pending entry and the dead entry's two.
+        #expect(await outbox.reclaimableRecords == 10)
+        let linesBefore = try String(contentsOf: scratch.journal, encoding: .utf8).split(separator: "\n").count
+
+        try await outbox.compact()
+        let linesAfter = try String(contentsOf: scratch.journal, encoding: .utf8).split(separator: "\n").count
+        #expect(linesAfter < linesBefore)
+        #expect(!FileManager.default.fileExists(atPath: scratch.journal.path + ".compacting"))
+        // The same outbox keeps working on the new file…
+        let next = try await outbox.append(try Make.dossier(11))
+        #expect(next.sequence == 11)
+        // …and a reopened one sees the same state.
+        let reopened = try FileOutbox(url: scratch.journal)
+        #expect(await reopened.pending.map(\.sequence) == before.1.map(\.sequence) + [11])
+        #expect(await reopened.deadLetters == before.2)
+        var expected = before.0.agencies
+        expected[0].received += 1
+        expected[0].pending += 1
+        #expect(await reopened.report().agencies == expected)
+        #expect(await reopened.isKnownToPortal(codes[0]))
+        #expect(!(await reopened.isKnownToPortal(codes[9])))
+        #expect(await reopened.latestStatus(of: codes[9]) == .processing)
+        #expect(await reopened.latestStatus(of: codes[0]) == .received)
+        #expect(try await reopened.append(try Make.dossier(12)).sequence == 12)
+    }
+
+    @Test func aLeftoverCompactionFileIsIgnored() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        _ = try await FileOutbox(url: scratch.journal).append(try Make.dossier(1))
+        try Data("{\"op\":\"state\",\"seq\":99".utf8).write(to: URL(fileURLWithPath: scratch.journal.path + ".compacting"))
+        let outbox = try FileOutbox(url: scratch.journal)
+        #expect(await outbox.pending.map(\.sequence) == [1])
+        #expect(!FileManager.default.fileExists(atPath: scratch.journal.path + ".compacting"))
+    }
 }

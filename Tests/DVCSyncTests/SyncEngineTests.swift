@@ -260,4 +260,25 @@ struct SyncEngineTests {
         #expect(await engine.outbox.isKnownToPortal(refused.code))
         #expect((await portal.totals())["progress"] == 3)
     }
+
+    @Test func theEngineCompactsTheJournalOnceEnoughHistoryPilesUp() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()
+        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal),
+                                configuration: .init(dossierBatchSize: 10, compactionThreshold: 20))
+        for n in 1...20 { try await engine.enqueue(try Make.dossier(n)) }
+        let first = await engine.sync()
+        #expect(first.acknowledged == 20)
+        #expect(first.compacted, "\(first) \(String(describing: first.compactionError))")
+        #expect(await engine.outbox.reclaimableRecords < 20)
+        var later = try Make.dossier(1)
+        later.status = .processing
+        try await engine.enqueue(later)
+        let second = await engine.sync()
+        #expect(second.acknowledged == 1 && !second.compacted)
+        let record = try #require(await portal.record(later.code.rawValue))
+        #expect(record["updates"] as? Int == 1, "still known to the portal after compaction, so sent as an update")
+        #expect(await engine.report().total.synced == 21)
+    }
 }
