@@ -17,6 +17,13 @@ public struct OutboxEntry: Sendable, Hashable {
     public let dossier: Dossier
     /// Progress entries to send after the dossier.
     public let progress: [ProgressEntry]
+
+    /// Creates an entry (for ``Outbox`` implementations).
+    public init(sequence: UInt64, dossier: Dossier, progress: [ProgressEntry]) {
+        self.sequence = sequence
+        self.dossier = dossier
+        self.progress = progress
+    }
 }
 
 /// A durable, append-only outbox on disk (hàng đợi bền vững): ``append(_:progress:)`` returns only
@@ -27,7 +34,7 @@ public struct OutboxEntry: Sendable, Hashable {
 /// form), `ack` (reached the portal; `created` says the portal now knows it), `dead` (refused for
 /// good, with the portal's reason). A torn last line (a crash mid-write) is ignored and cut off on
 /// open. This is the only type of DVCKit that touches files (design.md, "Layers").
-public final class FileOutbox: Sendable {
+public final class FileOutbox: Outbox {
     /// The journal file.
     public let url: URL
     private let journal: Journal
@@ -102,14 +109,23 @@ public final class FileOutbox: Sendable {
 public struct InvalidEntry: Error, Sendable, Hashable {
     /// Each defect, by field path and rule.
     public let issues: [ValidationIssue]
+
+    /// Creates the refusal.
+    public init(issues: [ValidationIssue]) { self.issues = issues }
 }
 
-/// An outbox entry the portal refused for good (thư chết), with the portal's reason.
+/// An outbox entry the portal refused for good (bị cổng từ chối), with the portal's reason.
 public struct DeadLetter: Sendable, Hashable {
     /// The entry as it was appended.
     public let entry: OutboxEntry
     /// Why it was refused: the portal's message, or the error that made it permanent.
     public let reason: String
+
+    /// Creates a dead letter.
+    public init(entry: OutboxEntry, reason: String) {
+        self.entry = entry
+        self.reason = reason
+    }
 }
 
 /// Why the outbox could not be used.

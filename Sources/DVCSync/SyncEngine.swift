@@ -89,13 +89,13 @@ public actor SyncEngine {
 
     /// The client every call goes through.
     public nonisolated let client: PortalClient
-    /// The durable journal.
-    public nonisolated let outbox: FileOutbox
+    /// The durable outbox (a ``FileOutbox``, or your own ``Outbox``).
+    public nonisolated let outbox: any Outbox
     /// Batching and validation settings.
     public nonisolated let configuration: Configuration
 
     /// Creates an engine over a client and an outbox.
-    public init(client: PortalClient, outbox: FileOutbox, configuration: Configuration = .init()) {
+    public init(client: PortalClient, outbox: any Outbox, configuration: Configuration = .init()) {
         self.client = client
         self.outbox = outbox
         self.configuration = configuration
