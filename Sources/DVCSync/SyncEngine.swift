@@ -75,6 +75,8 @@ public actor SyncEngine {
         public var lastError: PortalError?
         /// Whether the round stopped early after ``Configuration/maximumConsecutiveFailures``.
         public var stoppedEarly = false
+        /// Whether the round stopped because its task was cancelled.
+        public var cancelled = false
         /// Whether the journal was compacted after the round (``Configuration/compactionThreshold``).
         public var compacted = false
         /// Why compaction failed, if it did (the journal is intact; it is tried again next round).
@@ -171,7 +173,8 @@ public actor SyncEngine {
         if let current { return await current.value }
         let task = Task { await self.runRound() }
         current = task
-        let round = await task.value
+        // Cancelling the caller stops the round between batches; what was not sent stays pending.
+        let round = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         current = nil
         return round
     }
@@ -191,6 +194,10 @@ public actor SyncEngine {
             }
             guard !wave.isEmpty else { break }
             for start in stride(from: 0, to: wave.count, by: configuration.dossierBatchSize) {
+                if Task.isCancelled {
+                    round.cancelled = true
+                    break waves
+                }
                 let batch = Array(wave[start..<min(start + configuration.dossierBatchSize, wave.count)])
                 let outcome = await send(batch, round: &round)
                 switch outcome {
@@ -263,18 +270,27 @@ public actor SyncEngine {
 
     private enum Single { case delivered, refused, transient(PortalError), journalFailed }
 
-    /// Sends one dossier; "already exists" on a create is resent as an update; a refusal is dead-lettered.
+    /// Sends one dossier. "Already exists" on a create is resent as an update; a refused update is
+    /// tried once as a create (the journal may say the portal has a dossier it no longer has, e.g.
+    /// after the portal's data was reset — the refusal's wording is not standardised, so DVCKit does
+    /// not parse it). What the portal still refuses is dead-lettered with the first refusal's reason.
     private func sendAlone(_ entry: OutboxEntry, isUpdating: Bool, round: inout Round) async -> Single {
         var isUpdating = isUpdating
+        var triedCreate = !isUpdating, triedUpdate = isUpdating
+        var firstRefusal: PortalError?
         while true {
             round.calls += 1
             do {
                 try await client.syncDossiers([entry.dossier], isUpdating: isUpdating)
                 return .delivered
-            } catch where error.code == .alreadyExists && !isUpdating {
-                isUpdating = true
+            } catch where Self.isPermanent(error) && (error.code == .alreadyExists ? !triedUpdate : !triedCreate) {
+                if error.code != .alreadyExists { firstRefusal = firstRefusal ?? error }
+                isUpdating.toggle()
+                triedCreate = triedCreate || !isUpdating
+                triedUpdate = triedUpdate || isUpdating
             } catch where Self.isPermanent(error) {
-                do { try await outbox.deadLetter(entry.sequence, reason: Self.reason(error)) } catch { return .journalFailed }
+                let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
+                do { try await outbox.deadLetter(entry.sequence, reason: Self.reason(refusal)) } catch { return .journalFailed }
                 round.deadLettered += 1
                 return .refused
             } catch {

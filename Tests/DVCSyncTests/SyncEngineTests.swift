@@ -281,4 +281,34 @@ struct SyncEngineTests {
         #expect(record["updates"] as? Int == 1, "still known to the portal after compaction, so sent as an update")
         #expect(await engine.report().total.synced == 21)
     }
+
+    @Test func anUpdateOfADossierThePortalNoLongerHasIsResentAsACreate() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()     // a portal whose data was reset: it has none of our dossiers
+        let outbox = try FileOutbox(url: scratch.journal)
+        let dossier = try Make.dossier(1)
+        try await outbox.acknowledge([], known: [dossier.code])
+        let engine = SyncEngine(client: portal.client(), outbox: outbox)
+        try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+        let round = await engine.sync()
+        #expect(round.acknowledged == 1 && round.deadLettered == 0)
+        // The update batch (refused), the same update alone (refused), the create, the progress.
+        #expect(round.calls == 4)
+        let record = try #require(await portal.record(dossier.code.rawValue))
+        #expect(record["creates"] as? Int == 1 && record["progress"] as? Int == 1)
+    }
+
+    @Test func cancellingTheCallerStopsTheRoundAndKeepsEverythingPending() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()
+        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal))
+        for n in 1...5 { try await engine.enqueue(try Make.dossier(n)) }
+        let task = Task { await engine.sync() }
+        task.cancel()
+        let round = await task.value
+        #expect(round.cancelled && round.calls == 0 && round.remaining == 5)
+        #expect(await engine.sync().acknowledged == 5)
+    }
 }
