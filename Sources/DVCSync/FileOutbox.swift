@@ -132,6 +132,9 @@ public struct DeadLetter: Sendable, Hashable {
 public struct OutboxError: Error, Sendable, CustomStringConvertible {
     /// What failed.
     public let message: String
+
+    /// Creates the error (for ``Outbox`` implementations).
+    public init(message: String) { self.message = message }
     /// The message.
     public var description: String { message }
 }

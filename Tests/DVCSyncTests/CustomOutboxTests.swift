@@ -12,6 +12,9 @@ actor TableOutbox: Outbox {
     private var statuses: [String: DossierStatus] = [:]
     private var next: UInt64 = 1
     private(set) var compactions = 0
+    /// When set, acknowledgements fail as a full disk would.
+    var failsAcknowledgements = false
+    func setFailsAcknowledgements(_ value: Bool) { failsAcknowledgements = value }
 
     func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
                 ifValid check: @Sendable (Int, DossierStatus?) -> [ValidationIssue]) async throws -> [Result<OutboxEntry, InvalidEntry>] {
@@ -33,6 +36,7 @@ actor TableOutbox: Outbox {
 
     var pending: [OutboxEntry] { rows.values.filter { settled[$0.sequence] == nil }.sorted { $0.sequence < $1.sequence } }
     func acknowledge(_ sequences: [UInt64], known codes: [DossierCode]) async throws {
+        if failsAcknowledgements { throw OutboxError(message: "disk full") }
         for sequence in sequences { settled[sequence] = .some(nil) }
         known.formUnion(codes.map(\.rawValue))
     }
@@ -82,5 +86,21 @@ struct CustomOutboxTests {
         #expect(await table.compactions == 1)
         #expect(await engine.report().total.synced == 10)
         #expect((await portal.totals())["progress"] == 10)
+    }
+
+    @Test func whenTheOutboxCannotRecordAnAcknowledgementTheEntryIsSentAgainNotLost() async throws {
+        let portal = try Portal()
+        let table = TableOutbox()
+        let engine = SyncEngine(client: portal.client(), outbox: table)
+        for n in 1...3 { try await engine.enqueue(try Make.dossier(n)) }
+        await table.setFailsAcknowledgements(true)
+        let failed = await engine.sync()
+        #expect(failed.stoppedEarly && failed.acknowledged == 0 && failed.remaining == 3)
+        await table.setFailsAcknowledgements(false)
+        // The portal has them, the outbox does not know: creates come back "already exists" and go as updates.
+        let retried = await engine.sync()
+        #expect(retried.acknowledged == 3 && retried.deadLettered == 0)
+        let totals = await portal.totals()
+        #expect(totals["dossiers"] == 3 && totals["creates"] == 3 && totals["updates"] == 3)
     }
 }
