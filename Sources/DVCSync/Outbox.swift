@@ -33,3 +33,55 @@ public protocol Outbox: AnyObject, Sendable {
     /// Drops the history, keeping the state.
     func compact() async throws
 }
+
+/// One dossier change waiting to reach the portal (mục chờ đồng bộ): a version of the dossier and
+/// the progress entries that go with it.
+public struct OutboxEntry: Sendable, Hashable {
+    /// The journal's sequence number, increasing.
+    public let sequence: UInt64
+    /// The dossier as it must reach the portal.
+    public let dossier: Dossier
+    /// Progress entries to send after the dossier.
+    public let progress: [ProgressEntry]
+
+    /// Creates an entry (for ``Outbox`` implementations).
+    public init(sequence: UInt64, dossier: Dossier, progress: [ProgressEntry]) {
+        self.sequence = sequence
+        self.dossier = dossier
+        self.progress = progress
+    }
+}
+
+/// The issues that kept a dossier version out of the outbox.
+public struct InvalidEntry: Error, Sendable, Hashable {
+    /// Each defect, by field path and rule.
+    public let issues: [ValidationIssue]
+
+    /// Creates the refusal.
+    public init(issues: [ValidationIssue]) { self.issues = issues }
+}
+
+/// An outbox entry the portal refused for good (bị cổng từ chối), with the portal's reason.
+public struct DeadLetter: Sendable, Hashable {
+    /// The entry as it was appended.
+    public let entry: OutboxEntry
+    /// Why it was refused: the portal's message, or the error that made it permanent.
+    public let reason: String
+
+    /// Creates a dead letter.
+    public init(entry: OutboxEntry, reason: String) {
+        self.entry = entry
+        self.reason = reason
+    }
+}
+
+/// Why the outbox could not be used.
+public struct OutboxError: Error, Sendable, CustomStringConvertible {
+    /// What failed.
+    public let message: String
+
+    /// Creates the error (for ``Outbox`` implementations).
+    public init(message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
