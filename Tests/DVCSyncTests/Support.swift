@@ -22,35 +22,21 @@ struct Scratch {
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 }
 
-/// How a test reaches the sandbox: in process, or over HTTP on loopback.
-enum Route: String, CaseIterable, Sendable, CustomStringConvertible {
-    case inProcess = "in process", loopback = "loopback HTTP"
-    var description: String { rawValue }
-}
+typealias Route = PortalSandbox.Route
 
-/// A sandbox, possibly served over loopback HTTP, and clients for it.
+/// A sandbox reached by one route, and clients for it.
 final class Portal: @unchecked Sendable {
     let sandbox: PortalSandbox
-    private let server: LoopbackHTTPServer?
-    private let transport: any Transport
-    private let url: URL
+    private let endpoint: PortalSandbox.Endpoint
+    private var transport: any Transport { endpoint.transport }
+    private var url: URL { endpoint.adapterURL }
 
     init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1) throws {
         sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), seed: seed))
-        switch route {
-        case .inProcess:
-            server = nil
-            transport = sandbox.transport
-            url = PortalSandbox.inProcessURL
-        case .loopback:
-            let server = try sandbox.serve()
-            self.server = server
-            transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
-            url = server.baseURL
-        }
+        endpoint = try sandbox.endpoint(route)
     }
 
-    deinit { server?.stop() }
+    deinit { endpoint.stop() }
 
     /// A client whose requests pass through `filter` first: it may answer instead of the sandbox.
     func client(attempts: Int = 6, filter: @escaping @Sendable (PortalRequest) -> PortalResponse?) -> PortalClient {

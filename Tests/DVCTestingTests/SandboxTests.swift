@@ -25,17 +25,10 @@ final class Harness: @unchecked Sendable {
 
     init(_ mode: Mode, _ configuration: PortalSandbox.Configuration = .init()) throws {
         sandbox = PortalSandbox(configuration: configuration)
-        switch mode {
-        case .inProcess:
-            server = nil
-            transport = sandbox.transport
-            baseURL = PortalSandbox.inProcessURL
-        case .http:
-            let server = try sandbox.serve()
-            self.server = server
-            transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
-            baseURL = server.baseURL
-        }
+        let endpoint = try sandbox.endpoint(mode == .inProcess ? .inProcess : .loopback)
+        server = endpoint.server
+        transport = endpoint.transport
+        baseURL = endpoint.adapterURL
     }
 
     deinit { server?.stop() }
