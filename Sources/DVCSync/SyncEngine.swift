@@ -115,11 +115,7 @@ public actor SyncEngine {
     ///   (nothing is written), or ``SyncError/Code/outbox`` when the journal cannot be written.
     @discardableResult
     public func enqueue(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws(SyncError) -> OutboxEntry {
-        let result: [Result<OutboxEntry, InvalidEntry>]
-        do { result = try await outbox.append(contentsOf: [(dossier, progress)], ifValid: checker(for: [(dossier, progress)])) } catch {
-            throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue, underlying: error)
-        }
-        switch result.first {
+        switch try await enqueue(contentsOf: [(dossier, progress)]).first {
         case .success(let entry): return entry
         case .failure(let invalid): throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: invalid.issues)
         case nil: throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue)
