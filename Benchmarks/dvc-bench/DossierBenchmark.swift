@@ -58,8 +58,7 @@ enum DossierBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         try body()
-        let d = clock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return (clock.now - start).inSeconds
     }
 
     static func run(count: Int) throws -> DossierFigures {

@@ -67,9 +67,8 @@ enum SandboxBenchmark {
             }
             return await group.reduce(0, +)
         }
-        let elapsed = clock.now - loadStart
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let startSeconds = Double(started.components.seconds) + Double(started.components.attoseconds) / 1e18
+        let seconds = (clock.now - loadStart).inSeconds
+        let startSeconds = started.inSeconds
         return SandboxFigures(startSeconds: (startSeconds * 1000).rounded() / 1000, clients: clients, requests: perClient * clients, failures: failures,
                               seconds: (seconds * 1000).rounded() / 1000, requestsPerSecond: Int(Double(perClient * clients) / seconds))
     }

@@ -108,8 +108,7 @@ func measure(_ values: [String], seconds: Double, _ body: @Sendable (String) -> 
         // atomic retain/release per heap string that the validators themselves never pay.
         for i in values.indices where body(values[i]) { valid += 1 }
         calls += values.count
-        let duration = clock.now - start
-        elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        elapsed = (clock.now - start).inSeconds
     } while elapsed < seconds
     return (Double(calls) / elapsed, valid)
 }
@@ -233,8 +232,7 @@ func measurePipeline(kind: CodeKind, lines: Int) -> PipelineFigure? {
     let start = clock.now
     guard (try? process.run()) != nil else { return nil }
     process.waitUntilExit()
-    let duration = clock.now - start
-    let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    let seconds = (clock.now - start).inSeconds
     let peak = hasGNUTime
         // GNU time puts "Command exited with non-zero status 1" first when a line is invalid.
         ? (try? String(contentsOf: memoryReport, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) }

@@ -125,21 +125,25 @@ actor Journal {
 
     func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
                 ifValid check: @Sendable (Int, DossierStatus?) -> [ValidationIssue]) throws -> [Result<OutboxEntry, InvalidEntry>] {
-        var staged = index, bytes = Data(), results: [Result<OutboxEntry, InvalidEntry>] = []
+        // Earlier versions in this call count as previous versions; the index itself changes only
+        // once the write is durable (and without copying it: it holds every dossier's status).
+        var batchStatuses: [String: DossierStatus] = [:], accepted: [OutboxEntry] = []
+        var bytes = Data(), results: [Result<OutboxEntry, InvalidEntry>] = []
         for (position, (dossier, progress)) in changes.enumerated() {
-            let issues = check(position, staged.statuses[dossier.code.rawValue])
+            let code = dossier.code.rawValue
+            let issues = check(position, batchStatuses[code] ?? index.statuses[code])
             guard issues.isEmpty else {
                 results.append(.failure(InvalidEntry(issues: issues)))
                 continue
             }
-            let entry = OutboxEntry(sequence: staged.sequence + 1, dossier: dossier, progress: progress)
+            let entry = OutboxEntry(sequence: index.sequence + UInt64(accepted.count) + 1, dossier: dossier, progress: progress)
             bytes += try Self.enqueueRecord(entry)
-            staged.add(entry)
+            batchStatuses[code] = dossier.status
+            accepted.append(entry)
             results.append(.success(entry))
         }
         if !bytes.isEmpty { try write(bytes) }
-        staged.records = index.records      // counted by write
-        index = staged
+        for entry in accepted { index.add(entry) }
         return results
     }
 

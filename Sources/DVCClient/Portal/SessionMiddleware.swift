@@ -175,7 +175,7 @@ actor SessionStore {
     func complete(_ outcome: Result<String, any Error>, lifetime: Duration) {
         if case .success(let fresh) = outcome {
             token = fresh
-            expiresAt = now().addingTimeInterval(Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18)
+            expiresAt = now().addingTimeInterval(lifetime.inSeconds)
         }
         loggingIn = false
         let waiting = waiters

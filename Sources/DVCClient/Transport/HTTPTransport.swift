@@ -107,7 +107,7 @@ public final class HTTPTransport: Transport {
         // The timeout is enforced here: swift-corelibs-foundation treats a sub-second
         // `timeoutInterval` as an immediate timeout, so URLSession's own is only a backstop.
         let timeout = request.timeout ?? configuration.timeout
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = timeout.inSeconds
         urlRequest.timeoutInterval = max(1, seconds.rounded(.up) + 1)
         let finalRequest = urlRequest
         let url = request.url.absoluteString

@@ -44,8 +44,7 @@ actor SandboxState {
         sessionCounter += 1
         logins += 1
         let token = "sbx-\(sessionCounter)-\(UInt64(random.next() * 1e15))"
-        let seconds = Double(configuration.sessionLifetime.components.seconds) + Double(configuration.sessionLifetime.components.attoseconds) / 1e18
-        sessions[token] = Date().addingTimeInterval(seconds)
+        sessions[token] = Date().addingTimeInterval(configuration.sessionLifetime.inSeconds)
         return token
     }
 
