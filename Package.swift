@@ -23,11 +23,12 @@ let package = Package(
         .executable(name: "dvc-bench", targets: ["dvc-bench"]),
     ],
     targets: [
-        // Layers (design.md): DVCCore ← DVCClient ← DVCSync; DVCTesting ← DVCClient; DVCKit re-exports.
+        // Layers: DVCCore ← DVCClient ← DVCSync; DVCTesting ← DVCSync (the sandbox, the in-memory
+        // outbox and the outbox conformance kit); DVCKit re-exports the three layers.
         .target(name: "DVCCore", swiftSettings: swiftSettings),
         .target(name: "DVCClient", dependencies: ["DVCCore"], swiftSettings: swiftSettings),
         .target(name: "DVCSync", dependencies: ["DVCClient"], swiftSettings: swiftSettings),
-        .target(name: "DVCTesting", dependencies: ["DVCClient"], swiftSettings: swiftSettings),
+        .target(name: "DVCTesting", dependencies: ["DVCClient", "DVCSync"], swiftSettings: swiftSettings),
         .target(
             name: "DVCKit",
             dependencies: ["DVCCore", "DVCClient", "DVCSync"],

@@ -52,7 +52,7 @@ enum SyncBenchmark {
         var start = ContinuousClock.now
         for chunk in stride(from: 0, to: dossiers.count, by: 1_000) {
             let changes = dossiers[chunk..<min(chunk + 1_000, dossiers.count)].map { dossier in
-                (dossier: dossier, progress: [ProgressEntry(dossierCode: dossier.code, actor: "Một cửa", actedAt: dossier.receivedAt, status: dossier.status)])
+                DossierChange(dossier, progress: [ProgressEntry(dossierCode: dossier.code, actor: "Một cửa", actedAt: dossier.receivedAt, status: dossier.status)])
             }
             _ = try await backlog.enqueue(contentsOf: changes)
         }
@@ -82,7 +82,7 @@ enum SyncBenchmark {
         start = ContinuousClock.now
         let reopened = try FileOutbox(url: journal)
         let reopenSeconds = seconds(since: start)
-        let pending = await reopened.pending.count
+        let pending = try await reopened.counts().values.reduce(0) { $0 + $1.pending }
 
         return SyncFigures(dossiers: count, enqueuePerSecond: Int(Double(count) / enqueueSeconds),
                            backlogEnqueuePerSecond: Int(Double(count) / backlogSeconds), syncPerSecond: Int(Double(round.acknowledged) / syncSeconds),

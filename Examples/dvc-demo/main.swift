@@ -123,7 +123,7 @@ enum Demo {
             print("  round \(number): \(round)")
             if round.remaining == 0 { break }
         }
-        print("  " + (await engine.report()).description.replacingOccurrences(of: "\n", with: "\n  "))
+        print("  " + (try await engine.report()).description.replacingOccurrences(of: "\n", with: "\n  "))
     }
 
     static func heading(_ text: String) { print("\n" + text) }

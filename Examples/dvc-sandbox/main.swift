@@ -13,8 +13,8 @@ import Darwin
 #endif
 
 let help = """
-usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--session-lifetime SEC] [--accept-invalid] [--accounts FILE]
-                   [--payment-callback URL]
+usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--latency MS] [--session-lifetime SEC] [--accept-invalid]
+                   [--accounts FILE] [--payment-callback URL]
 
 Serves a stand-in for the national portal on loopback:
   POST /auth                 login {"username","password"} → {"session","error_code":0}
@@ -28,15 +28,10 @@ Serves a stand-in for the national portal on loopback:
 Options:
   --port N               port to bind (default 0: pick a free one)
   --host A               address to bind (default 127.0.0.1)
-  --faults SPEC          comma-separated faults, each a probability per call except expire:
-                           error=P     HTTP 500 or 503 with Retry-After: 1
-                           timeout=P   answer after 8 s (longer than a client's 6 s timeout)
-                           drop=P      close the connection mid-response
-                           slow=P      answer after 200 ms
-                           malformed=P truncated JSON
-                           duplicate=P payment callbacks delivered twice
-                           expire=N    every session expires every N calls
+  --faults SPEC          comma-separated faults, each a probability per call except expire and expire-message:
+\(SandboxFaults.help.split(separator: "\n").map { "                           " + $0 }.joined(separator: "\n"))
   --seed S               seed of the fault generator (default 1): same seed, same faults
+  --latency MS           delay every answer by MS milliseconds, as a distant portal would
   --session-lifetime SEC session lifetime in seconds (default 600)
   --accept-invalid       accept invalid dossiers and flag them in the state (default: reject with a reason)
   --accounts FILE        JSON object of username → password (default {"sandbox":"sandbox"}); any madonvi is accepted
@@ -51,7 +46,8 @@ func fail(_ message: String) -> Never {
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--port", "--host", "--faults", "--seed", "--session-lifetime", "--accounts", "--payment-callback"],
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()),
+                              options: ["--port", "--host", "--faults", "--seed", "--latency", "--session-lifetime", "--accounts", "--payment-callback"],
                               flags: ["--help", "--accept-invalid"])
 } catch {
     fail(error.message)
@@ -70,6 +66,10 @@ if let spec = arguments[option: "--faults"] {
 if let seed = arguments[option: "--seed"] {
     guard let value = UInt64(seed) else { fail("--seed takes a whole number") }
     configuration.seed = value
+}
+if let latency = arguments[option: "--latency"] {
+    guard let milliseconds = Int(latency), milliseconds >= 0 else { fail("--latency takes a whole number of milliseconds") }
+    configuration.latency = .milliseconds(milliseconds)
 }
 if let lifetime = arguments[option: "--session-lifetime"] {
     guard let seconds = Int(lifetime), seconds > 0 else { fail("--session-lifetime takes a positive number of seconds") }

@@ -1,84 +1,134 @@
-/// `URL` appears in this file's public API.
+/// `URL`, `Date` and `Duration` appear in this file's public API.
 public import Foundation
 /// The outbox holds DVCCore's models.
 public import DVCCore
 
-/// A durable, append-only outbox on disk (hàng đợi bền vững): ``append(_:progress:)`` returns only
-/// after the entry is written and `fsync`ed, so an accepted dossier survives a crash or power
-/// loss; reopening the file recovers every entry not yet acknowledged or dead-lettered.
+/// A durable outbox in one journal file (hàng đợi bền vững trên đĩa), for one process on one
+/// machine: every change is written and `fsync`ed before the call returns, so an accepted dossier
+/// survives a crash or a power loss, and reopening the file recovers everything not yet
+/// acknowledged.
 ///
-/// The journal is JSON Lines, one record a line — `enqueue` (the dossier in canonical wire form
-/// and its progress), `ack` (reached the portal), `known` (the portal has these dossiers), `dead`
-/// (refused for good, with the portal's reason), and after ``compact()`` the `state` and
-/// `statuses` summaries (Documentation/SyncingDossiers.md). A torn last line (a crash mid-write)
-/// is cut off on open. This is the only type of DVCKit that touches files (design.md, "Layers").
-public final class FileOutbox: Outbox {
+/// - **One writer.** Opening takes an exclusive lock (`<journal>.lock`); a second `FileOutbox` on
+///   the same journal — in this process or another — fails with ``OutboxError/Code/inUse``
+///   naming the holder's process id. The lock dies with the process.
+/// - **Checked records.** Each record carries a CRC-32C. A torn last record (a crash mid-write) is
+///   cut off on open; a damaged record anywhere else stops the open with
+///   ``OutboxError/Code/damaged`` and its byte offset, and ``repair(url:)`` (`dvc-sync repair`)
+///   moves it to `<journal>.quarantine`, keeping every intact record.
+/// - **Failures leave no trace.** A failed or short write is cut back off; a failed `fsync`
+///   makes the outbox refuse changes (``OutboxError/Code/poisoned``) until it is reopened.
+/// - **Private.** The journal holds citizens' personal data: its files are created `0600`, and
+///   ``purge(matching:)`` compacts at once, so purged dossiers leave the disk (Decree
+///   13/2023/NĐ-CP on personal data protection).
+/// - **Small in memory.** Pending entries stay on disk and are read when claimed; memory holds
+///   about 110 bytes per dossier and per pending entry.
+///
+/// Leases are kept in memory: they end with the process, which holds the journal alone.
+public final class FileOutbox: CompactingOutbox {
     /// The journal file.
     public let url: URL
     private let journal: Journal
 
-    /// Opens (or creates) the journal at `url` and recovers its pending entries.
-    /// - Throws: ``OutboxError`` when the file cannot be opened or a complete line is unreadable.
-    public init(url: URL) throws {
+    /// Opens (or creates) the journal at `url`, replaying it.
+    /// - Throws: ``OutboxError`` — ``OutboxError/Code/inUse`` when another writer holds it,
+    ///   ``OutboxError/Code/damaged`` when a record is damaged, ``OutboxError/Code/io``.
+    public convenience init(url: URL) throws {
+        try self.init(url: url, io: .system, now: { Date() })
+    }
+
+    init(url: URL, io: JournalIO, now: @escaping @Sendable () -> Date) throws {
         self.url = url
-        journal = try Journal(url: url)
+        journal = try Journal(path: url.path, io: io, now: now)
     }
 
-    /// Appends a dossier version (and its progress) durably; returns its entry.
-    public func append(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws -> OutboxEntry {
-        try await journal.append(dossier, progress: progress)
+    /// Releases the journal's lock; every later change is refused. (Dropping the last reference
+    /// does the same; this does it at a moment you choose, e.g. before another process takes over.)
+    public func close() async { await journal.close() }
+
+    /// Appends encoded changes durably, with one `fsync` for the whole call.
+    public func append(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) async throws -> [AppendOutcome] {
+        try await journal.append(changes, validate: validate)
     }
 
-    /// Appends many dossier versions with one `fsync`: `check` gets each one's position in
-    /// `changes` and the status of its dossier's newest version so far (including earlier ones of
-    /// this batch); checking and appending are one atomic step. Those
-    /// with issues are left out and returned with their issues, the others are all durable when this
-    /// returns. For loading a backlog: on a real disk one `fsync` costs 0.1–10 ms.
-    /// - Returns: one result per input, in order.
-    public func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
-                       ifValid check: @Sendable (_ index: Int, _ previousStatus: DossierStatus?) -> [ValidationIssue]) async throws
-        -> [Result<OutboxEntry, InvalidEntry>] {
-        try await journal.append(contentsOf: changes, ifValid: check)
+    /// Leases claimable entries (see ``Outbox/claim(limit:lease:excluding:)``).
+    public func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) async throws -> [OutboxEntry] {
+        try await journal.claim(limit: limit, lease: lease, excluding: excluding)
     }
 
-    /// Entries neither acknowledged nor dead-lettered, oldest first.
-    public var pending: [OutboxEntry] { get async { await journal.pendingEntries() } }
-
-    /// Records durably, in one write, that these entries (each dossier and all its progress)
-    /// reached the portal and that the portal now has the dossiers `known` (so their later
-    /// versions go as updates) — `known` may include dossiers whose entries are not acknowledged
-    /// yet, e.g. when their progress still has to go.
-    public func acknowledge(_ sequences: [UInt64], known: [DossierCode] = []) async throws {
-        try await journal.record(ack: sequences, known: known.map(\.rawValue))
+    /// Records durably, in one write, that these entries reached the portal and that the portal
+    /// has the dossiers `known`.
+    public func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws {
+        try await journal.acknowledge(sequences, known: known)
     }
 
-    /// Moves an entry to the dead-letter list with the portal's reason.
-    public func deadLetter(_ sequence: UInt64, reason: String) async throws {
-        try await journal.record(dead: sequence, reason: reason)
+    /// Gives leased entries back (failures are recorded durably, in one write).
+    public func release(_ releases: [Release]) async throws { try await journal.release(releases) }
+
+    /// Moves entries to the dead letters.
+    public func deadLetter(_ letters: [DeadLetterRequest]) async throws { try await journal.deadLetter(letters) }
+
+    /// The dead letters matching `filter`, oldest first.
+    public func deadLetters(matching filter: DeadLetterFilter = .all) async throws -> [DeadLetter] {
+        try await journal.deadLetters(matching: filter)
     }
 
-    /// Whether the portal is known to have the dossier (a create was acknowledged).
-    public func isKnownToPortal(_ code: DossierCode) async -> Bool { await journal.isKnown(code.rawValue) }
+    /// Puts matching dead letters back in the queue (see ``Outbox/requeue(matching:)``).
+    public func requeue(matching filter: DeadLetterFilter) async throws -> Int { try await journal.requeue(matching: filter) }
 
-    /// Entries refused for good, with the reason.
-    public var deadLetters: [DeadLetter] { get async { await journal.deadEntries() } }
+    /// Deletes matching dead letters, then compacts, so their personal data leaves the disk.
+    public func purge(matching filter: DeadLetterFilter) async throws -> Int {
+        let count = try await journal.purge(matching: filter)
+        if count > 0 { try await journal.compact() }
+        return count
+    }
 
-    /// The status of the newest version of a dossier ever appended, if any: the previous status
-    /// a new version's transition is checked against.
-    public func latestStatus(of code: DossierCode) async -> DossierStatus? { await journal.latestStatus(code.rawValue) }
+    /// Which of `codes` the portal is known to have.
+    public func knownToPortal(_ codes: [DossierCode]) async throws -> Set<DossierCode> { await journal.knownToPortal(codes) }
 
-    /// Journal records that only history needs (lines of acknowledged and dead-lettered entries,
-    /// acknowledgements): what ``compact()`` would reclaim.
+    /// Counts per receiving agency.
+    public func counts() async throws -> [String: OutboxCounts] { await journal.counts() }
+
+    /// Journal records that only history needs: what ``compact()`` would reclaim.
     public var reclaimableRecords: Int { get async { await journal.reclaimableRecords } }
 
-    /// Rewrites the journal as its current state — sequence, synced counts per agency, each
-    /// dossier's last status, the dossiers known to the portal, then the pending and dead
-    /// entries — into a new file, `fsync`s it, and renames it over the old one (then `fsync`s the
-    /// directory). A crash at any point leaves the old journal or the new one, each complete;
-    /// ``pending``, ``deadLetters``, ``report()`` and the next sequence number are unchanged.
+    /// Rewrites the journal as its current state — a summary (sequence, counts, what is known of
+    /// each dossier), then the pending and dead entries — into a new file, `fsync`s it, renames it
+    /// over the old one and `fsync`s the directory. A crash at any point leaves the old journal or
+    /// the new one, each complete.
     /// - Throws: ``OutboxError`` when the new file cannot be written; the old one is kept.
     public func compact() async throws { try await journal.compact() }
 
-    /// Counts per receiving agency of what the journal holds (see ``SyncReport``).
-    public func report() async -> SyncReport { await journal.report() }
+    /// What ``repair(url:)`` did.
+    public struct RepairReport: Sendable, Hashable, CustomStringConvertible {
+        /// Intact records kept.
+        public let kept: Int
+        /// Byte offsets (in the damaged journal) of the records moved to the quarantine file.
+        public let quarantinedOffsets: [Int64]
+        /// Bytes of a torn last record cut off.
+        public let tornBytes: Int64
+        /// Where the damaged records went (`<journal>.quarantine`), when there were any.
+        public let quarantineURL: URL?
+
+        /// One line.
+        public var description: String {
+            quarantinedOffsets.isEmpty && tornBytes == 0
+                ? "journal intact: \(kept) records"
+                : "kept \(kept) records; quarantined \(quarantinedOffsets.count) damaged record(s)"
+                    + (quarantineURL.map { " to \($0.path)" } ?? "") + (tornBytes > 0 ? "; cut a torn last record of \(tornBytes) bytes" : "")
+        }
+    }
+
+    /// Moves damaged records of the journal at `url` to `<journal>.quarantine` and keeps every
+    /// intact one, so the outbox opens again. What a quarantined record held is lost to the
+    /// outbox (an `ack` lost means a resend; an `enqueue` lost means re-enqueueing that dossier,
+    /// which `dvc-sync` does when given the same files again); the operator finds it in the
+    /// quarantine file. Takes the journal's lock.
+    /// - Throws: ``OutboxError`` (``OutboxError/Code/inUse`` while another writer holds it).
+    public static func repair(url: URL) throws -> RepairReport {
+        let lock = try JournalLock(journalPath: url.path)
+        defer { withExtendedLifetime(lock) {} }
+        let result = try Journal.repair(path: url.path)
+        return RepairReport(kept: result.kept, quarantinedOffsets: result.quarantined.map(\.offset), tornBytes: result.tornBytes,
+                            quarantineURL: result.quarantinePath.map { URL(fileURLWithPath: $0) })
+    }
 }

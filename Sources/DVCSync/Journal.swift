@@ -1,204 +1,422 @@
-import Foundation
 import DVCCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
-/// The journal file and its in-memory index, behind one actor.
+/// A ``FileOutbox``'s journal: the file, its lock and its index, behind one actor.
 actor Journal {
-    private var fd: Int32
-    private let path: String
+    let path: String
+    private var lock: JournalLock?
+    private var file: JournalFile
     private var index = JournalIndex()
+    private let io: JournalIO
+    private let now: @Sendable () -> Date
+    private var nextLease: UInt64 = 0
 
-    init(url: URL) throws {
-        let path = url.path
+    init(path: String, io: JournalIO = .system, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
-        // A compaction that did not reach its rename left this behind; the journal itself is intact.
-        unlink(path + Self.compactingSuffix)
-        let fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw OutboxError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
-        // Recover: replay every complete line; cut a torn last line (a crash mid-append) off.
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        lseek(fd, 0, SEEK_SET)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            data.append(contentsOf: buffer[0..<n])
+        self.io = io
+        self.now = now
+        lock = try JournalLock(journalPath: path)
+        // A compaction or repair that did not reach its rename left this behind; the journal is intact.
+        unlink(path + Self.rewriteSuffix)
+        file = try JournalFile(path: path, io: io)
+        index = try Self.replay(file)
+        if file.length == 0 {
+            try file.append(try JournalRecord.journal(version: JournalRecord.version, createdAt: now().millisecondsSince1970).line())
+            index.records = 1
         }
-        var index = JournalIndex()
-        var validLength = 0
-        var start = data.startIndex
-        while let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = data[start..<newline]
-            if !line.isEmpty {
-                do { try index.apply(Data(line)) } catch {
-                    close(fd)
-                    throw OutboxError(message: "\(path): unreadable journal record at byte \(validLength): \(error)")
-                }
-            }
-            validLength = newline - data.startIndex + 1
-            start = data.index(after: newline)
-        }
-        if validLength < data.count && ftruncate(fd, off_t(validLength)) != 0 {
-            close(fd)
-            throw OutboxError(message: "\(path): cannot cut off a torn last record: \(String(cString: strerror(errno)))")
-        }
-        self.fd = fd
-        self.index = index
     }
 
-    deinit { close(fd) }
+    static let rewriteSuffix = ".rewriting"
 
-    static let compactingSuffix = ".compacting"
+    /// Releases the lock and refuses every later change (reads of what is in memory still work).
+    func close() {
+        lock = nil
+        file.poison("the outbox was closed")
+    }
 
-    /// Records that only history needs: acknowledged and dead-lettered entries' lines, acks.
-    var reclaimableRecords: Int { max(0, index.records - index.pending.count - 2 * index.dead.count) }
+    // MARK: - Opening
 
-    /// Rewrites the journal as its current state — a summary (sequence, synced counts, last
-    /// statuses, known dossiers), then the pending and dead entries — into a new file, makes it
-    /// durable, and renames it over the old one. A crash at any point leaves either the old
-    /// journal or the new one, both complete.
+    /// Replays every complete record; cuts a torn last record (a crash mid-append) off.
+    private static func replay(_ file: JournalFile) throws -> JournalIndex {
+        var index = JournalIndex()
+        var sawHeader = false
+        var goodLength: Int64 = 0
+        try scan(file) { line, offset in
+            switch JournalRecord.parse(line) {
+            case .damaged(let why):
+                throw OutboxError(.damaged, "\(file.path): damaged record at byte \(offset) (\(why)); run `dvc-sync repair --journal DIR` (FileOutbox.repair(url:)) to quarantine it and keep the rest")
+            case .record(let record, let payload):
+                if !sawHeader {
+                    guard case .journal(let version, _) = record else {
+                        throw OutboxError(.unsupported, "\(file.path) does not start with a journal header; it is not a DVCKit journal of format \(JournalRecord.version)")
+                    }
+                    guard version == JournalRecord.version else {
+                        throw OutboxError(.unsupported, "\(file.path) is a journal of format \(version); this DVCKit reads format \(JournalRecord.version)")
+                    }
+                    sawHeader = true
+                }
+                try index.apply(record, line: JournalIndex.LineRef(offset: offset, length: Int32(line.count), payloadStart: Int32(payload?.lowerBound ?? 0)))
+                index.records += 1
+            }
+            goodLength = offset + Int64(line.count) + 1
+        }
+        if goodLength < file.length { try file.cut(to: goodLength) }
+        return index
+    }
+
+    /// Calls `body` with each complete line (without its newline) and its offset.
+    static func scan(_ file: JournalFile, _ body: (UnsafeRawBufferPointer, Int64) throws -> Void) throws {
+        var carry: [UInt8] = []
+        var carryOffset: Int64 = 0
+        try file.readAll { chunk, chunkOffset in
+            var start = 0
+            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if carry.isEmpty {
+                    try body(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]), chunkOffset + Int64(start))
+                } else {
+                    carry.append(contentsOf: chunk[start..<newline])
+                    try carry.withUnsafeBytes { try body($0, carryOffset) }
+                    carry.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+            }
+            if start < chunk.count {
+                if carry.isEmpty { carryOffset = chunkOffset + Int64(start) }
+                carry.append(contentsOf: chunk[start...])
+            }
+        }
+    }
+
+    // MARK: - Appending
+
+    func append(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) throws -> [AppendOutcome] {
+        struct Planned { let record: JournalRecord.Enqueue; let key: Hash128; let fingerprint: UInt64; let lineStart: Int; let lineLength: Int; let payloadStart: Int }
+        var bytes: [UInt8] = []
+        var planned: [Planned] = []
+        var outcomes: [AppendOutcome] = []
+        var batch: [Hash128: [(fingerprint: UInt64, sequence: UInt64, status: DossierStatus)]] = [:]
+        let at = now().millisecondsSince1970
+        for (position, change) in changes.enumerated() {
+            let key = Hash128(change.code.rawValue)
+            let fingerprint = Hash128(hex: change.fingerprint)?.high ?? Hash128(bytes: change.payload).high
+            if let same = batch[key]?.first(where: { $0.fingerprint == fingerprint }) {
+                outcomes.append(.unchanged(sequence: same.sequence))
+                continue
+            }
+            if let held = index.heldVersion(of: key, fingerprint: fingerprint) {
+                outcomes.append(.unchanged(sequence: held))
+                continue
+            }
+            let latest = batch[key]?.last.map { LatestVersion(sequence: $0.sequence, status: $0.status) } ?? index.latestVersion(of: key)
+            let issues = validate(position, latest)
+            guard issues.isEmpty else {
+                outcomes.append(.invalid(issues))
+                continue
+            }
+            let sequence = index.sequence + UInt64(planned.count) + 1
+            let record = JournalRecord.Enqueue(seq: sequence, at: at, code: change.code.rawValue, agency: change.agency,
+                                               status: change.status.wireValue, fp: change.fingerprint)
+            let line = try JournalRecord.enqueue(record).line(payload: change.payload)
+            planned.append(Planned(record: record, key: key, fingerprint: fingerprint, lineStart: bytes.count, lineLength: line.count - 1,
+                                   payloadStart: line.count - 1 - change.payload.count))
+            bytes += line
+            batch[key, default: []].append((fingerprint, sequence, change.status))
+            outcomes.append(.appended(sequence: sequence))
+        }
+        guard !planned.isEmpty else { return outcomes }
+        // Sequence numbers are used up even if the write fails: never reused for other data.
+        index.sequence += UInt64(planned.count)
+        let start = try file.append(bytes)
+        for item in planned {
+            let status = DossierStatus(wireValue: item.record.status) ?? .received
+            index.recordVersion(item.key, sequence: item.record.seq, fingerprint: item.fingerprint, status: status)
+            let line = JournalIndex.LineRef(offset: start + Int64(item.lineStart), length: Int32(item.lineLength), payloadStart: Int32(item.payloadStart))
+            index.addPending(.init(sequence: item.record.seq, key: item.key, line: line, enqueuedAt: at, agency: index.agencyID(item.record.agency)))
+        }
+        index.records += planned.count
+        return outcomes
+    }
+
+    // MARK: - Claiming and settling
+
+    func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) throws -> [OutboxEntry] {
+        let moment = now()
+        let refs = index.claimable(limit: max(0, limit), excluding: excluding, now: moment)
+        var entries: [OutboxEntry] = []
+        var unreadable: [(Hash128, UInt64, String)] = []
+        for ref in refs {
+            let payload = try payload(ref.line)
+            let change: DossierChange
+            do { change = try EncodedChange.decode(payload) } catch {
+                unreadable.append((ref.key, ref.sequence, "the stored dossier can no longer be read: \(error)"))
+                continue
+            }
+            nextLease += 1
+            index.leases[ref.sequence] = .init(token: nextLease, until: moment.addingTimeInterval(lease.inSeconds), code: change.dossier.code.rawValue)
+            entries.append(OutboxEntry(sequence: ref.sequence, change: change, delivery: index.deliveries[ref.sequence] ?? .init(),
+                                       enqueuedAt: Date(millisecondsSince1970: ref.enqueuedAt), lease: nextLease))
+        }
+        if !unreadable.isEmpty {
+            try deadLetter(unreadable.map { DeadLetterRequest(sequence: $0.1, reason: .init(.unreadable, $0.2)) })
+        }
+        return entries
+    }
+
+    func acknowledge(_ sequences: [UInt64], known codes: [DossierCode]) throws {
+        let fresh = Array(Set(codes.map(\.rawValue)).filter { index.dossiers[Hash128($0)]?.known != true }).sorted()
+        let live = sequences.filter { index.pendingEntry($0) != nil }
+        guard !live.isEmpty || !fresh.isEmpty else { return }
+        try file.append(JournalRecord.acknowledge(sequences: live, known: fresh).line())
+        index.records += 1
+        try index.apply(.acknowledge(sequences: live, known: fresh), line: nil)
+    }
+
+    func release(_ releases: [Release]) throws {
+        var items: [JournalRecord.ReleaseItem] = []
+        for release in releases {
+            guard let lease = index.leases[release.sequence], lease.token == release.lease else { continue }
+            index.leases[release.sequence] = nil
+            let before = index.deliveries[release.sequence] ?? .init()
+            if release.failures > 0 || (release.dossierDelivered && !before.dossierDelivered) || release.progressDelivered > before.progressDelivered {
+                items.append(.init(seq: release.sequence, failures: release.failures > 0 ? release.failures : nil, error: release.lastFailure,
+                                   delivered: release.dossierDelivered ? true : nil,
+                                   progress: release.progressDelivered > 0 ? release.progressDelivered : nil))
+            }
+        }
+        guard !items.isEmpty else { return }
+        let record = JournalRecord.release(at: now().millisecondsSince1970, items: items)
+        try file.append(record.line())
+        index.records += 1
+        try index.apply(record, line: nil)
+    }
+
+    func deadLetter(_ requests: [DeadLetterRequest]) throws {
+        var lines: [UInt8] = []
+        var records: [JournalRecord] = []
+        let at = now().millisecondsSince1970
+        for request in requests {
+            guard let ref = index.pendingEntry(request.sequence) else { continue }
+            let code = try index.leases[request.sequence]?.code ?? storedCode(ref)
+            var delivery = index.deliveries[request.sequence] ?? .init()
+            delivery.dossierDelivered = delivery.dossierDelivered || request.delivery.dossierDelivered
+            delivery.progressDelivered = max(delivery.progressDelivered, request.delivery.progressDelivered)
+            let record = JournalRecord.dead(.init(seq: request.sequence, code: code, kind: request.reason.kind.rawValue, reason: request.reason.message,
+                                                  at: at, delivery: delivery == .init() ? nil : delivery))
+            lines += try record.line()
+            records.append(record)
+        }
+        guard !records.isEmpty else { return }
+        try file.append(lines)
+        index.records += records.count
+        for record in records { try index.apply(record, line: nil) }
+    }
+
+    func deadLetters(matching filter: DeadLetterFilter) throws -> [DeadLetter] {
+        try index.dead.values.filter { filter.matches(sequence: $0.sequence, dossierCode: $0.code, reason: $0.reason) }
+            .sorted { $0.sequence < $1.sequence }
+            .map { letter in
+                let change = try EncodedChange.decode(try payload(letter.line))
+                let entry = OutboxEntry(sequence: letter.sequence, change: change, delivery: letter.delivery,
+                                        enqueuedAt: Date(millisecondsSince1970: letter.enqueuedAt))
+                return DeadLetter(entry: entry, reason: letter.reason, at: Date(millisecondsSince1970: letter.at))
+            }
+    }
+
+    func requeue(matching filter: DeadLetterFilter) throws -> Int {
+        let matching = index.dead.values.filter { filter.matches(sequence: $0.sequence, dossierCode: $0.code, reason: $0.reason) }
+            .sorted { $0.sequence < $1.sequence }
+        guard !matching.isEmpty else { return 0 }
+        let at = now().millisecondsSince1970
+        var records: [JournalRecord] = []
+        var lines: [UInt8] = []
+        for (offset, letter) in matching.enumerated() {
+            let newer = (index.dossiers[letter.key]?.latest ?? 0) > letter.sequence
+            let record = JournalRecord.requeue(from: letter.sequence, sequence: index.sequence + UInt64(offset) + 1, progressOnly: newer, at: at)
+            lines += try record.line()
+            records.append(record)
+        }
+        index.sequence += UInt64(records.count)
+        try file.append(lines)
+        index.records += records.count
+        for record in records { try index.apply(record, line: nil) }
+        return records.count
+    }
+
+    func purge(matching filter: DeadLetterFilter) throws -> Int {
+        let sequences = index.dead.values.filter { filter.matches(sequence: $0.sequence, dossierCode: $0.code, reason: $0.reason) }
+            .map(\.sequence).sorted()
+        guard !sequences.isEmpty else { return 0 }
+        try file.append(JournalRecord.purge(sequences: sequences).line())
+        index.records += 1
+        try index.apply(.purge(sequences: sequences), line: nil)
+        return sequences.count
+    }
+
+    func knownToPortal(_ codes: [DossierCode]) -> Set<DossierCode> {
+        Set(codes.filter { index.dossiers[Hash128($0.rawValue)]?.known == true })
+    }
+
+    func counts() -> [String: OutboxCounts] { index.counts() }
+
+    var reclaimableRecords: Int { index.reclaimableRecords }
+
+    private func storedCode(_ ref: JournalIndex.Pending) throws -> String {
+        guard case .record(.enqueue(let record), _)? = try? line(ref.line).withUnsafeBytes({ JournalRecord.parse($0) }) else { return "?" }
+        return record.code
+    }
+
+    private func line(_ ref: JournalIndex.LineRef) throws -> [UInt8] { try file.read(at: ref.offset, count: Int(ref.length)) }
+
+    private func payload(_ ref: JournalIndex.LineRef) throws -> Data { Data(try file.read(at: ref.payloadOffset, count: ref.payloadLength)) }
+
+    // MARK: - Compaction
+
+    /// Rewrites the journal as its current state into a new file, makes it durable and renames it
+    /// over the old one; a crash at any point leaves the old journal or the new one, each complete.
     func compact() throws {
-        let temporary = path + Self.compactingSuffix
-        var bytes = try record(["op": "state", "seq": Int(index.sequence), "synced": index.synced])
-        var lines = 1
-        let statuses = index.statuses.sorted { $0.key < $1.key }
-        for chunk in stride(from: 0, to: statuses.count, by: 10_000) {
-            let slice = statuses[chunk..<min(chunk + 10_000, statuses.count)]
-            bytes += try record(["op": "statuses", "codes": Dictionary(uniqueKeysWithValues: slice.map { ($0.key, $0.value.rawValue) })])
-            lines += 1
-        }
-        let known = index.known.sorted()
-        for chunk in stride(from: 0, to: known.count, by: 10_000) {
-            bytes += try record(["op": "known", "codes": Array(known[chunk..<min(chunk + 10_000, known.count)])])
-            lines += 1
-        }
-        for entry in index.pending.values.sorted(by: { $0.sequence < $1.sequence }) {
-            bytes += try Self.enqueueRecord(entry)
-            lines += 1
-        }
-        for letter in index.dead.values.sorted(by: { $0.entry.sequence < $1.entry.sequence }) {
-            bytes += try Self.enqueueRecord(letter.entry) + record(["op": "dead", "seq": Int(letter.entry.sequence), "reason": letter.reason])
-            lines += 2
-        }
-        let newFD = open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0o644)
-        guard newFD >= 0 else { throw OutboxError(message: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        if let poisoned = file.poisoned { throw OutboxError(.poisoned, "\(path) refuses changes until it is reopened: \(poisoned)") }
+        let temporary = path + Self.rewriteSuffix
+        let target = try JournalFile(path: temporary, io: io, truncate: true)
+        var writer = RecordWriter(file: target)
         do {
-            try Self.write(bytes, to: newFD)
+            try writer.add(.journal(version: JournalRecord.version, createdAt: now().millisecondsSince1970))
+            var settled: [String: JournalRecord.Settled] = [:]
+            for (id, agency) in index.agencies.enumerated() where index.acknowledged[id] > 0 || index.purged[id] > 0 {
+                settled[agency] = .init(acknowledged: index.acknowledged[id], purged: index.purged[id])
+            }
+            try writer.add(.state(sequence: index.sequence, agencies: settled))
+            let dossiers = index.dossiers.sorted { $0.key < $1.key }
+            for start in stride(from: 0, to: dossiers.count, by: 10_000) {
+                let lines = dossiers[start..<min(start + 10_000, dossiers.count)].map { key, state in
+                    JournalRecord.DossierLine(k: key.description, s: state.status?.wireValue, n: state.known, q: state.latest,
+                                              f: String(state.fingerprint, radix: 16),
+                                              h: index.history[key].map { $0.map { .init(f: String($0.fingerprint, radix: 16), q: $0.sequence) } })
+                }
+                try writer.add(.dossiers(lines))
+            }
+            // Pending and dead entries, merged in sequence order, each with its payload.
+            enum Item { case pending(JournalIndex.Pending), dead(JournalIndex.Dead) }
+            let items = (index.livePending.map(Item.pending) + index.dead.values.map(Item.dead)).sorted { a, b in
+                func sequence(_ item: Item) -> UInt64 { switch item { case .pending(let p): p.sequence; case .dead(let d): d.sequence } }
+                return sequence(a) < sequence(b)
+            }
+            for item in items {
+                switch item {
+                case .pending(let ref):
+                    try writer.copy(try line(ref.line), sequence: ref.sequence, enqueuedAt: ref.enqueuedAt, delivery: index.deliveries[ref.sequence])
+                case .dead(let letter):
+                    try writer.copy(try line(letter.line), sequence: letter.sequence, enqueuedAt: letter.enqueuedAt, delivery: nil)
+                    try writer.add(.dead(.init(seq: letter.sequence, code: letter.code, kind: letter.reason.kind.rawValue, reason: letter.reason.message,
+                                               at: letter.at, delivery: letter.delivery == .init() ? nil : letter.delivery)))
+                }
+            }
+            try writer.finish()
         } catch {
-            close(newFD)
             unlink(temporary)
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(newFD)
+            let reason = JournalFile.describe(errno)
             unlink(temporary)
-            throw OutboxError(message: "cannot replace \(path) with its compacted form: \(reason)")
+            throw OutboxError(.io, "cannot replace \(path) with its compacted form: \(reason); the journal is unchanged")
         }
-        // Make the rename itself durable.
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY)
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
-        }
-        close(fd)
-        fd = newFD
-        index.records = lines
+        JournalFile.syncDirectory(of: path)
+        // Re-read what is now on disk: the index then points into the new file.
+        let leases = index.leases, reopened = try JournalFile(path: path, io: io)
+        var fresh = try Self.replay(reopened)
+        fresh.leases = leases.filter { fresh.pendingEntry($0.key) != nil }
+        file = reopened
+        index = fresh
     }
 
-    func append(_ dossier: Dossier, progress: [ProgressEntry]) throws -> OutboxEntry {
-        let entry = OutboxEntry(sequence: index.sequence + 1, dossier: dossier, progress: progress)
-        try write(Self.enqueueRecord(entry))
-        index.add(entry)
-        return entry
+    // MARK: - Repair
+
+    /// What ``repair()`` did.
+    struct RepairResult {
+        var kept = 0
+        var quarantined: [(offset: Int64, reason: String)] = []
+        var tornBytes: Int64 = 0
+        var quarantinePath: String?
     }
 
-    private static func enqueueRecord(_ entry: OutboxEntry) throws -> Data {
-        let item = try PortalJSON.encode(JournalIndex.Item(dossier: entry.dossier, progress: entry.progress))
-        return Data("{\"op\":\"enqueue\",\"seq\":\(entry.sequence),\"item\":".utf8) + item + Data("}\n".utf8)
-    }
-
-    func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
-                ifValid check: @Sendable (Int, DossierStatus?) -> [ValidationIssue]) throws -> [Result<OutboxEntry, InvalidEntry>] {
-        // Earlier versions in this call count as previous versions; the index itself changes only
-        // once the write is durable (and without copying it: it holds every dossier's status).
-        var batchStatuses: [String: DossierStatus] = [:], accepted: [OutboxEntry] = []
-        var bytes = Data(), results: [Result<OutboxEntry, InvalidEntry>] = []
-        for (position, (dossier, progress)) in changes.enumerated() {
-            let code = dossier.code.rawValue
-            let issues = check(position, batchStatuses[code] ?? index.statuses[code])
-            guard issues.isEmpty else {
-                results.append(.failure(InvalidEntry(issues: issues)))
-                continue
+    /// Moves damaged records to `<journal>.quarantine` (appended, `0600`) and rewrites the journal
+    /// without them; every intact record is kept. The caller holds the lock.
+    static func repair(path: String, io: JournalIO = .system) throws -> RepairResult {
+        let source = try JournalFile(path: path, io: io)
+        var result = RepairResult()
+        var good: [UInt8] = []
+        var bad: [UInt8] = []
+        var goodLength: Int64 = 0
+        try scan(source) { line, offset in
+            let bytes = Array(line)
+            if case .damaged(let why) = JournalRecord.parse(line) {
+                result.quarantined.append((offset, why))
+                bad += bytes + [UInt8(ascii: "\n")]
+            } else {
+                result.kept += 1
+                good += bytes + [UInt8(ascii: "\n")]
             }
-            let entry = OutboxEntry(sequence: index.sequence + UInt64(accepted.count) + 1, dossier: dossier, progress: progress)
-            bytes += try Self.enqueueRecord(entry)
-            batchStatuses[code] = dossier.status
-            accepted.append(entry)
-            results.append(.success(entry))
+            goodLength = offset + Int64(line.count) + 1
         }
-        if !bytes.isEmpty { try write(bytes) }
-        for entry in accepted { index.add(entry) }
-        return results
-    }
-
-    func record(ack sequences: [UInt64], known codes: [String]) throws {
-        let fresh = Array(Set(codes).subtracting(index.known)).sorted()
-        var bytes = Data()
-        if !fresh.isEmpty { bytes += try record(["op": "known", "codes": fresh]) }
-        if !sequences.isEmpty { bytes += try record(["op": "ack", "seqs": sequences.map { Int($0) }]) }
-        guard !bytes.isEmpty else { return }
-        try write(bytes)
-        index.known.formUnion(fresh)
-        index.acknowledge(sequences)
-    }
-
-    func record(dead sequence: UInt64, reason: String) throws {
-        try write(record(["op": "dead", "seq": Int(sequence), "reason": reason]))
-        index.kill(sequence, reason: reason)
-    }
-
-    func pendingEntries() -> [OutboxEntry] {
-        index.pending.values.sorted { $0.sequence < $1.sequence }
-    }
-
-    func deadEntries() -> [DeadLetter] {
-        index.dead.values.sorted { $0.entry.sequence < $1.entry.sequence }
-    }
-
-    func isKnown(_ code: String) -> Bool { index.known.contains(code) }
-
-    func latestStatus(_ code: String) -> DossierStatus? { index.statuses[code] }
-
-    func report() -> SyncReport { index.report() }
-
-    private func record(_ object: [String: Any]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
-    }
-
-    /// Writes whole records and makes them durable before returning.
-    private func write(_ data: Data) throws {
-        try Self.write(data, to: fd)
-        index.records += data.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-    }
-
-    private static func write(_ data: Data, to fd: Int32) throws {
-        try data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutboxError(message: "journal write failed: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
+        result.tornBytes = source.length - goodLength
+        guard !result.quarantined.isEmpty || result.tornBytes > 0 else { return result }
+        if !result.quarantined.isEmpty {
+            let quarantine = try JournalFile(path: path + ".quarantine", io: io)
+            try quarantine.append(bad)
+            result.quarantinePath = quarantine.path
         }
-        guard fsync(fd) == 0 else { throw OutboxError(message: "journal fsync failed: \(String(cString: strerror(errno)))") }
+        if good.isEmpty { good = try JournalRecord.journal(version: JournalRecord.version, createdAt: Date().millisecondsSince1970).line() }
+        let temporary = path + rewriteSuffix
+        let target = try JournalFile(path: temporary, io: io, truncate: true)
+        do { try target.append(good) } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = JournalFile.describe(errno)
+            unlink(temporary)
+            throw OutboxError(.io, "cannot replace \(path) with its repaired form: \(reason); the journal is unchanged")
+        }
+        JournalFile.syncDirectory(of: path)
+        return result
     }
+}
+
+/// Buffers whole records and writes them in large chunks, with one `fsync` at the end (for
+/// rewriting a journal, where only the finished file counts).
+private struct RecordWriter {
+    let file: JournalFile
+    private var buffer: [UInt8] = []
+
+    init(file: JournalFile) { self.file = file }
+
+    mutating func add(_ record: JournalRecord, payload: Data? = nil) throws {
+        buffer += try record.line(payload: payload)
+        if buffer.count >= 4 << 20 { try flush() }
+    }
+
+    /// Copies an entry's record from the old file: verbatim when it already says what it must,
+    /// re-framed otherwise (a requeued entry under its new sequence, or one with a delivery state).
+    mutating func copy(_ line: [UInt8], sequence: UInt64, enqueuedAt: Int64, delivery: DeliveryState?) throws {
+        guard case .record(.enqueue(var record), let payloadRange?) = line.withUnsafeBytes({ JournalRecord.parse($0) }) else {
+            throw OutboxError(.damaged, "\(file.path): an entry's record could not be read back while compacting")
+        }
+        if record.seq == sequence && record.at == enqueuedAt && record.delivery == delivery {
+            buffer += line + [UInt8(ascii: "\n")]
+        } else {
+            record.seq = sequence
+            record.at = enqueuedAt
+            record.delivery = delivery
+            buffer += try JournalRecord.enqueue(record).line(payload: Data(line[payloadRange]))
+        }
+        if buffer.count >= 4 << 20 { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try file.append(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish() throws { try flush() }
 }

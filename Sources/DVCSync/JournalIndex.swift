@@ -1,97 +1,263 @@
-import Foundation
 import DVCCore
+import Foundation
 
-/// What the journal's records add up to. Memory holds only what is still needed: pending and
-/// dead entries in full, acknowledged ones as a count per agency, and each dossier's last status.
+/// What a journal's records add up to, kept small: dossiers by the hash of their code (status,
+/// known to the portal, fingerprints of their versions), pending entries as places in the file
+/// (their payload is read when they are claimed), dead letters, counters per agency. A million
+/// pending entries take about 110 MB.
 struct JournalIndex {
-    var sequence: UInt64 = 0
-    var pending: [UInt64: OutboxEntry] = [:]
-    var dead: [UInt64: DeadLetter] = [:]
-    var synced: [String: Int] = [:]
-    var known: Set<String> = []
-    var statuses: [String: DossierStatus] = [:]
-    /// Records (lines) in the journal file.
-    var records = 0
-
-    /// An `enqueue` record's payload, in the portal's wire form.
-    struct Item: Codable {
-        let dossier: Dossier
-        let progress: [ProgressEntry]
+    struct DossierState {
+        var latest: UInt64
+        /// The high word of the latest version's fingerprint; 0 when it was purged.
+        var fingerprint: UInt64
+        var status: DossierStatus?
+        var known: Bool
     }
 
-    mutating func add(_ entry: OutboxEntry) {
-        pending[entry.sequence] = entry
-        statuses[entry.dossier.code.rawValue] = entry.dossier.status
+    /// Where a record is in the file: the line (without its newline) and where its payload starts in it.
+    struct LineRef: Equatable {
+        let offset: Int64
+        let length: Int32
+        let payloadStart: Int32
+
+        var payloadOffset: Int64 { offset + Int64(payloadStart) }
+        var payloadLength: Int { Int(length - payloadStart) }
+    }
+
+    /// A pending entry: where its record is, and what it is counted under.
+    struct Pending {
+        let sequence: UInt64
+        let key: Hash128
+        let line: LineRef
+        let enqueuedAt: Int64
+        let agency: Int32
+        var live = true
+    }
+
+    struct Dead {
+        let sequence: UInt64
+        let key: Hash128
+        let code: String
+        let agency: Int32
+        let line: LineRef
+        let enqueuedAt: Int64
+        let reason: DeadLetterReason
+        let at: Int64
+        let delivery: DeliveryState
+    }
+
+    struct Lease {
+        let token: UInt64
+        let until: Date
+        let code: String
+    }
+
+    var sequence: UInt64 = 0
+    var dossiers: [Hash128: DossierState] = [:]
+    /// Fingerprints (high words) and sequences of versions older than the latest, for dossiers
+    /// with several versions.
+    var history: [Hash128: [(fingerprint: UInt64, sequence: UInt64)]] = [:]
+    /// Pending entries in sequence order; acknowledged and dead-lettered ones are marked, not removed.
+    private(set) var pending: [Pending] = []
+    private var firstLive = 0
+    private(set) var liveCount = 0
+    var deliveries: [UInt64: DeliveryState] = [:]
+    var dead: [UInt64: Dead] = [:]
+    var leases: [UInt64: Lease] = [:]
+    private(set) var agencies: [String] = []
+    private var agencyIDs: [String: Int32] = [:]
+    var acknowledged: [Int] = []
+    var purged: [Int] = []
+    private var pendingPerAgency: [Int] = []
+    /// Records (lines) in the file.
+    var records = 0
+
+    // MARK: Agencies
+
+    mutating func agencyID(_ agency: String) -> Int32 {
+        if let id = agencyIDs[agency] { return id }
+        let id = Int32(agencies.count)
+        agencies.append(agency)
+        agencyIDs[agency] = id
+        acknowledged.append(0)
+        purged.append(0)
+        pendingPerAgency.append(0)
+        return id
+    }
+
+    // MARK: Dossier versions
+
+    func latestVersion(of key: Hash128) -> LatestVersion? {
+        guard let state = dossiers[key], let status = state.status else { return nil }
+        return LatestVersion(sequence: state.latest, status: status)
+    }
+
+    /// The sequence of a version of this dossier with this fingerprint that is pending or
+    /// acknowledged (not dead, not purged), if there is one.
+    func heldVersion(of key: Hash128, fingerprint: UInt64) -> UInt64? {
+        guard let state = dossiers[key] else { return nil }
+        if state.fingerprint == fingerprint, dead[state.latest] == nil { return state.latest }
+        return history[key]?.first { $0.fingerprint == fingerprint && dead[$0.sequence] == nil }?.sequence
+    }
+
+    /// Records a new version of a dossier (its fingerprint's high word and status).
+    mutating func recordVersion(_ key: Hash128, sequence: UInt64, fingerprint: UInt64, status: DossierStatus) {
+        guard var state = dossiers[key] else {
+            dossiers[key] = DossierState(latest: sequence, fingerprint: fingerprint, status: status, known: false)
+            return
+        }
+        guard sequence > state.latest else { return }
+        if state.fingerprint != 0 { history[key, default: []].append((state.fingerprint, state.latest)) }
+        state.latest = sequence
+        state.fingerprint = fingerprint
+        state.status = status
+        dossiers[key] = state
+    }
+
+    mutating func markKnown(_ key: Hash128) {
+        if var state = dossiers[key] {
+            state.known = true
+            dossiers[key] = state
+        } else {
+            dossiers[key] = DossierState(latest: 0, fingerprint: 0, status: nil, known: true)
+        }
+    }
+
+    /// Forgets a version's fingerprint (it was purged: an identical version may be appended again).
+    mutating func forgetVersion(_ key: Hash128, sequence: UInt64) {
+        if var state = dossiers[key], state.latest == sequence {
+            state.fingerprint = 0
+            dossiers[key] = state
+        }
+        history[key]?.removeAll { $0.sequence == sequence }
+        if history[key]?.isEmpty == true { history[key] = nil }
+    }
+
+    // MARK: Pending entries
+
+    mutating func addPending(_ entry: Pending) {
+        if let last = pending.last, last.sequence >= entry.sequence {
+            // Out of order (never written so, but replay stays correct if it is).
+            let index = pending.partitioningIndex { $0.sequence >= entry.sequence }
+            if index < pending.count, pending[index].sequence == entry.sequence {
+                if pending[index].live { pendingPerAgency[Int(pending[index].agency)] -= 1; liveCount -= 1 }
+                pending[index] = entry
+            } else {
+                pending.insert(entry, at: index)
+            }
+            firstLive = min(firstLive, index)
+        } else {
+            pending.append(entry)
+        }
+        pendingPerAgency[Int(entry.agency)] += 1
+        liveCount += 1
         sequence = max(sequence, entry.sequence)
     }
 
-    mutating func acknowledge(_ sequences: [UInt64]) {
-        for sequence in sequences {
-            guard let entry = pending.removeValue(forKey: sequence) else { continue }
-            synced[entry.dossier.code.agencyText, default: 0] += 1
+    func pendingEntry(_ sequence: UInt64) -> Pending? {
+        guard let index = position(of: sequence) else { return nil }
+        return pending[index]
+    }
+
+    /// Takes a pending entry out of the queue (acknowledged, dead-lettered); returns it.
+    @discardableResult
+    mutating func removePending(_ sequence: UInt64) -> Pending? {
+        guard let index = position(of: sequence) else { return nil }
+        let entry = pending[index]
+        pending[index].live = false
+        liveCount -= 1
+        pendingPerAgency[Int(entry.agency)] -= 1
+        deliveries[sequence] = nil
+        leases[sequence] = nil
+        while firstLive < pending.count, !pending[firstLive].live { firstLive += 1 }
+        if pending.count - liveCount > 4_096 && pending.count - liveCount > liveCount { squeeze() }
+        return entry
+    }
+
+    private func position(of sequence: UInt64) -> Int? {
+        let index = pending.partitioningIndex { $0.sequence >= sequence }
+        guard index < pending.count, pending[index].sequence == sequence, pending[index].live else { return nil }
+        return index
+    }
+
+    private mutating func squeeze() {
+        pending.removeAll { !$0.live }
+        firstLive = 0
+    }
+
+    /// Claimable entries, oldest first: the head version of each dossier, not leased (or its
+    /// lease expired) and not excluded.
+    func claimable(limit: Int, excluding: Set<UInt64>, now: Date) -> [Pending] {
+        var seen = Set<Hash128>()
+        var result: [Pending] = []
+        var index = firstLive
+        while index < pending.count && result.count < limit {
+            let entry = pending[index]
+            index += 1
+            guard entry.live, seen.insert(entry.key).inserted else { continue }
+            if let lease = leases[entry.sequence], lease.until > now { continue }
+            if excluding.contains(entry.sequence) { continue }
+            result.append(entry)
         }
+        return result
     }
 
-    mutating func kill(_ sequence: UInt64, reason: String) {
-        guard let entry = pending.removeValue(forKey: sequence) else { return }
-        dead[sequence] = DeadLetter(entry: entry, reason: reason)
+    /// Live pending entries in sequence order (for compaction).
+    var livePending: [Pending] { pending[firstLive...].filter(\.live) }
+
+    // MARK: Counts
+
+    func counts() -> [String: OutboxCounts] {
+        var result: [String: OutboxCounts] = [:]
+        var oldest: [Int32: Int64] = [:]
+        let waiting = pendingPerAgency.enumerated().filter { $0.element > 0 }.count
+        var index = firstLive
+        while index < pending.count && oldest.count < waiting {
+            let entry = pending[index]
+            if entry.live, oldest[entry.agency] == nil { oldest[entry.agency] = entry.enqueuedAt }
+            index += 1
+        }
+        var deadPerAgency: [Int32: Int] = [:]
+        for letter in dead.values { deadPerAgency[letter.agency, default: 0] += 1 }
+        for (id, agency) in agencies.enumerated() {
+            var counts = OutboxCounts()
+            counts.acknowledged = acknowledged[id]
+            counts.purged = purged[id]
+            counts.pending = pendingPerAgency[id]
+            counts.deadLettered = deadPerAgency[Int32(id)] ?? 0
+            counts.received = counts.acknowledged + counts.purged + counts.pending + counts.deadLettered
+            counts.oldestPendingSince = oldest[Int32(id)].map { Date(millisecondsSince1970: $0) }
+            if counts.received > 0 { result[agency] = counts }
+        }
+        return result
     }
 
-    /// Replays one journal record.
-    mutating func apply(_ line: Data) throws {
-        struct Head: Decodable { let op: String; let seq: UInt64?; let seqs: [UInt64]?; let reason: String? }
-        struct Codes: Decodable { let codes: [String] }
-        struct Statuses: Decodable { let codes: [String: Int] }
-        struct State: Decodable { let seq: UInt64; let synced: [String: Int] }
-        struct Enqueue: Decodable { let item: Item }
-        let decoder = JSONDecoder()
-        let head = try decoder.decode(Head.self, from: line)
-        records += 1
-        switch head.op {
-        case "enqueue":
-            guard let seq = head.seq else { throw OutboxError(message: "an enqueue record without seq") }
-            let item = try PortalJSON.decode(Enqueue.self, from: line).item
-            add(OutboxEntry(sequence: seq, dossier: item.dossier, progress: item.progress))
-        case "ack":
-            acknowledge(head.seqs ?? [])
-        case "known":
-            known.formUnion(try decoder.decode(Codes.self, from: line).codes)
-        case "state":
-            let state = try decoder.decode(State.self, from: line)
-            sequence = max(sequence, state.seq)
-            synced.merge(state.synced, uniquingKeysWith: +)
-        case "statuses":
-            for (code, raw) in try decoder.decode(Statuses.self, from: line).codes {
-                guard let status = DossierStatus(rawValue: raw) else { throw OutboxError(message: "unknown status \(raw) for \(code)") }
-                statuses[code] = status
+    /// Records that only history needs: what compaction would drop.
+    var reclaimableRecords: Int {
+        let summary = 2 + (dossiers.count + 9_999) / 10_000
+        return max(0, records - summary - liveCount - deliveries.count - 2 * dead.count)
+    }
+}
+
+extension Date {
+    init(millisecondsSince1970 milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}
+
+extension RandomAccessCollection {
+    /// The first index whose element satisfies `belongs` (which must be false then true along the collection).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Index {
+        var low = startIndex, count = self.count
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if belongs(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
             }
-        case "dead":
-            guard let seq = head.seq else { throw OutboxError(message: "a dead record without seq") }
-            kill(seq, reason: head.reason ?? "")
-        default:
-            throw OutboxError(message: "unknown journal record \"\(head.op)\"")
         }
-    }
-
-    func report() -> SyncReport {
-        var agencies: [String: SyncReport.AgencyCounts] = [:]
-        func update(_ agency: String, _ change: (inout SyncReport.AgencyCounts) -> Void) {
-            var counts = agencies[agency] ?? SyncReport.AgencyCounts(agency: agency)
-            change(&counts)
-            agencies[agency] = counts
-        }
-        for (agency, count) in synced { update(agency) { $0.synced += count } }
-        for entry in pending.values { update(entry.dossier.code.agencyText) { $0.pending += 1 } }
-        for letter in dead.values.sorted(by: { $0.entry.sequence < $1.entry.sequence }) {
-            update(letter.entry.dossier.code.agencyText) {
-                $0.rejected += 1
-                $0.rejections.append(.init(sequence: letter.entry.sequence, dossierCode: letter.entry.dossier.code.rawValue, reason: letter.reason))
-            }
-        }
-        return SyncReport(agencies: agencies.values.map { counts in
-            var counts = counts
-            counts.received = counts.synced + counts.pending + counts.rejected
-            return counts
-        }.sorted { $0.agency < $1.agency })
+        return low
     }
 }

@@ -1,87 +1,204 @@
 /// The outbox holds DVCCore's models.
 public import DVCCore
+/// `Date` and `Duration` appear in this file's public API.
+public import Foundation
 
-/// Where ``SyncEngine`` keeps what is waiting for the portal (hàng đợi đồng bộ): DVCKit ships
-/// ``FileOutbox``; a one-stop system that would rather keep its outbox in its own database — in
-/// the same transaction as the dossier change — implements this protocol.
+/// Where ``SyncEngine`` keeps what is waiting for the portal (hàng đợi đồng bộ): it stores,
+/// claims, acknowledges, releases, dead-letters, requeues and counts — nothing more. Validation,
+/// create-versus-update, batching, retries and reports belong to the engine.
 ///
-/// The contract the engine relies on: every method that changes state returns only once the
-/// change is durable; ``append(contentsOf:ifValid:)`` checks and appends atomically; entries come
-/// back from ``pending`` oldest first and never after they were acknowledged or dead-lettered.
+/// DVCKit ships ``FileOutbox`` (a journal on one disk, one process); a one-stop system that keeps
+/// its outbox in its own database — so a dossier is enqueued in the same transaction that saves
+/// it — implements this protocol (the PostgreSQL and SQLite integrations do), and proves its
+/// implementation with DVCTesting's `OutboxConformance`.
+///
+/// The contract:
+/// - Every method that changes state returns only once the change is durable.
+/// - ``append(_:validate:)`` checks and appends atomically: no other append of the same dossier
+///   comes between the check and the write.
+/// - ``claim(limit:lease:excluding:)`` hands out pending entries oldest first, at most one
+///   version per dossier, and never a version while an earlier version of the same dossier is
+///   pending, leased or excluded: the versions of one dossier reach the portal in the order they
+///   were appended, however many workers claim at once. A claim is a lease: an entry neither
+///   acknowledged nor released before the lease expires can be claimed again.
+/// - Acknowledged, dead-lettered and purged entries are never handed out again.
 public protocol Outbox: AnyObject, Sendable {
-    /// Appends dossier versions durably; `check` gets each one's position in `changes` and the
-    /// status of its dossier's newest version so far (including earlier ones of this call), and
-    /// versions with issues are left out.
-    /// - Returns: per input, in order, its entry or the issues that kept it out.
-    func append(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])],
-                ifValid check: @Sendable (_ index: Int, _ previousStatus: DossierStatus?) -> [ValidationIssue]) async throws
-        -> [Result<OutboxEntry, InvalidEntry>]
-    /// Entries neither acknowledged nor dead-lettered, oldest first.
-    var pending: [OutboxEntry] { get async }
-    /// Records that these entries reached the portal and that the portal has the dossiers `known`.
+    /// Appends encoded dossier versions durably and atomically with their check.
+    ///
+    /// For each change, in order: if it is byte-for-byte a version of the same dossier the outbox
+    /// holds as pending or acknowledged (same ``EncodedChange/fingerprint``), it is
+    /// ``AppendOutcome/unchanged(sequence:)``; otherwise `validate` is called with its position
+    /// and the dossier's newest version so far (earlier changes of this call included), and it is
+    /// appended when `validate` returns no issue.
+    /// - Returns: one outcome per change, in order.
+    func append(_ changes: [EncodedChange], validate: @Sendable (_ index: Int, _ latest: LatestVersion?) -> [ValidationIssue]) async throws
+        -> [AppendOutcome]
+
+    /// Leases up to `limit` claimable entries for `lease`, oldest first (see the protocol's
+    /// contract); entries whose sequence is in `excluding` are skipped, and so are later versions
+    /// of their dossiers.
+    func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) async throws -> [OutboxEntry]
+
+    /// Records that these entries reached the portal (dossier and all progress), and that the
+    /// portal has the dossiers `known` (their later versions go as updates).
     func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws
-    /// Moves an entry to the dead letters with the portal's reason.
-    func deadLetter(_ sequence: UInt64, reason: String) async throws
-    /// Entries refused for good, with the reason, oldest first.
-    var deadLetters: [DeadLetter] { get async }
-    /// Whether the portal is known to have the dossier.
-    func isKnownToPortal(_ code: DossierCode) async -> Bool
-    /// Counts per receiving agency.
-    func report() async -> SyncReport
-    /// Records that only history needs; the engine calls ``compact()`` past a threshold.
+
+    /// Gives leased entries back: they can be claimed again. A release adds its
+    /// ``Release/failures`` to the entry's ``DeliveryState/attempts`` and keeps what of it was
+    /// delivered; a release for an entry whose lease is no longer ``Release/lease`` is ignored.
+    func release(_ releases: [Release]) async throws
+
+    /// Moves entries to the dead letters, refused for good, with the reason.
+    func deadLetter(_ letters: [DeadLetterRequest]) async throws
+
+    /// The dead letters matching `filter`, oldest first.
+    func deadLetters(matching filter: DeadLetterFilter) async throws -> [DeadLetter]
+
+    /// Puts the dead letters matching `filter` back in the queue, behind everything pending,
+    /// with their attempts reset. When a newer version of the dossier exists, only the entry's
+    /// progress goes again (the portal gets, or has, the newer version).
+    /// - Returns: how many were requeued.
+    func requeue(matching filter: DeadLetterFilter) async throws -> Int
+
+    /// Deletes the dead letters matching `filter` (they count as purged).
+    /// - Returns: how many were purged.
+    func purge(matching filter: DeadLetterFilter) async throws -> Int
+
+    /// Which of `codes` the portal is known to have (a create was acknowledged).
+    func knownToPortal(_ codes: [DossierCode]) async throws -> Set<DossierCode>
+
+    /// Counts per receiving agency (the agency part of `MaHoSo`).
+    func counts() async throws -> [String: OutboxCounts]
+}
+
+/// An outbox whose storage grows with history and can be rewritten to its current state
+/// (``FileOutbox``); ``SyncEngine`` compacts it after a round past a threshold.
+public protocol CompactingOutbox: Outbox {
+    /// Records that only history needs: what ``compact()`` would reclaim.
     var reclaimableRecords: Int { get async }
-    /// Drops the history, keeping the state.
+    /// Rewrites the storage as its current state.
     func compact() async throws
 }
 
-/// One dossier change waiting to reach the portal (mục chờ đồng bộ): a version of the dossier and
-/// the progress entries that go with it.
-public struct OutboxEntry: Sendable, Hashable {
-    /// The journal's sequence number, increasing.
+/// The newest version an outbox holds of a dossier: what a new version is checked against.
+public struct LatestVersion: Sendable, Hashable {
+    /// Its sequence number.
     public let sequence: UInt64
-    /// The dossier as it must reach the portal.
-    public let dossier: Dossier
-    /// Progress entries to send after the dossier.
-    public let progress: [ProgressEntry]
+    /// Its status (`TrangThaiHoSo`): the previous status of the next version.
+    public let status: DossierStatus
 
-    /// Creates an entry (for ``Outbox`` implementations).
-    public init(sequence: UInt64, dossier: Dossier, progress: [ProgressEntry]) {
+    /// Creates the description (for ``Outbox`` implementations).
+    public init(sequence: UInt64, status: DossierStatus) {
         self.sequence = sequence
-        self.dossier = dossier
-        self.progress = progress
+        self.status = status
     }
 }
 
-/// The issues that kept a dossier version out of the outbox.
-public struct InvalidEntry: Error, Sendable, Hashable {
-    /// Each defect, by field path and rule.
-    public let issues: [ValidationIssue]
-
-    /// Creates the refusal.
-    public init(issues: [ValidationIssue]) { self.issues = issues }
+/// What ``Outbox/append(_:validate:)`` did with one change.
+public enum AppendOutcome: Sendable, Hashable {
+    /// Appended with this sequence number.
+    case appended(sequence: UInt64)
+    /// Not appended: the outbox already holds this exact version (pending or acknowledged).
+    case unchanged(sequence: UInt64)
+    /// Not appended: the check found these defects.
+    case invalid([ValidationIssue])
 }
 
-/// An outbox entry the portal refused for good (bị cổng từ chối), with the portal's reason.
-public struct DeadLetter: Sendable, Hashable {
-    /// The entry as it was appended.
-    public let entry: OutboxEntry
-    /// Why it was refused: the portal's message, or the error that made it permanent.
-    public let reason: String
+/// Gives one leased entry back to the outbox (see ``Outbox/release(_:)``).
+public struct Release: Sendable, Hashable {
+    /// The entry.
+    public let sequence: UInt64
+    /// The lease it was claimed under (``OutboxEntry/lease``).
+    public let lease: UInt64
+    /// Failed attempts to add to its count (0 when it was not tried: a cancelled round, a
+    /// systemic refusal).
+    public let failures: Int
+    /// The last failure, redacted.
+    public let lastFailure: String?
+    /// Whether the dossier itself reached the portal (only progress is left).
+    public let dossierDelivered: Bool
+    /// Progress entries confirmed by the portal, from the start of ``OutboxEntry/progress``.
+    public let progressDelivered: Int
 
-    /// Creates a dead letter.
-    public init(entry: OutboxEntry, reason: String) {
-        self.entry = entry
-        self.reason = reason
+    /// Creates a release.
+    public init(sequence: UInt64, lease: UInt64, failures: Int = 0, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0) {
+        self.sequence = sequence
+        self.lease = lease
+        self.failures = max(0, failures)
+        self.lastFailure = lastFailure
+        self.dossierDelivered = dossierDelivered
+        self.progressDelivered = max(0, progressDelivered)
     }
 }
 
-/// Why the outbox could not be used.
+/// Counts of one receiving agency's entries (số liệu hàng đợi): every entry ever appended is in
+/// exactly one of acknowledged, pending, dead-lettered or purged.
+public struct OutboxCounts: Sendable, Hashable, Codable {
+    /// Entries appended.
+    public var received = 0
+    /// Entries the portal acknowledged.
+    public var acknowledged = 0
+    /// Entries waiting (including leased ones).
+    public var pending = 0
+    /// Entries refused for good, still held.
+    public var deadLettered = 0
+    /// Dead letters deleted by an operator.
+    public var purged = 0
+    /// When the oldest pending entry was appended.
+    public var oldestPendingSince: Date?
+
+    /// Empty counts.
+    public init() {}
+
+    /// Adds `other`'s counts (the older of the two oldest pending dates).
+    public mutating func add(_ other: OutboxCounts) {
+        received += other.received
+        acknowledged += other.acknowledged
+        pending += other.pending
+        deadLettered += other.deadLettered
+        purged += other.purged
+        if let date = other.oldestPendingSince { oldestPendingSince = min(oldestPendingSince ?? date, date) }
+    }
+}
+
+/// Why an outbox could not be used (lỗi hàng đợi), with a code to act on.
 public struct OutboxError: Error, Sendable, CustomStringConvertible {
-    /// What failed.
+    /// What went wrong. An open list.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The name.
+        public let rawValue: String
+        /// Creates a code.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The name.
+        public var description: String { rawValue }
+
+        /// Another writer holds the outbox (a journal is written by one process at a time).
+        public static let inUse = Code(rawValue: "in-use")
+        /// A stored record is damaged (its checksum does not match); `dvc-sync repair` or
+        /// ``FileOutbox/repair(url:)`` quarantines it.
+        public static let damaged = Code(rawValue: "damaged")
+        /// Reading or writing the storage failed; the change was not made.
+        public static let io = Code(rawValue: "io")
+        /// An earlier `fsync` failed: what is on disk is unknown, so the outbox refuses changes
+        /// until it is reopened (PostgreSQL's rule).
+        public static let poisoned = Code(rawValue: "poisoned")
+        /// The storage holds something this version does not understand.
+        public static let unsupported = Code(rawValue: "unsupported")
+        /// A request the outbox cannot carry out (e.g. an unknown sequence number).
+        public static let invalidRequest = Code(rawValue: "invalid-request")
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// What failed, in one sentence.
     public let message: String
 
     /// Creates the error (for ``Outbox`` implementations).
-    public init(message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
     /// The message.
     public var description: String { message }
 }

@@ -2,154 +2,108 @@
 public import DVCCore
 /// The engine sends through DVCClient's `PortalClient`.
 public import DVCClient
+/// `Date` and `Duration` appear in this file's public API.
+public import Foundation
 
 /// Pushes every dossier and its progress to the portal and loses none (bộ đồng bộ hồ sơ):
-/// validate before accepting, journal durably, send in batches, retry what failed transiently,
-/// dead-letter only what the portal refused for good (design.md, "How a dossier flows").
+/// validate before accepting, store durably, send in concurrent batches, retry what failed
+/// transiently, and dead-letter only what the portal refused for good.
 ///
 /// ```swift
 /// let engine = SyncEngine(client: client, outbox: try FileOutbox(url: journalURL))
 /// try await engine.enqueue(dossier, progress: [entry])   // durable when it returns
-/// let round = await engine.sync()                        // call again on a schedule
+/// let round = await engine.sync()                        // or: await engine.syncUntilDone()
 /// print(await engine.report())                           // per agency: received, synced, pending, rejected
 /// ```
 ///
-/// What it does differently from the open-source reference system, which sends one dossier per
-/// call, never retries, and lets one failure block a dossier forever (spec/portal-protocol.md §9):
+/// What it guarantees, where the open-source reference system sends one dossier per call, never
+/// retries, and lets one failure block a dossier forever:
 ///
-/// - **Batches.** Up to ``Configuration/dossierBatchSize`` dossiers per `DongBoHoSoMC` call and
-///   ``Configuration/progressBatchSize`` entries per `CapNhatTienDoHoSoMC` call.
-/// - **Create vs update** is decided from the journal: a dossier whose create was acknowledged
-///   goes as an update. A create the portal answers "already exists" (e.g. the acknowledgement was
-///   lost to a timeout) is resent as an update, so a retry is never a duplicate.
-/// - **Order per dossier.** Versions of one dossier go in the order they were enqueued, one
-///   version per batch, so the portal sees every status transition.
-/// - **Isolation.** When the portal refuses a batch, the batch is retried one dossier at a time, so
-///   only the dossier at fault is dead-lettered (with the portal's reason); the others go through.
-///   A dossier whose version failed transiently waits for the next round; others carry on.
-/// - **At least once.** An entry is acknowledged in the journal only after the portal confirmed
-///   both the dossier and its progress; if the confirmation is lost, the next round sends it again
-///   (the dossier as an update; progress entries may then reach the portal twice).
+/// - **Order per dossier.** Versions of one dossier go in the order they were enqueued, one at a
+///   time, however many batches are in flight (``Configuration/concurrency``).
+/// - **Create or update** is decided from the outbox; a create answered "already exists" (its
+///   acknowledgement was lost) is resent as an update, so a retry never creates a dossier twice.
+/// - **Isolation.** A refused batch is retried one dossier at a time; a batch that keeps failing
+///   transiently is split in halves until the dossier at fault is alone; an HTTP 413 halves the
+///   batch size. Only the dossier at fault is dead-lettered, with a reason of its own kind.
+/// - **No refusal storms.** A refusal the next dossiers share (same code and message, ``Configuration/systemicRefusalThreshold``
+///   in a row) is systemic — a misconfiguration or an outage answered as a refusal — and stops the
+///   round with nothing dead-lettered. Transient failures dead-letter an entry only after
+///   ``Configuration/maximumAttempts`` attempts, failing alone, while the portal accepts others.
+/// - **At least once.** An entry is acknowledged only after the portal confirmed its dossier and
+///   all its progress; what was confirmed is remembered, so a retry sends only the rest. A reply
+///   lost after the portal applied a progress push means that push may reach the portal twice.
 public actor SyncEngine {
-    /// How the engine batches and when a round gives up.
-    public struct Configuration: Sendable {
-        /// Dossiers per `DongBoHoSoMC` call. Whether the portal limits this is not known
-        /// (spec/portal-protocol.md §14, open question 4, [U]); 50 is a conservative default.
-        public var dossierBatchSize: Int
-        /// Progress entries per `CapNhatTienDoHoSoMC` call; 10, as X-TD sends (spec §6) [U].
-        public var progressBatchSize: Int
-        /// After this many batches in a row fail transiently (after the client's own retries),
-        /// the round stops: the portal is down, and hammering it helps nobody.
-        public var maximumConsecutiveFailures: Int
-        /// What a dossier is checked against before it is accepted. `syncingUnit` defaults to the
-        /// client's unit code; `previousStatus` is filled from the journal per dossier.
-        public var validation: DossierValidationContext?
-        /// After a round, the journal is compacted (``FileOutbox/compact()``) once it holds this many
-        /// records only history needs; `nil` never compacts automatically.
-        public var compactionThreshold: Int?
-
-        /// Creates a configuration.
-        public init(dossierBatchSize: Int = 50, progressBatchSize: Int = 10, maximumConsecutiveFailures: Int = 3,
-                    validation: DossierValidationContext? = nil, compactionThreshold: Int? = 100_000) {
-            self.dossierBatchSize = max(1, dossierBatchSize)
-            self.progressBatchSize = max(1, progressBatchSize)
-            self.maximumConsecutiveFailures = max(1, maximumConsecutiveFailures)
-            self.validation = validation
-            self.compactionThreshold = compactionThreshold.map { max(1, $0) }
-        }
-    }
-
-    /// The outcome of one ``SyncEngine/sync()`` round.
-    public struct Round: Sendable, CustomStringConvertible {
-        /// Entries acknowledged in this round.
-        public var acknowledged = 0
-        /// Entries dead-lettered in this round.
-        public var deadLettered = 0
-        /// Portal calls made (batches and single-dossier retries; the client's own retries not counted).
-        public var calls = 0
-        /// Batches that failed transiently and stay pending.
-        public var transientFailures = 0
-        /// Entries still pending after the round.
-        public var remaining = 0
-        /// The last transient error, if any (redacted like every ``PortalError``).
-        public var lastError: PortalError?
-        /// Whether the round stopped early after ``Configuration/maximumConsecutiveFailures``.
-        public var stoppedEarly = false
-        /// Whether the round stopped because its task was cancelled.
-        public var cancelled = false
-        /// Whether the journal was compacted after the round (``Configuration/compactionThreshold``).
-        public var compacted = false
-        /// Why compaction failed, if it did (the journal is intact; it is tried again next round).
-        public var compactionError: OutboxError?
-
-        /// One line.
-        public var description: String {
-            "acknowledged \(acknowledged), dead-lettered \(deadLettered), calls \(calls), transient failures \(transientFailures), remaining \(remaining)"
-                + (stoppedEarly ? " (stopped early: \(lastError.map(String.init(describing:)) ?? "portal unavailable"))" : "")
-        }
-    }
-
     /// The client every call goes through.
     public nonisolated let client: PortalClient
-    /// The durable outbox (a ``FileOutbox``, or your own ``Outbox``).
+    /// The outbox (a ``FileOutbox``, or your own ``Outbox``).
     public nonisolated let outbox: any Outbox
-    /// Batching and validation settings.
+    /// Batching, concurrency and validation settings.
     public nonisolated let configuration: Configuration
+
+    /// The batch size in use: ``Configuration/dossierBatchSize``, halved by every HTTP 413.
+    var batchSize: Int
+    private var current: Task<Round, Never>?
 
     /// Creates an engine over a client and an outbox.
     public init(client: PortalClient, outbox: any Outbox, configuration: Configuration = .init()) {
         self.client = client
         self.outbox = outbox
         self.configuration = configuration
+        self.batchSize = configuration.dossierBatchSize
     }
 
     // MARK: - Enqueue
 
     /// Validates a dossier version and its progress, then appends them to the outbox; returns once
-    /// the entry is durable on disk.
+    /// the entry is durable. A version identical to one the outbox already holds (pending or
+    /// acknowledged) is not appended again: the call returns ``AppendOutcome/unchanged(sequence:)``.
     ///
-    /// Checked: every rule of `Dossier.validate(against:)` (agency code, dossier code against its
-    /// agency and date, procedure code, lengths, the status transition from the last version
-    /// enqueued), and that every progress entry belongs to this dossier.
+    /// Checked: every rule of `Dossier.validate(against:)` at error severity (agency code, dossier
+    /// code against its agency and date, procedure code, lengths), with the previous version's
+    /// status, and that every progress entry belongs to this dossier.
     /// - Throws: ``SyncError`` with code ``SyncError/Code/invalid`` naming each field and rule
-    ///   (nothing is written), or ``SyncError/Code/outbox`` when the journal cannot be written.
+    ///   (nothing is written), or ``SyncError/Code/outbox`` when the outbox cannot be written.
     @discardableResult
-    public func enqueue(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws(SyncError) -> OutboxEntry {
-        switch try await enqueue(contentsOf: [(dossier, progress)]).first {
-        case .success(let entry): return entry
-        case .failure(let invalid): throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: invalid.issues)
-        case nil: throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue)
-        }
+    public func enqueue(_ dossier: Dossier, progress: [ProgressEntry] = []) async throws(SyncError) -> AppendOutcome {
+        let outcome = try await enqueue(contentsOf: [DossierChange(dossier, progress: progress)])
+        if case .invalid(let issues)? = outcome.first { throw SyncError(code: .invalid, dossierCode: dossier.code.rawValue, issues: issues) }
+        guard let first = outcome.first else { throw SyncError(code: .outbox, dossierCode: dossier.code.rawValue) }
+        return first
     }
 
-    /// Validates and appends many dossier versions with one `fsync` — for loading a backlog.
-    /// Each is checked as ``enqueue(_:progress:)`` checks one (versions of one dossier against each
-    /// other in order); invalid ones are left out and returned with their issues.
-    /// - Returns: per input, in order, its entry or the issues that kept it out.
-    /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the journal cannot be
-    ///   written; then none of the batch was accepted.
-    public func enqueue(contentsOf changes: [(dossier: Dossier, progress: [ProgressEntry])]) async throws(SyncError) -> [Result<OutboxEntry, InvalidEntry>] {
+    /// Validates and appends many dossier versions with one durable write — for loading a
+    /// backlog. Each is checked as ``enqueue(_:progress:)`` checks one (versions of one dossier
+    /// against each other, in order); invalid ones are left out and returned with their issues.
+    /// - Returns: one outcome per change, in order.
+    /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the outbox cannot be
+    ///   written; then none of the changes was accepted.
+    public func enqueue(contentsOf changes: [DossierChange]) async throws(SyncError) -> [AppendOutcome] {
         guard !changes.isEmpty else { return [] }
-        do { return try await outbox.append(contentsOf: changes, ifValid: checker(for: changes)) } catch {
-            throw SyncError(code: .outbox, dossierCode: changes.count == 1 ? changes[0].dossier.code.rawValue : "(\(changes.count) dossiers)", underlying: error)
+        let label = changes.count == 1 ? changes[0].dossier.code.rawValue : "(\(changes.count) dossiers)"
+        do {
+            let encoded = try changes.map { try $0.encoded() }
+            return try await outbox.append(encoded, validate: checker(for: changes))
+        } catch {
+            throw SyncError(code: .outbox, dossierCode: label, underlying: error)
         }
     }
 
     /// The check `enqueue` applies to `changes[index]`: the validation context (unit from the
-    /// client unless set), the previous status from the journal, and progress entries that
-    /// belong to their dossier.
-    private func checker(for changes: [(dossier: Dossier, progress: [ProgressEntry])]) -> @Sendable (Int, DossierStatus?) -> [ValidationIssue] {
+    /// client unless set), the previous version's status, and progress entries that belong to
+    /// their dossier.
+    private func checker(for changes: [DossierChange]) -> @Sendable (Int, LatestVersion?) -> [ValidationIssue] {
         var base = configuration.validation ?? DossierValidationContext()
         if base.syncingUnit == nil { base.syncingUnit = try? AgencyCode(client.configuration.unitCode) }
         let context = base
-        return { index, previousStatus in
-            let (dossier, progress) = changes[index]
+        return { index, latest in
+            let change = changes[index]
             var context = context
-            context.previousStatus = previousStatus
-            var issues = dossier.validate(against: context).filter { $0.severity == .error }
-            for (position, entry) in progress.enumerated() where entry.dossierCode != dossier.code {
+            context.previousStatus = latest?.status
+            var issues = change.dossier.validate(against: context).filter { $0.severity == .error }
+            for (position, entry) in change.progress.enumerated() where entry.dossierCode != change.dossier.code {
                 issues.append(ValidationIssue(path: "progress[\(position)].MaHoSo", rule: .progressDossierMismatch,
-                                              message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(dossier.code.rawValue)"))
+                                              message: "progress entry for \(entry.dossierCode.rawValue) enqueued with dossier \(change.dossier.code.rawValue)"))
             }
             return issues
         }
@@ -157,194 +111,74 @@ public actor SyncEngine {
 
     // MARK: - Sync
 
-    /// Sends what is pending, in waves: each wave takes the oldest pending version of every dossier
-    /// not yet handled or failed in this round, in batches, until nothing is left to try.
+    /// Sends what is claimable, in concurrent batches, until nothing claimable is left, the round
+    /// stops early (``Round/stopReason``) or the caller is cancelled.
     ///
-    /// Never throws: transient failures stay pending (see ``Round/lastError``), refusals become
-    /// dead letters. A journal that cannot be written stops the round (``Round/lastError`` is nil
-    /// and ``Round/stoppedEarly`` is set); nothing acknowledged is lost, at worst resent.
+    /// Never throws: transient failures stay pending, refusals become dead letters, an outbox
+    /// that cannot be written stops the round. Only one round runs at a time: a second caller
+    /// shares the round in progress.
     public func sync() async -> Round {
-        // One round at a time: a second caller shares the round in progress rather than sending
-        // the same entries twice (the actor is re-entrant at every await).
         if let current { return await current.value }
         let task = Task { await self.runRound() }
         current = task
-        // Cancelling the caller stops the round between batches; what was not sent stays pending.
+        // Cancelling the caller stops the round: no new batch starts; those in flight finish or
+        // are abandoned, and what they did not settle stays pending.
         let round = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         current = nil
         return round
     }
 
-    private var current: Task<Round, Never>?
-
-    private func runRound() async -> Round {
-        var round = Round()
-        var failed: Set<String> = []         // dossiers with a transient failure this round: wait for the next
-        var consecutiveFailures = 0
-        waves: while true {
-            let pending = await outbox.pending
-            var seen: Set<String> = []
-            var wave: [OutboxEntry] = []
-            for entry in pending where !failed.contains(entry.dossier.code.rawValue) {
-                if seen.insert(entry.dossier.code.rawValue).inserted { wave.append(entry) }
+    /// Runs rounds until nothing is pending (dead letters aside), `deadline` passes or the caller
+    /// is cancelled; after a round that settled nothing or stopped early it waits — 1 s, then
+    /// twice as long each time, at most `maximumBackoff` — and says so with a
+    /// ``DVCClient/PortalEvent/Kind/backoff`` event.
+    /// - Parameter afterRound: called after each round, e.g. to print progress.
+    /// - Returns: every round's outcome, in order.
+    @discardableResult
+    public func syncUntilDone(deadline: ContinuousClock.Instant? = nil, maximumBackoff: Duration = .seconds(30),
+                              afterRound: (@Sendable (Round) async -> Void)? = nil) async -> [Round] {
+        var rounds: [Round] = []
+        var backoff = Duration.seconds(1)
+        while !Task.isCancelled {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            let round = await sync()
+            rounds.append(round)
+            await afterRound?(round)
+            if round.cancelled || round.stopReason == .outbox { break }
+            if round.remaining == 0 { break }
+            if round.madeProgress && !round.stoppedEarly {
+                backoff = .seconds(1)
+                continue
             }
-            guard !wave.isEmpty else { break }
-            for start in stride(from: 0, to: wave.count, by: configuration.dossierBatchSize) {
-                if Task.isCancelled {
-                    round.cancelled = true
-                    break waves
-                }
-                let batch = Array(wave[start..<min(start + configuration.dossierBatchSize, wave.count)])
-                let outcome = await send(batch, round: &round)
-                switch outcome {
-                case .done:
-                    consecutiveFailures = 0
-                case .transient(let error, let codes):
-                    failed.formUnion(codes)
-                    round.transientFailures += 1
-                    round.lastError = error
-                    consecutiveFailures += 1
-                    if consecutiveFailures >= configuration.maximumConsecutiveFailures {
-                        round.stoppedEarly = true
-                        break waves
-                    }
-                case .journalFailed:
-                    round.stoppedEarly = true
-                    break waves
-                }
-            }
+            var wait = min(backoff, maximumBackoff)
+            if let deadline { wait = min(wait, max(.zero, deadline - ContinuousClock.now)) }
+            guard wait > .zero else { break }
+            configuration.eventSink?.record(.sync(.backoff, "waiting \(wait) before the next round",
+                                                  ["delay": "\(wait)", "why": round.stopReason?.rawValue ?? "no progress"]))
+            do { try await Task.sleep(for: wait) } catch { break }
+            backoff = min(backoff * 2, maximumBackoff)
         }
-        round.remaining = await outbox.pending.count
-        if let threshold = configuration.compactionThreshold, await outbox.reclaimableRecords >= threshold {
-            do {
-                try await outbox.compact()
-                round.compacted = true
-            } catch {
-                round.compactionError = error as? OutboxError ?? OutboxError(message: "\(error)")
-            }
-        }
-        return round
+        return rounds
     }
 
-    /// Per agency: received, synced, pending, rejected (with reasons).
-    public func report() async -> SyncReport { await outbox.report() }
+    // MARK: - Status and dead letters
 
-    private enum Outcome {
-        case done
-        case transient(PortalError, codes: [String])
-        case journalFailed
-    }
-
-    /// Sends one batch (one version per dossier): dossiers (creates, then updates), then progress.
-    private func send(_ batch: [OutboxEntry], round: inout Round) async -> Outcome {
-        var creates: [OutboxEntry] = [], updates: [OutboxEntry] = []
-        for entry in batch {
-            if await outbox.isKnownToPortal(entry.dossier.code) { updates.append(entry) } else { creates.append(entry) }
-        }
-        var delivered: [OutboxEntry] = []
-        for (group, isUpdating) in [(creates, false), (updates, true)] where !group.isEmpty {
-            round.calls += 1
-            do {
-                try await client.syncDossiers(group.map(\.dossier), isUpdating: isUpdating)
-                delivered += group
-            } catch where Self.isPermanent(error) {
-                // One bad dossier must not sink the batch: go one by one.
-                for entry in group {
-                    switch await sendAlone(entry, isUpdating: isUpdating, round: &round) {
-                    case .delivered: delivered.append(entry)
-                    case .refused: continue
-                    case .transient(let error): return await finish(delivered, round: &round, failure: (error, [entry.dossier.code.rawValue]))
-                    case .journalFailed: return .journalFailed
-                    }
-                }
-            } catch {
-                return await finish(delivered, round: &round, failure: (error, group.map(\.dossier.code.rawValue)))
-            }
-        }
-        return await finish(delivered, round: &round, failure: nil)
-    }
-
-    private enum Single { case delivered, refused, transient(PortalError), journalFailed }
-
-    /// Sends one dossier. "Already exists" on a create is resent as an update; a refused update is
-    /// tried once as a create (the journal may say the portal has a dossier it no longer has, e.g.
-    /// after the portal's data was reset — the refusal's wording is not standardised, so DVCKit does
-    /// not parse it). What the portal still refuses is dead-lettered with the first refusal's reason.
-    private func sendAlone(_ entry: OutboxEntry, isUpdating: Bool, round: inout Round) async -> Single {
-        var isUpdating = isUpdating
-        var triedCreate = !isUpdating, triedUpdate = isUpdating
-        var firstRefusal: PortalError?
-        while true {
-            round.calls += 1
-            do {
-                try await client.syncDossiers([entry.dossier], isUpdating: isUpdating)
-                return .delivered
-            } catch where Self.isPermanent(error) && (error.code == .alreadyExists ? !triedUpdate : !triedCreate) {
-                if error.code != .alreadyExists { firstRefusal = firstRefusal ?? error }
-                isUpdating.toggle()
-                triedCreate = triedCreate || !isUpdating
-                triedUpdate = triedUpdate || isUpdating
-            } catch where Self.isPermanent(error) {
-                let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
-                do { try await outbox.deadLetter(entry.sequence, reason: Self.reason(refusal)) } catch { return .journalFailed }
-                round.deadLettered += 1
-                return .refused
-            } catch {
-                return .transient(error)
-            }
+    /// Pending, acknowledged, dead-lettered and purged counts per receiving agency, and how long
+    /// the oldest pending entry has waited.
+    /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the outbox cannot be read.
+    public func status(at now: Date = Date()) async throws(SyncError) -> SyncStatus {
+        do { return SyncStatus(counts: try await outbox.counts(), at: now) } catch {
+            throw SyncError(code: .outbox, dossierCode: "", underlying: error)
         }
     }
 
-    /// Sends the delivered dossiers' progress, then records in one journal write that they are known
-    /// to the portal and which entries are acknowledged.
-    ///
-    /// A refused progress chunk is resent one dossier at a time; progress the portal refuses for
-    /// good dead-letters its entry (the reason says the dossier itself reached the portal), so it
-    /// does not hold back the dossier's later versions.
-    private func finish(_ delivered: [OutboxEntry], round: inout Round, failure: (PortalError, [String])?) async -> Outcome {
-        guard !delivered.isEmpty else { return failure.map { .transient($0.0, codes: $0.1) } ?? .done }
-        var failure = failure
-        var held: Set<String> = []      // dossiers whose progress did not get through
-        let progress = delivered.flatMap(\.progress)
-        for start in stride(from: 0, to: progress.count, by: configuration.progressBatchSize) {
-            let chunk = Array(progress[start..<min(start + configuration.progressBatchSize, progress.count)])
-            round.calls += 1
-            do { try await client.updateProgress(chunk) } catch where Self.isPermanent(error) {
-                for entry in delivered where chunk.contains(where: { $0.dossierCode == entry.dossier.code }) && !held.contains(entry.dossier.code.rawValue) {
-                    held.insert(entry.dossier.code.rawValue)
-                    round.calls += 1
-                    do {
-                        try await client.updateProgress(entry.progress)
-                        try await outbox.acknowledge([entry.sequence], known: [entry.dossier.code])
-                        round.acknowledged += 1
-                    } catch let error as PortalError where Self.isPermanent(error) {
-                        do {
-                            try await outbox.deadLetter(entry.sequence, reason: "the dossier reached the portal; its progress was refused: \(Self.reason(error))")
-                        } catch { return .journalFailed }
-                        round.deadLettered += 1
-                    } catch let error as PortalError {
-                        failure = (error, (failure?.1 ?? []) + [entry.dossier.code.rawValue])
-                    } catch {
-                        return .journalFailed
-                    }
-                }
-            } catch {
-                held.formUnion(chunk.map(\.dossierCode.rawValue))
-                failure = (error, (failure?.1 ?? []) + chunk.map(\.dossierCode.rawValue))
-            }
+    /// ``status(at:)`` with every dead letter and its reason.
+    /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the outbox cannot be read.
+    public func report() async throws(SyncError) -> SyncReport {
+        do { return SyncReport(status: try await status(), deadLetters: try await outbox.deadLetters(matching: .all)) } catch let error as SyncError {
+            throw error
+        } catch {
+            throw SyncError(code: .outbox, dossierCode: "", underlying: error)
         }
-        let acknowledged = delivered.filter { !held.contains($0.dossier.code.rawValue) }
-        do { try await outbox.acknowledge(acknowledged.map(\.sequence), known: delivered.map(\.dossier.code)) } catch { return .journalFailed }
-        round.acknowledged += acknowledged.count
-        return failure.map { .transient($0.0, codes: $0.1) } ?? .done
-    }
-
-    /// Refusals that resending unchanged cannot fix.
-    static func isPermanent(_ error: PortalError) -> Bool {
-        error.code == .rejected || error.code == .alreadyExists || error.code == .invalidRequest
-    }
-
-    static func reason(_ error: PortalError) -> String {
-        error.portalMessage.map { "\(error.operation) error_code \(error.portalCode ?? "?"): \($0)" } ?? error.description
     }
 }

@@ -31,12 +31,26 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
 
         /// The query parameters.
-        public var query: [String: String] {
-            guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        public var query: [String: String] { Self.queryItems(of: target) }
+
+        /// The query parameters of a request target (`/path?a=1&b=`): names and values
+        /// percent-decoded (`+` is a space in a form), the last of a repeated name kept, pairs
+        /// without a name (`?=x`, `?&`) ignored.
+        public static func queryItems(of target: String) -> [String: String] {
+            guard let query = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first else { return [:] }
+            return formItems(String(query))
+        }
+
+        /// The pairs of an `application/x-www-form-urlencoded` text, decoded as ``queryItems(of:)`` does.
+        public static func formItems(_ text: String) -> [String: String] {
             var items: [String: String] = [:]
-            for pair in query.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                items[parts[0]] = parts.count > 1 ? parts[1] : ""
+            for pair in text.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { part in
+                    let spaced = part.replacingOccurrences(of: "+", with: " ")
+                    return spaced.removingPercentEncoding ?? spaced
+                }
+                guard let name = parts.first, !name.isEmpty else { continue }
+                items[name] = parts.count > 1 ? parts[1] : ""
             }
             return items
         }

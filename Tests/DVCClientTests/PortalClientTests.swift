@@ -191,7 +191,7 @@ struct PortalClientTests {
             try await group.waitForAll()
         }
         #expect(portal.logins == 1)
-        #expect(await client.session.loginCount == 1)
+        #expect(await client.loginCount == 1)
         #expect(await transport.requests.filter { $0.operation != "login" }.count == 100)
     }
 

@@ -80,3 +80,40 @@ enum Make {
                       status: dossier.status, action: "Tiếp nhận")
     }
 }
+
+/// `FileOutbox` as a conformance subject: each check gets a journal in a directory of its own.
+final class FileOutboxSubject: OutboxConformanceSubject, @unchecked Sendable {
+    private let lock = NSLock()
+    private var scratches: [Scratch] = []
+
+    func make() async throws -> any Outbox {
+        let scratch = try Scratch()
+        lock.withLock { scratches.append(scratch) }
+        return try FileOutbox(url: scratch.journal)
+    }
+
+    func reopen(_ outbox: any Outbox) async throws -> any Outbox {
+        guard let file = outbox as? FileOutbox else { throw OutboxError(.invalidRequest, "not a FileOutbox") }
+        await file.close()
+        return try FileOutbox(url: file.url)
+    }
+
+    func cleanUp() async {
+        for scratch in lock.withLock({ scratches }) { scratch.cleanUp() }
+    }
+}
+
+/// Records every event, for tests that check what the engine reports.
+final class EventLog: PortalEventSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [PortalEvent] = []
+
+    func record(_ event: PortalEvent) { lock.withLock { recorded.append(event) } }
+    var events: [PortalEvent] { lock.withLock { recorded } }
+    func count(_ kind: PortalEvent.Kind) -> Int { events.filter { $0.kind == kind }.count }
+}
+
+extension SyncEngine {
+    /// The dead letters, oldest first.
+    var deadLetters: [DeadLetter] { get async throws { try await outbox.deadLetters(matching: .all) } }
+}

@@ -105,7 +105,7 @@ struct SandboxTests {
         try await client.pushRatings([])   // call 1: logs in
         try await client.pushRatings([])   // call 2: every session expires; one re-login; call 3 succeeds
         #expect(await harness.sandbox.loginCount == 2)
-        #expect(await client.session.loginCount == 2)
+        #expect(await client.loginCount == 2)
     }
 
     @Test(arguments: Mode.allCases)

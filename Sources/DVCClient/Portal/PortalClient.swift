@@ -59,11 +59,17 @@ public struct PortalClient: Sendable {
         public var eventSink: (any PortalEventSink)?
         /// How long a session is reused.
         public var sessionLifetime: Duration
+        /// How an answer that the session is gone is recognised (the adapter's wording varies).
+        public var sessionExpiry: SessionExpiryDetector
+        /// How long a refused login is remembered, so that calls fail at once instead of logging
+        /// in again (adapters lock an account after a few failed logins).
+        public var loginCooldown: Duration
 
         /// Creates a configuration; the paths default to the sandbox's (`/auth`, `/api/integration`, `/api/share`).
         public init(adapterURL: URL, authPath: String = "/auth", integrationPath: String = "/api/integration", sharePath: String = "/api/share",
                     credentials: Credentials, unitCode: String, dstcode: String? = nil, timeout: Duration = .seconds(6),
-                    retryPolicy: RetryPolicy = .default, eventSink: (any PortalEventSink)? = nil, sessionLifetime: Duration = .seconds(600)) {
+                    retryPolicy: RetryPolicy = .default, eventSink: (any PortalEventSink)? = nil, sessionLifetime: Duration = .seconds(600),
+                    sessionExpiry: SessionExpiryDetector = .default, loginCooldown: Duration = .seconds(30)) {
             self.adapterURL = adapterURL
             self.authPath = authPath
             self.integrationPath = integrationPath
@@ -75,6 +81,8 @@ public struct PortalClient: Sendable {
             self.retryPolicy = retryPolicy
             self.eventSink = eventSink
             self.sessionLifetime = sessionLifetime
+            self.sessionExpiry = sessionExpiry
+            self.loginCooldown = loginCooldown
         }
 
         func url(_ path: String) -> URL {
@@ -85,17 +93,20 @@ public struct PortalClient: Sendable {
 
     /// The configuration.
     public let configuration: Configuration
-    /// The session middleware (exposed for its ``SessionMiddleware/loginCount``).
-    public let session: SessionMiddleware
+    private let session: SessionMiddleware
     private let transport: any Transport
+
+    /// Logins this client performed so far (for tests and metrics).
+    public var loginCount: Int { get async { await session.loginCount } }
 
     /// Creates a client sending through `transport`; `sleeper`, `now` and `random` are injectable for tests.
     public init(configuration: Configuration, transport: any Transport, sleeper: any Sleeper = TaskSleeper(),
                 now: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.configuration = configuration
         let session = SessionMiddleware(loginURL: configuration.url(configuration.authPath), credentials: configuration.credentials,
-                                        unitCode: configuration.unitCode, dstcode: configuration.dstcode,
-                                        lifetime: configuration.sessionLifetime, now: now, events: configuration.eventSink)
+                                        unitCode: configuration.unitCode, dstcode: configuration.dstcode, lifetime: configuration.sessionLifetime,
+                                        loginCooldown: configuration.loginCooldown, expiry: configuration.sessionExpiry, timeout: configuration.timeout,
+                                        now: now, events: configuration.eventSink)
         self.session = session
         // Retry outermost (each attempt logs in again if needed); events innermost, so they show
         // the bytes actually sent — logins included — redacted.
@@ -112,20 +123,31 @@ public struct PortalClient: Sendable {
         try await call(.syncDossiers, .integration, ["isUpdating": .encoded(isUpdating ? "True" : "False"), "data": .value(dossiers)])
     }
 
-    /// Sends progress entries (`CapNhatTienDoHoSoMC`).
+    /// Sends progress entries (`CapNhatTienDoHoSoMC`). The portal appends them to the dossier's
+    /// history, so this is not idempotent: it is never resent after a timeout or a lost reply (a
+    /// caller that resends it — as ``DVCSync`` does, at least once — may make the portal show an
+    /// entry twice).
     public func updateProgress(_ entries: [ProgressEntry]) async throws(PortalError) {
-        try await call(.updateProgress, .integration, ["data": .value(entries)])
+        try await call(.updateProgress, .integration, ["data": .value(entries)], idempotent: false)
     }
 
-    /// Reports the status of a portal-originated dossier (`DongBoTrangThaiHoSo`, `type` `"2"`).
+    /// Reports the status of a portal-originated dossier (`DongBoTrangThaiHoSo`, `type` `"2"`);
+    /// not resent after a lost reply.
     public func syncPortalDossierStatus(_ update: PortalStatusUpdate) async throws(PortalError) {
-        try await call(.syncPortalDossierStatus, .integration, ["type": .encoded("2"), "data": .value(update)])
+        try await call(.syncPortalDossierStatus, .integration, ["type": .encoded("2"), "data": .value(update)], idempotent: false)
     }
 
     /// Whether the portal knows a dossier (`TraCuuHoSo`): a non-empty result means it does.
     public func dossierIsKnown(_ code: DossierCode) async throws(PortalError) -> Bool {
-        let rows: [AnyJSON] = try await fetch(.lookUpDossier, .integration, ["mahoso": .encoded(code.rawValue)]) ?? []
-        return !rows.isEmpty
+        try await lookUpDossier(code) != nil
+    }
+
+    /// The portal's record of a dossier (`TraCuuHoSo`), or `nil` when it has none: its code and,
+    /// when the reply carries it, its status (`TrangThaiHoSo`).
+    public func lookUpDossier(_ code: DossierCode) async throws(PortalError) -> PortalDossierRecord? {
+        let rows: [PortalDossierRecord] = try await fetch(.lookUpDossier, .integration, ["mahoso": .encoded(code.rawValue)]) ?? []
+        guard let first = rows.first(where: { $0.code == nil || $0.code == code.rawValue }) ?? rows.first else { return nil }
+        return PortalDossierRecord(code: first.code ?? code.rawValue, statusText: first.statusText)
     }
 
     // MARK: - Procedures and catalogues
@@ -183,14 +205,16 @@ public struct PortalClient: Sendable {
         return rows.map { ($0.TRALOIID ?? 0, $0.NOIDUNGTRALOI ?? "") }
     }
 
-    /// Pushes the unit's questions (`DongBoHoiDap`).
+    /// Pushes the unit's questions (`DongBoHoiDap`); not resent after a lost reply (the portal may
+    /// list a question twice).
     public func pushQuestions(_ questions: [QuestionPush]) async throws(PortalError) {
-        try await call(PortalService(rawValue: "DongBoHoiDap"), .integration, ["data": .value(questions)])
+        try await call(PortalService(rawValue: "DongBoHoiDap"), .integration, ["data": .value(questions)], idempotent: false)
     }
 
-    /// Pushes answers to portal questions (`DongBoKetQuaHoiDapGuiTuDVCQG`).
+    /// Pushes answers to portal questions (`DongBoKetQuaHoiDapGuiTuDVCQG`); not resent after a
+    /// lost reply.
     public func pushAnswers(_ answers: [AnswerPush]) async throws(PortalError) {
-        try await call(PortalService(rawValue: "DongBoKetQuaHoiDapGuiTuDVCQG"), .integration, ["data": .value(answers)])
+        try await call(PortalService(rawValue: "DongBoKetQuaHoiDapGuiTuDVCQG"), .integration, ["data": .value(answers)], idempotent: false)
     }
 
     /// Pushes satisfaction summaries (`DongBoDanhGia`).
@@ -213,13 +237,15 @@ public struct PortalClient: Sendable {
         case encoded(String)
     }
 
-    /// Sends a service whose reply carries no data.
-    private func call(_ service: PortalService, _ endpoint: Endpoint, _ parameters: [String: Parameter]) async throws(PortalError) {
-        let _: [AnyJSON]? = try await fetch(service, endpoint, parameters)
+    /// Sends a service whose reply carries no data: whatever `result` holds (`""`, `{}`, `"OK"`,
+    /// as adapters answer) is ignored.
+    private func call(_ service: PortalService, _ endpoint: Endpoint, _ parameters: [String: Parameter], idempotent: Bool = true) async throws(PortalError) {
+        let _: AnyJSON? = try await fetch(service, endpoint, parameters, idempotent: idempotent)
     }
 
     /// Sends a service and decodes `result` as `T`.
-    private func fetch<T: Decodable & Sendable>(_ service: PortalService, _ endpoint: Endpoint, _ parameters: [String: Parameter]) async throws(PortalError) -> T? {
+    private func fetch<T: Decodable & Sendable>(_ service: PortalService, _ endpoint: Endpoint, _ parameters: [String: Parameter],
+                                                idempotent: Bool = true) async throws(PortalError) -> T? {
         let operation = service.rawValue
         let body: Data
         do { body = try Self.body(service, parameters) } catch {
@@ -227,7 +253,7 @@ public struct PortalClient: Sendable {
         }
         let url = configuration.url(endpoint == .integration ? configuration.integrationPath : configuration.sharePath)
         let request = PortalRequest(url: url, headers: ["Accept": "application/json", "Content-Type": "application/json", "Charset": "utf-8"],
-                                    body: body, timeout: configuration.timeout, operation: operation)
+                                    body: body, timeout: configuration.timeout, operation: operation, isIdempotent: idempotent)
         let response: PortalResponse
         do { response = try await transport.send(request) } catch let error as PortalError {
             throw error
@@ -271,4 +297,39 @@ public struct PortalClient: Sendable {
 /// Any JSON value, kept only to count or skip it.
 struct AnyJSON: Decodable, Sendable {
     init(from decoder: any Decoder) throws {}
+}
+
+/// The portal's record of a dossier, as `TraCuuHoSo` answers (hồ sơ trên Cổng).
+public struct PortalDossierRecord: Sendable, Hashable, Decodable {
+    /// The dossier code (`MaHoSo`).
+    public let code: String?
+    /// The status as the portal holds it (`TrangThaiHoSo`), when the reply carries it.
+    public let statusText: String?
+
+    /// The status, when the reply carries a known one.
+    public var status: DossierStatus? { statusText.flatMap { DossierStatus(wireValue: $0) } }
+
+    /// Creates a record.
+    public init(code: String?, statusText: String?) {
+        self.code = code
+        self.statusText = statusText
+    }
+
+    /// Reads `MaHoSo`/`TrangThaiHoSo` in any letter case, as string or number.
+    public init(from decoder: any Decoder) throws {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        let container = try decoder.container(keyedBy: Key.self)
+        func text(_ name: String) -> String? {
+            guard let key = container.allKeys.first(where: { $0.stringValue.lowercased() == name }) else { return nil }
+            if let string = try? container.decode(String.self, forKey: key) { return string }
+            return (try? container.decode(Int.self, forKey: key)).map(String.init)
+        }
+        code = text("mahoso")
+        statusText = text("trangthaihoso") ?? text("trangthai")
+    }
 }

@@ -3,19 +3,18 @@ public import Foundation
 
 /// Logs in to the portal adapter (`auth_endpoint`, `{username, password}` → `session`) and puts
 /// the session and the unit code `madonvi` into every request body, and `dstcode` into every
-/// request's headers (`spec/portal-protocol.md` §2–§3).
+/// request's headers (the reference system's session envelope).
 ///
-/// The session is cached for ``lifetime`` (the adapter's real lifetime is unknown; OpenCPS uses
-/// 10 minutes). However many calls run at once, only **one** login happens while they all wait
-/// for it. When the portal reports an expired session, the middleware logs in again **once** and
-/// resends; concurrent calls that saw the same expired session share that one re-login.
+/// The session is cached for ``lifetime`` (the adapter's real lifetime is not published; the
+/// reference system uses 10 minutes). However many calls run at once, only **one** login happens
+/// while they all wait for it. When an answer says the session is gone (``SessionExpiryDetector``),
+/// the middleware logs in again **once** and resends; concurrent calls that saw the same session
+/// expire share that one re-login.
+///
+/// A login the adapter *refuses* (wrong password, locked account) is never retried by the client
+/// and, for ``loginCooldown``, later calls fail at once without asking again — adapters of the
+/// LGSP kind lock an account after three to five failed logins.
 public struct SessionMiddleware: PortalMiddleware {
-    /// How the adapter's answer shows an expired session. The portal's exact answer is not
-    /// documented **[U]**: by default HTTP 401, or a non-zero `error_code` whose message speaks of
-    /// an expired or invalid session ("phiên", "session" with "hết hạn", "expired", "invalid",
-    /// "không hợp lệ").
-    public typealias ExpiryDetector = @Sendable (PortalResponse) -> Bool
-
     /// The login endpoint.
     public let loginURL: URL
     /// The unit code injected as `madonvi`.
@@ -24,22 +23,28 @@ public struct SessionMiddleware: PortalMiddleware {
     public let dstcode: String?
     /// How long a session is reused.
     public let lifetime: Duration
+    /// How long a refused login is remembered: calls fail at once instead of logging in again.
+    public let loginCooldown: Duration
+    /// How an expired session is recognised.
+    public let expiry: SessionExpiryDetector
     private let credentials: PortalClient.Credentials
     private let store: SessionStore
-    private let isExpired: ExpiryDetector
     private let events: (any PortalEventSink)?
+    private let timeout: Duration?
 
-    /// Creates the middleware.
+    /// Creates the middleware; `timeout` bounds the login request itself.
     public init(loginURL: URL, credentials: PortalClient.Credentials, unitCode: String, dstcode: String? = nil,
-                lifetime: Duration = .seconds(600), now: @escaping @Sendable () -> Date = { Date() },
-                isExpired: @escaping ExpiryDetector = SessionMiddleware.defaultExpiryDetector, events: (any PortalEventSink)? = nil) {
+                lifetime: Duration = .seconds(600), loginCooldown: Duration = .seconds(30), expiry: SessionExpiryDetector = .default,
+                timeout: Duration? = nil, now: @escaping @Sendable () -> Date = { Date() }, events: (any PortalEventSink)? = nil) {
         self.loginURL = loginURL
         self.credentials = credentials
         self.unitCode = unitCode
         self.dstcode = dstcode
         self.lifetime = lifetime
+        self.loginCooldown = loginCooldown
+        self.expiry = expiry
+        self.timeout = timeout
         self.store = SessionStore(now: now)
-        self.isExpired = isExpired
         self.events = events
     }
 
@@ -47,11 +52,12 @@ public struct SessionMiddleware: PortalMiddleware {
     public func intercept(_ request: PortalRequest, next: @Sendable (PortalRequest) async throws -> PortalResponse) async throws -> PortalResponse {
         let token = try await session(replacing: nil, next)
         let response = try await next(inject(token, into: request))
-        guard isExpired(response) else { return response }
+        guard expiry.isExpired(response) else { return response }
         let fresh = try await session(replacing: token, next)
         let retried = try await next(inject(fresh, into: request))
-        if isExpired(retried) {
-            throw PortalError(code: .sessionExpired, operation: request.operation, httpStatus: retried.status)
+        if expiry.isExpired(retried) {
+            throw PortalError(code: .sessionExpired, operation: request.operation, portalMessage: SessionExpiryDetector.refusalMessage(retried.body),
+                              httpStatus: retried.status)
         }
         return retried
     }
@@ -61,7 +67,7 @@ public struct SessionMiddleware: PortalMiddleware {
 
     /// A valid session: cached, being fetched by another call, or fetched now by this one.
     private func session(replacing stale: String?, _ next: @Sendable (PortalRequest) async throws -> PortalResponse) async throws -> String {
-        switch try await store.begin(lifetime: lifetime, replacing: stale) {
+        switch try await store.begin(replacing: stale) {
         case .ready(let token):
             return token
         case .mustLogIn:
@@ -72,7 +78,8 @@ public struct SessionMiddleware: PortalMiddleware {
                                            metadata: ["user": credentials.username]))
                 return token
             } catch {
-                await store.complete(.failure(error), lifetime: lifetime)
+                let refused = (error as? PortalError)?.isRefusedLogin == true
+                await store.complete(.failure(error), lifetime: lifetime, cooldown: refused ? loginCooldown : nil)
                 events?.record(PortalEvent(kind: .login, operation: "login", message: "login failed: \(error)", metadata: ["user": credentials.username]))
                 throw error
             }
@@ -85,7 +92,7 @@ public struct SessionMiddleware: PortalMiddleware {
         if let dstcode { headers["dstcode"] = dstcode }
         let response: PortalResponse
         do {
-            response = try await next(PortalRequest(url: loginURL, headers: headers, body: body, operation: "login"))
+            response = try await next(PortalRequest(url: loginURL, headers: headers, body: body, timeout: timeout, operation: "login"))
         } catch {
             throw PortalError(code: .loginFailed, operation: "login", underlying: error)
         }
@@ -94,13 +101,14 @@ public struct SessionMiddleware: PortalMiddleware {
             throw PortalError(code: .loginFailed, operation: "login", httpStatus: response.status)
         }
         guard let session = reply.session, !session.isEmpty, reply.error_code?.isSuccess == true else {
-            throw PortalError(code: .loginFailed, operation: "login", portalCode: reply.error_code?.text, portalMessage: reply.message, httpStatus: response.status)
+            throw PortalError(code: .loginFailed, operation: "login", portalCode: reply.error_code?.text ?? "", portalMessage: reply.message,
+                              httpStatus: response.status)
         }
         return session
     }
 
-    /// Puts `"session"` and `"madonvi"` first in the JSON object body (where OpenCPS puts them),
-    /// leaving the rest of the body's bytes as the client wrote them, and sets `dstcode`.
+    /// Puts `"session"` and `"madonvi"` first in the JSON object body (where the reference system
+    /// puts them), leaving the rest of the body's bytes as the client wrote them, and sets `dstcode`.
     func inject(_ session: String, into request: PortalRequest) -> PortalRequest {
         var request = request
         if let dstcode { request.headers["dstcode"] = dstcode }
@@ -118,29 +126,12 @@ public struct SessionMiddleware: PortalMiddleware {
         request.body = Data(bytes)
         return request
     }
-
-    /// The default ``ExpiryDetector`` (see the type's documentation).
-    public static let defaultExpiryDetector: ExpiryDetector = { response in
-        if response.status == 401 { return true }
-        struct Reply: Decodable { let error_code: FlexibleCode?; let message: String? }
-        guard let reply = try? JSONDecoder().decode(Reply.self, from: response.body), let code = reply.error_code, !code.isSuccess,
-              let message = reply.message?.lowercased() else { return false }
-        let aboutSession = message.contains("session") || message.contains("phiên")
-        let expired = ["hết hạn", "het han", "expired", "invalid", "không hợp lệ"].contains { message.contains($0) }
-        return aboutSession && expired
-    }
 }
 
-/// `error_code` as a number or a string.
-struct FlexibleCode: Decodable, Sendable {
-    let text: String
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let string = try? container.decode(String.self) { text = string }
-        else { text = String(try container.decode(Int.self)) }
-    }
-    /// `0`, `"0"`, `"00"`.
-    var isSuccess: Bool { Int(text) == 0 }
+extension PortalError {
+    /// A login the adapter answered and refused (credentials, a locked account) — not one that got
+    /// no answer, or an answer of a broken server.
+    var isRefusedLogin: Bool { code == .loginFailed && underlying == nil && (httpStatus.map { $0 < 500 } ?? false) }
 }
 
 /// The cached session, shared by every call: one caller logs in while the others wait for it.
@@ -150,6 +141,7 @@ actor SessionStore {
     private var token: String?
     private var expiresAt: Date?
     private var loggingIn = false
+    private var refusal: (error: any Error, until: Date)?
     private var waiters: [CheckedContinuation<Result<String, any Error>, Never>] = []
     private let now: @Sendable () -> Date
     private(set) var logins = 0
@@ -158,10 +150,15 @@ actor SessionStore {
 
     /// The cached session, or the outcome of the login in progress, or `.mustLogIn` for the one
     /// caller that performs the login. With `replacing`, the cached session is dropped if it is
-    /// still that one, so callers that saw the same expired session cause a single re-login.
-    func begin(lifetime: Duration, replacing stale: String?) async throws -> Step {
-        if let stale, token == stale { token = nil; expiresAt = nil }
+    /// still that one, so callers that saw the same expired session cause a single re-login. A
+    /// refused login is thrown again, without asking, until its cool-down ends.
+    func begin(replacing stale: String?) async throws -> Step {
+        if let stale, token == stale {
+            token = nil
+            expiresAt = nil
+        }
         if let token, let expiresAt, now() < expiresAt { return .ready(token) }
+        if let refusal, now() < refusal.until { throw refusal.error }
         if loggingIn {
             let outcome = await withCheckedContinuation { waiters.append($0) }
             return .ready(try outcome.get())
@@ -171,11 +168,16 @@ actor SessionStore {
         return .mustLogIn
     }
 
-    /// Ends the login in progress and wakes every waiting caller with its outcome.
-    func complete(_ outcome: Result<String, any Error>, lifetime: Duration) {
-        if case .success(let fresh) = outcome {
+    /// Ends the login in progress and wakes every waiting caller with its outcome; a refused
+    /// login is remembered for `cooldown`.
+    func complete(_ outcome: Result<String, any Error>, lifetime: Duration, cooldown: Duration? = nil) {
+        switch outcome {
+        case .success(let fresh):
             token = fresh
             expiresAt = now().addingTimeInterval(lifetime.inSeconds)
+            refusal = nil
+        case .failure(let error):
+            if let cooldown { refusal = (error, now().addingTimeInterval(cooldown.inSeconds)) }
         }
         loggingIn = false
         let waiting = waiters

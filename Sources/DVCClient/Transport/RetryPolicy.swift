@@ -5,9 +5,11 @@ public import Foundation
 ///
 /// Retried: failures of the transport (no response, timeouts) and HTTP 408, 429 and 5xx. Never
 /// retried: a response the portal gave about the data (HTTP 200 with a non-zero `error_code`),
-/// 4xx other than 408/429, cancellation. The portal's create and update of a dossier are keyed by
-/// the dossier code, so resending them is safe. `Retry-After` (seconds or an HTTP date) is
-/// honoured up to ``maximumDelay``.
+/// 4xx other than 408/429, a refused login (an adapter locks the account after a few), a request
+/// DVCKit refused to send, cancellation. The portal's create and update of a dossier are keyed by
+/// the dossier code, so resending them is safe; a request that is not idempotent
+/// (``PortalRequest/isIdempotent``) is resent only after HTTP 429 or a connection that was never
+/// made. `Retry-After` (seconds or an HTTP date) is honoured up to ``maximumDelay``.
 ///
 /// ```swift
 /// let policy = RetryPolicy.exponentialJitter(maximumAttempts: 6, base: .milliseconds(200), cap: .seconds(20))
@@ -50,6 +52,37 @@ public struct RetryPolicy: Sendable {
 
     /// Whether a response status is worth retrying.
     public static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
+
+    /// Whether a response status is worth retrying for a request that must not arrive twice: only
+    /// 429 (the server says it did not take it).
+    static func isRetryableOnce(status: Int) -> Bool { status == 429 }
+
+    /// Whether a failure without a response is worth retrying; `idempotent` requests tolerate a
+    /// lost reply, others only a connection that was never made.
+    static func isRetryable(_ error: any Error, idempotent: Bool) -> Bool {
+        if error is CancellationError { return false }
+        if let portal = error as? PortalError {
+            switch portal.code {
+            case .loginFailed, .sessionExpired, .invalidRequest, .rejected, .alreadyExists: return false
+            default: break
+            }
+            return portal.underlying.map { isRetryable($0, idempotent: idempotent) } ?? idempotent
+        }
+        if let failure = error as? HTTPTransport.Failure {
+            switch failure.reason {
+            case .insecureURL, .responseTooLarge: return false
+            case .timedOut, .invalidResponse: return idempotent
+            }
+        }
+        return idempotent || neverConnected(error)
+    }
+
+    /// Whether `error` says no connection was made (nothing can have been delivered).
+    static func neverConnected(_ error: any Error) -> Bool {
+        let error = error as NSError
+        guard error.domain == NSURLErrorDomain else { return false }
+        return [NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorNotConnectedToInternet].contains(error.code)
+    }
 
     /// Reads `Retry-After`: whole seconds, or an HTTP date relative to `now`.
     public static func retryAfter(_ value: String?, now: Date = Date()) -> Duration? {
@@ -105,13 +138,14 @@ public struct RetryMiddleware: PortalMiddleware {
             var retryAfter: Duration?
             do {
                 let response = try await next(request)
-                guard RetryPolicy.isRetryable(status: response.status), attempt < policy.maximumAttempts else { return response }
+                let retryable = request.isIdempotent ? RetryPolicy.isRetryable(status: response.status) : RetryPolicy.isRetryableOnce(status: response.status)
+                guard retryable, attempt < policy.maximumAttempts else { return response }
                 reason = "HTTP \(response.status)"
                 retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"))
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                guard attempt < policy.maximumAttempts else { throw error }
+                guard attempt < policy.maximumAttempts, RetryPolicy.isRetryable(error, idempotent: request.isIdempotent) else { throw error }
                 reason = String(describing: type(of: error))
             }
             let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())

@@ -23,15 +23,21 @@ public struct PortalRequest: Sendable, Hashable {
     public var timeout: Duration?
     /// What the call is for (e.g. `DongBoHoSoMC`), for events and errors.
     public var operation: String
+    /// Whether sending it twice does no harm. A request that is not (a progress push appends to
+    /// the dossier's history) is resent only when it surely did not arrive — never after a
+    /// timeout or a lost reply.
+    public var isIdempotent: Bool
 
     /// Creates a request.
-    public init(method: Method = .post, url: URL, headers: [String: String] = [:], body: Data = Data(), timeout: Duration? = nil, operation: String) {
+    public init(method: Method = .post, url: URL, headers: [String: String] = [:], body: Data = Data(), timeout: Duration? = nil, operation: String,
+                isIdempotent: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
         self.operation = operation
+        self.isIdempotent = isIdempotent
     }
 
     /// The value of header `name`, compared case-insensitively.

@@ -1,3 +1,4 @@
+import Foundation
 /// The portal's reply to a service call: `{error_code, message, result}` (`spec/portal-protocol.md` §3).
 ///
 /// `error_code` is read leniently — `0`, `"0"` and `"00"` all mean success, as different adapter
@@ -17,7 +18,7 @@ public struct PortalReply<Result: Decodable & Sendable>: Decodable, Sendable {
     public let result: Result?
 
     /// Whether the code means success (`0`, `"0"`, `"00"`).
-    public var isSuccess: Bool { errorCode.map { Int($0) == 0 } ?? false }
+    public var isSuccess: Bool { errorCode.map(PortalReplyCode.isSuccess) ?? false }
 
     /// Decodes a reply leniently.
     public init(from decoder: any Decoder) throws {
@@ -33,11 +34,26 @@ public struct PortalReply<Result: Decodable & Sendable>: Decodable, Sendable {
         if container.contains(.result), (try? container.decodeNil(forKey: .result)) == false {
             if let direct = try? container.decode(Result.self, forKey: .result) {
                 result = direct
+            } else if let nested = try? container.decode(Nested.self, forKey: .result) {
+                result = nested.data
+            } else if errorCode.map(PortalReplyCode.isSuccess) != true {
+                // A refusal with an odd `result` (`""`, `{}`): the code and message are what matter.
+                result = nil
             } else {
                 result = try container.decode(Nested.self, forKey: .result).data
             }
         } else {
             result = nil
         }
+    }
+}
+
+/// The portal's `error_code` values.
+public enum PortalReplyCode {
+    /// Whether `code` means success: `0`, `"0"` or `"00"` — the values adapter versions send — and
+    /// nothing else (`"-0"`, `"000"` and `"+0"` are not success).
+    public static func isSuccess(_ code: String) -> Bool {
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        return trimmed == "0" || trimmed == "00"
     }
 }

@@ -39,11 +39,13 @@ public final class PortalSandbox: Sendable {
         /// Where confirm callbacks are `POST`ed (the one-stop system's endpoint), besides
         /// ``PortalSandbox/onPaymentConfirmation(_:)``; `nil`: not posted.
         public var paymentCallbackURL: URL?
+        /// How long every answer waits, as a distant portal's would (default none).
+        public var latency: Duration?
 
         /// Creates a configuration.
         public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
-                    clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil) {
+                    clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil) {
             self.accounts = accounts
             self.sessionLifetime = sessionLifetime
             self.acceptsInvalid = acceptsInvalid
@@ -53,6 +55,7 @@ public final class PortalSandbox: Sendable {
             self.paymentSecret = paymentSecret
             self.clientID = clientID
             self.paymentCallbackURL = paymentCallbackURL
+            self.latency = latency
         }
     }
 
@@ -117,6 +120,9 @@ public final class PortalSandbox: Sendable {
         callbacks.set(deliver)
     }
 
+    /// Changes the faults while the sandbox serves (e.g. a refusal storm that ends).
+    public func setFaults(_ faults: SandboxFaults) async { await state.setFaults(faults) }
+
     /// The state document of `GET /_sandbox/state`, parsed.
     public func stateDocument(after: String? = nil, limit: Int? = nil) async -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: await state.snapshot(after: after, limit: limit))) as? [String: Any] ?? [:]
@@ -129,8 +135,14 @@ public final class PortalSandbox: Sendable {
 
     /// Answers one request (both transports call this).
     public func handle(method: String, target: String, headers: [String: String], body: Data) async -> Reply {
+        var reply = await dispatch(method: method, target: target, headers: headers, body: body)
+        if let latency = configuration.latency { reply.delay = (reply.delay ?? .zero) + latency }
+        return reply
+    }
+
+    private func dispatch(method: String, target: String, headers: [String: String], body: Data) async -> Reply {
         let path = String(target.split(separator: "?", maxSplits: 1).first ?? "")
-        let query = Self.query(target)
+        let query = LoopbackHTTPServer.Request.queryItems(of: target)
         switch (method, path) {
         case ("GET", "/_sandbox/state"):
             return Reply(status: 200, body: await state.snapshot(after: query["after"], limit: query["limit"].flatMap(Int.init)))
@@ -165,29 +177,37 @@ public final class PortalSandbox: Sendable {
 
     private func operational(_ body: Data, endpoint: String) async -> Reply {
         await state.countCall()
-        if let fault = await state.drawFault() {
-            switch fault {
-            case .error:
-                return await state.coin() < 0.5 ? Reply(status: 500, body: Data("internal error".utf8))
-                                                  : Reply(status: 503, headers: ["Retry-After": "1"], body: Data())
-            case .timeout: return Reply(status: 504, body: Data(), delay: configuration.faults.timeoutDelay)
-            case .drop: return Reply(status: 200, body: Data(String(repeating: " ", count: 256).utf8), drops: true)
-            case .slow: break  // drawn separately: a slow answer still succeeds
-            case .malformed: return Reply(status: 200, body: Data(#"{"error_code":0,"result":[{"MATTHC":"#.utf8))
-            }
+        let fault = await state.drawFault()
+        let faults = await state.faultSettings
+        switch fault {
+        case "error":
+            return await state.coin() < 0.5 ? Reply(status: 500, body: Data("internal error".utf8))
+                                              : Reply(status: 503, headers: ["Retry-After": "1"], body: Data())
+        case "timeout": return Reply(status: 504, body: Data(), delay: faults.timeoutDelay)
+        case "drop": return Reply(status: 200, body: Data(String(repeating: " ", count: 256).utf8), drops: true)
+        case "malformed": return Reply(status: 200, body: Data(#"{"error_code":0,"result":[{"MATTHC":"#.utf8))
+        case "refuse": return Self.json(["error_code": "-1", "message": "Hệ thống đang bận, vui lòng thử lại sau (adapter unavailable)"])
+        default: break
         }
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             return Self.json(["error_code": "-1", "message": "body is not a JSON object"])
         }
         guard await state.isValid(session: object["session"] as? String) else {
-            return Self.json(["error_code": "-2", "message": "Phiên làm việc đã hết hạn hoặc không hợp lệ (session expired or invalid)"])
+            return Self.json(["error_code": "-2", "message": faults.expireMessage ?? "Phiên làm việc đã hết hạn hoặc không hợp lệ (session expired or invalid)"])
         }
         guard let unit = object["madonvi"] as? String, AgencyCode.isValid(unit) else {
             return Self.json(["error_code": "-1", "message": "madonvi thiếu hoặc không hợp lệ (missing or invalid unit code)"])
         }
         let service = object["service"] as? String ?? ""
         var reply = await perform(service, object: object, body: body, unit: unit, endpoint: endpoint)
-        if await state.drawSlowAfterFault(configuration.faults) { reply.delay = configuration.faults.slowDelay }
+        switch fault {
+        case "applied-then-drop":
+            reply.drops = true
+        case "applied-then-timeout":
+            reply.delay = faults.timeoutDelay
+        default:
+            if await state.drawSlow() { reply.delay = faults.slowDelay }
+        }
         return reply
     }
 
@@ -199,16 +219,6 @@ public final class PortalSandbox: Sendable {
 
     static func target(_ url: URL) -> String {
         url.path.isEmpty ? "/" : url.path + (url.query.map { "?\($0)" } ?? "")
-    }
-
-    static func query(_ target: String) -> [String: String] {
-        guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
-        var items: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            items[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        return items
     }
 
     func deliverCallback(_ body: Data) async {
@@ -238,11 +248,3 @@ final class CallbackBox: @unchecked Sendable {
     func get() -> (@Sendable (Data) async -> Void)? { lock.withLock { deliver } }
 }
 
-extension SandboxState {
-    /// The `slow` fault is drawn apart from the exclusive ones, so slow answers can still succeed.
-    func drawSlowAfterFault(_ faults: SandboxFaults) -> Bool {
-        guard faults.slow > 0, coin() < faults.slow else { return false }
-        countFault("slow")
-        return true
-    }
-}

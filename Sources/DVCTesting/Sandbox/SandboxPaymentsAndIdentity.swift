@@ -73,7 +73,7 @@ extension PortalSandbox {
     // MARK: - Identity service
 
     func identity(method: String, path: String, query: [String: String], headers: [String: String], body: Data) async -> Reply {
-        let form = Self.form(body)
+        let form = LoopbackHTTPServer.Request.formItems(String(decoding: body, as: UTF8.self))
         let bearer = headers.first { $0.key.lowercased() == "authorization" }?.value.replacingOccurrences(of: "Bearer ", with: "")
         switch path {
         case "/oidc/authorize":
@@ -114,15 +114,6 @@ extension PortalSandbox {
         default:
             return Reply(status: 404, body: Data())
         }
-    }
-
-    static func form(_ body: Data) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        return fields
     }
 
     static func unsignedJWT(_ claims: [String: Any]) -> String {

@@ -20,8 +20,9 @@ extension PortalSandbox {
                 return Self.json(["error_code": "0", "message": "Thành công"])
             } catch { return Self.rejection(error) }
         case "TraCuuHoSo":
+            // The dossier as the sandbox holds it: its latest version, status included.
             let code = object["mahoso"] as? String ?? ""
-            return Self.json(["error_code": 0, "result": await state.knows(code) ? [["MaHoSo": code]] : []])
+            return Self.encoded(PortalReplyBody(result: await state.latest(code).map { [$0] } ?? []))
         case "LayThuTuc":
             let code = object["maTTHC"] as? String ?? ""
             let found = SandboxCatalogue.entries.filter { $0.procedure.code.national == (try? ProcedureCode(code))?.national }.map(\.procedure)

@@ -5,10 +5,13 @@ import Foundation
 /// Everything the sandbox remembers, behind one actor.
 actor SandboxState {
     struct DossierRecord {
-        var versions: [Dossier] = []
+        /// The latest version received.
+        var latest: Dossier?
         var creates = 0
         var updates = 0
-        var progress: [ProgressEntry] = []
+        /// Every `TrangThaiHoSo` received with the dossier, in arrival order.
+        var statuses: [DossierStatus] = []
+        var progress = 0
         var status: DossierStatus?
         var flagged: [ValidationIssue] = []
     }
@@ -20,6 +23,8 @@ actor SandboxState {
     }
 
     let configuration: PortalSandbox.Configuration
+    /// The faults in force (``PortalSandbox/setFaults(_:)`` changes them while serving).
+    private(set) var faultSettings: SandboxFaults
     private var random: SeededRandom
     private var sessions: [String: Date] = [:]
     private var sessionCounter = 0
@@ -34,6 +39,7 @@ actor SandboxState {
 
     init(configuration: PortalSandbox.Configuration) {
         self.configuration = configuration
+        self.faultSettings = configuration.faults
         self.random = SeededRandom(seed: configuration.seed)
     }
 
@@ -48,10 +54,12 @@ actor SandboxState {
         return token
     }
 
+    func setFaults(_ faults: SandboxFaults) { faultSettings = faults }
+
     /// Counts an operational call; expires every session every N calls when asked to.
     func countCall() {
         calls += 1
-        if configuration.faults.expireEvery > 0 && calls % configuration.faults.expireEvery == 0 {
+        if faultSettings.expireEvery > 0 && calls % faultSettings.expireEvery == 0 {
             sessions.removeAll()
             faults["expire", default: 0] += 1
         }
@@ -63,24 +71,33 @@ actor SandboxState {
         return true
     }
 
-    enum Fault: String { case error, timeout, drop, slow, malformed }
+    /// The faults that replace the answer, drawn with one roll; `slow` and `duplicate` are drawn apart.
+    static let exclusiveFaults = ["error", "timeout", "drop", "malformed", "refuse", "applied-then-drop", "applied-then-timeout"]
 
-    func drawFault() -> Fault? {
-        let f = configuration.faults
+    /// The fault (by name) this call suffers, if any.
+    func drawFault() -> String? {
         let roll = random.next()
         var edge = 0.0
-        for (fault, p) in [(Fault.error, f.error), (.timeout, f.timeout), (.drop, f.drop), (.malformed, f.malformed)] {
-            edge += p
+        for name in Self.exclusiveFaults {
+            guard let fault = SandboxFaults.probabilities.first(where: { $0.name == name }) else { continue }
+            edge += fault.get(faultSettings)
             if roll < edge {
-                faults[fault.rawValue, default: 0] += 1
-                return fault
+                faults[name, default: 0] += 1
+                return name
             }
         }
         return nil
     }
 
+    /// Whether an answer is slow (drawn apart from the exclusive faults, so slow answers still succeed).
+    func drawSlow() -> Bool {
+        guard faultSettings.slow > 0, random.next() < faultSettings.slow else { return false }
+        faults["slow", default: 0] += 1
+        return true
+    }
+
     func drawDuplicate() -> Bool {
-        guard configuration.faults.duplicate > 0, random.next() < configuration.faults.duplicate else { return false }
+        guard faultSettings.duplicate > 0, random.next() < faultSettings.duplicate else { return false }
         faults["duplicate", default: 0] += 1
         return true
     }
@@ -94,21 +111,22 @@ actor SandboxState {
     // MARK: Dossiers
 
     func status(of code: String) -> DossierStatus? { dossiers[code]?.status }
-    func knows(_ code: String) -> Bool { dossiers[code] != nil }
+    func knows(_ code: String) -> Bool { dossiers[code]?.latest != nil }
+    func latest(_ code: String) -> Dossier? { dossiers[code]?.latest }
 
     func store(_ dossier: Dossier, isUpdate: Bool, flagged: [ValidationIssue]) {
         var record = dossiers[dossier.code.rawValue] ?? DossierRecord()
-        record.versions.append(dossier)
+        record.latest = dossier
         if isUpdate { record.updates += 1 } else { record.creates += 1 }
         record.status = dossier.status
+        record.statuses.append(dossier.status)
         record.flagged += flagged
         dossiers[dossier.code.rawValue] = record
     }
 
     func appendProgress(_ entry: ProgressEntry) {
         var record = dossiers[entry.dossierCode.rawValue] ?? DossierRecord()
-        record.progress.append(entry)
-        record.status = entry.status
+        record.progress += 1
         dossiers[entry.dossierCode.rawValue] = record
     }
 
@@ -145,23 +163,24 @@ actor SandboxState {
 
     func snapshot(after: String?, limit: Int?) -> Data {
         let keys = dossiers.keys.sorted().filter { key in after.map { key > $0 } ?? true }
+        let limit = limit.map { max(0, $0) }
         let page = limit.map { Array(keys.prefix($0)) } ?? keys
         var dossierObjects: [String: Any] = [:]
         for key in page {
             guard let record = dossiers[key] else { continue }
-            var object: [String: Any] = ["creates": record.creates, "updates": record.updates, "progress": record.progress.count,
-                                         "status": record.status?.wireValue ?? ""]
+            var object: [String: Any] = ["creates": record.creates, "updates": record.updates, "progress": record.progress,
+                                         "status": record.status?.wireValue ?? "", "statuses": record.statuses.map(\.wireValue)]
             if !record.flagged.isEmpty { object["flagged"] = record.flagged.map { "\($0.path): \($0.rule.rawValue)" } }
             dossierObjects[key] = object
         }
         let totals: [String: Any] = [
             "dossiers": dossiers.count, "creates": dossiers.values.reduce(0) { $0 + $1.creates }, "updates": dossiers.values.reduce(0) { $0 + $1.updates },
-            "progress": dossiers.values.reduce(0) { $0 + $1.progress.count }, "flagged": dossiers.values.filter { !$0.flagged.isEmpty }.count,
+            "progress": dossiers.values.reduce(0) { $0 + $1.progress }, "flagged": dossiers.values.filter { !$0.flagged.isEmpty }.count,
             "logins": logins, "calls": calls, "payments": payments.count, "paymentsConfirmed": payments.values.filter(\.confirmed).count,
             "received": received,
         ]
         var document: [String: Any] = ["dossiers": dossierObjects, "totals": totals, "faults": faults]
-        if let limit, page.count == limit, let last = page.last { document["next"] = last }
+        if let limit, page.count == limit, page.count < keys.count, let last = page.last { document["next"] = last }
         return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 }

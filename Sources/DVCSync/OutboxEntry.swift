@@ -1,0 +1,130 @@
+/// The entries hold DVCCore's models.
+public import DVCCore
+/// `Data` and `Date` appear in this file's public API.
+public import Foundation
+
+/// One change to send to the portal (thay đổi hồ sơ): a version of a dossier and the progress
+/// entries (tiến độ xử lý) that go with it.
+public struct DossierChange: Sendable, Hashable {
+    /// The dossier as it must reach the portal.
+    public var dossier: Dossier
+    /// Progress entries to send after the dossier, in order.
+    public var progress: [ProgressEntry]
+
+    /// Creates a change.
+    public init(_ dossier: Dossier, progress: [ProgressEntry] = []) {
+        self.dossier = dossier
+        self.progress = progress
+    }
+
+    /// The change in the canonical wire form an outbox stores, with its fingerprint.
+    /// - Throws: when a model cannot be encoded (it can always be, for validated models).
+    public func encoded() throws -> EncodedChange {
+        try EncodedChange(self)
+    }
+
+    /// The stored form: `{"dossier":{…},"progress":[…]}` in canonical wire JSON.
+    struct Stored: Codable {
+        let dossier: Dossier
+        let progress: [ProgressEntry]
+    }
+}
+
+/// A ``DossierChange`` in the canonical form an ``Outbox`` stores: encoded once by the engine,
+/// so every outbox keeps the same bytes and computes nothing itself.
+public struct EncodedChange: Sendable, Hashable {
+    /// The change.
+    public let change: DossierChange
+    /// `{"dossier":{…},"progress":[…]}` in canonical wire JSON (sorted keys, strings).
+    public let payload: Data
+    /// A 128-bit hash of ``payload`` (32 hex digits): equal fingerprints mean the same version.
+    public let fingerprint: String
+
+    /// The dossier's code.
+    public var code: DossierCode { change.dossier.code }
+    /// The receiving agency as it appears in the dossier code (what counts are kept by).
+    public var agency: String { change.dossier.code.agencyText }
+    /// The dossier's status.
+    public var status: DossierStatus { change.dossier.status }
+
+    /// Encodes `change`.
+    public init(_ change: DossierChange) throws {
+        self.change = change
+        payload = try PortalJSON.encode(DossierChange.Stored(dossier: change.dossier, progress: change.progress))
+        fingerprint = Hash128(bytes: payload).description
+    }
+
+    /// Decodes a stored payload (for ``Outbox`` implementations reading their storage back).
+    /// - Throws: `WireDecodingError` when the payload is not a stored change.
+    public static func decode(_ payload: Data) throws -> DossierChange {
+        let stored = try PortalJSON.decode(DossierChange.Stored.self, from: payload)
+        return DossierChange(stored.dossier, progress: stored.progress)
+    }
+}
+
+/// One dossier change waiting to reach the portal (mục chờ đồng bộ), as claimed from an outbox.
+public struct OutboxEntry: Sendable, Hashable {
+    /// The outbox's sequence number, increasing in append order.
+    public let sequence: UInt64
+    /// The dossier version and its progress.
+    public let change: DossierChange
+    /// What happened on earlier attempts.
+    public let delivery: DeliveryState
+    /// When it was appended.
+    public let enqueuedAt: Date
+    /// The lease it is claimed under (give it back with ``Release``); 0 when not claimed.
+    public let lease: UInt64
+
+    /// The dossier as it must reach the portal.
+    public var dossier: Dossier { change.dossier }
+    /// Progress entries to send after the dossier.
+    public var progress: [ProgressEntry] { change.progress }
+    /// Progress entries the portal has not confirmed yet.
+    public var progressToSend: ArraySlice<ProgressEntry> { change.progress.dropFirst(delivery.progressDelivered) }
+
+    /// Creates an entry (for ``Outbox`` implementations).
+    public init(sequence: UInt64, change: DossierChange, delivery: DeliveryState = .init(), enqueuedAt: Date, lease: UInt64 = 0) {
+        self.sequence = sequence
+        self.change = change
+        self.delivery = delivery
+        self.enqueuedAt = enqueuedAt
+        self.lease = lease
+    }
+}
+
+/// An entry's delivery so far (lịch sử gửi): attempts that failed, and what of it already reached
+/// the portal, so a retry sends only the rest.
+public struct DeliveryState: Sendable, Hashable, Codable {
+    /// Attempts that failed (transiently, or refused without the refusal being confirmed).
+    public var attempts: Int
+    /// When the first of them failed.
+    public var firstFailureAt: Date?
+    /// The last failure, redacted.
+    public var lastFailure: String?
+    /// Whether the dossier itself reached the portal (only progress is left to send).
+    public var dossierDelivered: Bool
+    /// Progress entries the portal confirmed, from the start of the list.
+    public var progressDelivered: Int
+
+    /// A fresh state: never tried.
+    public init(attempts: Int = 0, firstFailureAt: Date? = nil, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0) {
+        self.attempts = attempts
+        self.firstFailureAt = firstFailureAt
+        self.lastFailure = lastFailure
+        self.dossierDelivered = dossierDelivered
+        self.progressDelivered = progressDelivered
+    }
+
+    /// This state after `release` at `now` (for ``Outbox`` implementations).
+    public func applying(_ release: Release, at now: Date) -> DeliveryState {
+        var next = self
+        next.dossierDelivered = dossierDelivered || release.dossierDelivered
+        next.progressDelivered = max(progressDelivered, release.progressDelivered)
+        if release.failures > 0 {
+            next.attempts += release.failures
+            next.firstFailureAt = firstFailureAt ?? now
+            next.lastFailure = release.lastFailure ?? lastFailure
+        }
+        return next
+    }
+}
