@@ -200,6 +200,7 @@ actor Journal {
             var delivery = index.deliveries[request.sequence] ?? .init()
             delivery.dossierDelivered = delivery.dossierDelivered || request.delivery.dossierDelivered
             delivery.progressDelivered = max(delivery.progressDelivered, request.delivery.progressDelivered)
+            delivery.attempts = max(delivery.attempts, request.delivery.attempts)
             let record = JournalRecord.dead(.init(seq: request.sequence, code: code, kind: request.reason.kind.rawValue, reason: request.reason.message,
                                                   at: at, delivery: delivery == .init() ? nil : delivery))
             lines += try record.line()

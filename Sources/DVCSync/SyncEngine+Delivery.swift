@@ -8,6 +8,8 @@ struct Attempt: Sendable {
     var entry: OutboxEntry
     var failures = 0
     var lastError: PortalError?
+    /// When it first failed (from the outbox, or in this round).
+    var firstFailedAt: Date?
     var dossierDelivered: Bool
     var progressDelivered: Int
 
@@ -15,14 +17,16 @@ struct Attempt: Sendable {
         self.entry = entry
         dossierDelivered = entry.delivery.dossierDelivered
         progressDelivered = min(entry.delivery.progressDelivered, entry.progress.count)
+        firstFailedAt = entry.delivery.firstFailureAt
     }
 
     var attempts: Int { entry.delivery.attempts + failures }
     var isComplete: Bool { dossierDelivered && progressDelivered >= entry.progress.count }
 
-    mutating func fail(_ error: PortalError) {
+    mutating func fail(_ error: PortalError, at now: Date = Date()) {
         failures += 1
         lastError = error
+        firstFailedAt = firstFailedAt ?? now
     }
 
     func release(counting: Bool) -> Release {
@@ -147,11 +151,11 @@ extension SyncEngine {
                     break single
                 } catch {
                     switch Self.judge(error) {
-                    case .alreadyExists where !tried.contains(true):
+                    case .alreadyExists where !isUpdating && !tried.contains(true):
                         isUpdating = true
-                    case .refused where !tried.contains(!isUpdating):
+                    case .refused where isUpdating && !tried.contains(false):
                         firstRefusal = firstRefusal ?? error
-                        isUpdating.toggle()
+                        isUpdating = false
                     case .refused, .alreadyExists:
                         let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
                         result.outcomes[index] = .refused(refusal, .refused)

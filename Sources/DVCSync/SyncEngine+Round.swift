@@ -9,8 +9,6 @@ extension SyncEngine {
         /// Entries given back after failing in this round: not claimed again before the next.
         var excluded: Set<UInt64> = []
         var consecutiveFailures = 0
-        /// Whether the portal accepted anything in this round (evidence that it works).
-        var portalAccepted = false
         var stopping = false
         /// Refusals not yet judged: the same signature, in a row.
         var streak: [(item: Attempt, error: PortalError, kind: DeadLetterReason.Kind)] = []
@@ -86,7 +84,6 @@ extension SyncEngine {
             switch result.outcomes[index] {
             case .delivered:
                 settlement.acknowledged.append(item.entry.sequence)
-                state.portalAccepted = true
                 confirmStreak(&state, &settlement)
             case .refused(let error, let kind):
                 judgeRefusal(item, error, kind, &state, &settlement)
@@ -106,8 +103,11 @@ extension SyncEngine {
             if item.dossierDelivered { settlement.known.append(item.entry.dossier.code) }
         }
         if items.contains(where: \.dossierDelivered) {
-            state.portalAccepted = true
+            portalLastAccepted = Date()
             state.consecutiveFailures = 0
+        }
+        if result.failure == nil && items.count >= batchSize && items.allSatisfy(\.isComplete) {
+            batchSize = min(configuration.dossierBatchSize, batchSize * 2)
         }
         await write(settlement, &state)
         if !settlement.acknowledged.isEmpty {
@@ -155,10 +155,11 @@ extension SyncEngine {
     }
 
     /// An entry that failed transiently, alone or in a first-time batch failure: dead-lettered once
-    /// it has failed ``Configuration/maximumAttempts`` times, alone, while the portal accepted
-    /// others in this round; otherwise given back until the next round.
+    /// it has failed ``Configuration/maximumAttempts`` times while the portal accepted other
+    /// dossiers after it began to fail; otherwise given back until the next round.
     private func giveBackAfterFailure(_ item: Attempt, _ state: inout RoundState, _ settlement: inout Settlement) {
-        if item.attempts >= configuration.maximumAttempts && state.portalAccepted {
+        let othersWentThrough = portalLastAccepted.map { accepted in item.firstFailedAt.map { accepted > $0 } ?? false } ?? false
+        if item.attempts >= configuration.maximumAttempts && othersWentThrough {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
             deadLetter(item, DeadLetterReason(.attemptsExhausted, "\(item.attempts) attempts failed\(since) while other dossiers went through; last: \(last)"),

@@ -41,8 +41,12 @@ public actor SyncEngine {
     /// Batching, concurrency and validation settings.
     public nonisolated let configuration: Configuration
 
-    /// The batch size in use: ``Configuration/dossierBatchSize``, halved by every HTTP 413.
+    /// The batch size in use: ``Configuration/dossierBatchSize``, halved by an HTTP 413 and
+    /// doubled back, up to the configured size, by each full batch that goes through.
     var batchSize: Int
+    /// When the portal last accepted a dossier: an entry is dead-lettered for exhausted attempts
+    /// only if the portal accepted others after it began to fail (so an outage never does it).
+    var portalLastAccepted: Date?
     private var current: Task<Round, Never>?
 
     /// Creates an engine over a client and an outbox.

@@ -164,6 +164,7 @@ public final class InMemoryOutbox: Outbox {
                 row.lease = nil
                 row.delivery.dossierDelivered = row.delivery.dossierDelivered || letter.delivery.dossierDelivered
                 row.delivery.progressDelivered = max(row.delivery.progressDelivered, letter.delivery.progressDelivered)
+                row.delivery.attempts = max(row.delivery.attempts, letter.delivery.attempts)
                 rows[letter.sequence] = row
             }
         }

@@ -27,29 +27,31 @@ typealias Route = PortalSandbox.Route
 /// A sandbox reached by one route, and clients for it.
 final class Portal: @unchecked Sendable {
     let sandbox: PortalSandbox
-    private let endpoint: PortalSandbox.Endpoint
+    let endpoint: PortalSandbox.Endpoint
     private var transport: any Transport { endpoint.transport }
     private var url: URL { endpoint.adapterURL }
 
-    init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1) throws {
-        sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), seed: seed))
+    init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1, latency: Duration? = nil, timeoutDelay: Duration? = nil) throws {
+        var faults = try SandboxFaults(faults)
+        if let timeoutDelay { faults.timeoutDelay = timeoutDelay }
+        sandbox = PortalSandbox(configuration: .init(faults: faults, seed: seed, latency: latency))
         endpoint = try sandbox.endpoint(route)
     }
 
     deinit { endpoint.stop() }
 
     /// A client whose requests pass through `filter` first: it may answer instead of the sandbox.
-    func client(attempts: Int = 6, filter: @escaping @Sendable (PortalRequest) -> PortalResponse?) -> PortalClient {
+    func client(attempts: Int = 6, timeout: Duration = .seconds(6), filter: @escaping @Sendable (PortalRequest) -> PortalResponse?) -> PortalClient {
         let sandbox = transport
-        return client(attempts: attempts, through: InMemoryTransport { request in
+        return client(attempts: attempts, timeout: timeout, through: InMemoryTransport { request in
             if let answer = filter(request) { return answer }
             return try await sandbox.send(request)
         })
     }
 
-    func client(attempts: Int = 6, through custom: (any Transport)? = nil) -> PortalClient {
+    func client(attempts: Int = 6, timeout: Duration = .seconds(6), through custom: (any Transport)? = nil) -> PortalClient {
         PortalClient(configuration: .init(adapterURL: url, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20",
-                                          timeout: .seconds(6), retryPolicy: .exponentialJitter(maximumAttempts: attempts, base: .milliseconds(1), cap: .milliseconds(1))),
+                                          timeout: timeout, retryPolicy: .exponentialJitter(maximumAttempts: attempts, base: .milliseconds(1), cap: .milliseconds(1))),
                      transport: custom ?? transport, sleeper: Immediate())
     }
 

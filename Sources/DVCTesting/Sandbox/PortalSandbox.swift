@@ -131,6 +131,9 @@ public final class PortalSandbox: Sendable {
     /// Logins performed so far.
     public var loginCount: Int { get async { await state.logins } }
 
+    /// Logins tried so far, refused ones included.
+    public var loginAttempts: Int { get async { await state.loginAttempts } }
+
     // MARK: - Dispatch
 
     /// Answers one request (both transports call this).

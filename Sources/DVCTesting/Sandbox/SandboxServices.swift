@@ -75,27 +75,18 @@ extension PortalSandbox {
     private func syncDossiers(_ body: Data, unit: String) async -> Reply {
         let request: DossierSyncRequest
         do { request = try PortalJSON.decode(DossierSyncRequest.self, from: body) } catch { return Self.rejection(error) }
-        var pending: [(Dossier, [ValidationIssue])] = []
-        var problems: [ValidationIssue] = []
-        for (index, dossier) in request.dossiers.enumerated() {
-            let code = dossier.code.rawValue
-            let known = await state.knows(code)
-            if !request.isUpdating && known {
-                return Self.json(["error_code": "-3", "message": "Hồ sơ \(code) đã tồn tại (already exists)"])
-            }
-            if request.isUpdating && !known {
-                return Self.json(["error_code": "-4", "message": "Hồ sơ \(code) không tồn tại (not found; create it first)"])
-            }
-            let context = DossierValidationContext(syncingUnit: try? AgencyCode(unit), previousStatus: await state.status(of: code))
-            let issues = dossier.validate(against: context, path: "data[\(index)]").filter { $0.severity == .error }
-            problems += issues
-            pending.append((dossier, issues))
-        }
-        if !problems.isEmpty && !configuration.acceptsInvalid {
+        // Checked and stored in one step of the state actor, as a portal does in one transaction:
+        // a retry racing its original (after a client-side timeout) cannot create a dossier twice.
+        switch await state.sync(request.dossiers, isUpdating: request.isUpdating, unit: try? AgencyCode(unit), acceptsInvalid: configuration.acceptsInvalid) {
+        case .stored:
+            return Self.json(["error_code": "0", "message": "Thành công"])
+        case .exists(let code):
+            return Self.json(["error_code": "-3", "message": "Hồ sơ \(code) đã tồn tại (already exists)"])
+        case .missing(let code):
+            return Self.json(["error_code": "-4", "message": "Hồ sơ \(code) không tồn tại (not found; create it first)"])
+        case .invalid(let problems):
             return Self.json(["error_code": "-1", "message": "Dữ liệu không hợp lệ (invalid data): " + problems.map(\.description).joined(separator: "; ")])
         }
-        for (dossier, issues) in pending { await state.store(dossier, isUpdate: request.isUpdating, flagged: issues) }
-        return Self.json(["error_code": "0", "message": "Thành công"])
     }
 
     private func accept<T: Decodable>(_ type: T.Type, _ body: Data, _ service: String) async -> Reply {

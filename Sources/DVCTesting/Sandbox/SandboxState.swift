@@ -32,6 +32,7 @@ actor SandboxState {
     private(set) var dossiers: [String: DossierRecord] = [:]
     private(set) var payments: [String: PaymentRecord] = [:]
     private(set) var logins = 0
+    private(set) var loginAttempts = 0
     private(set) var faults: [String: Int] = [:]
     private(set) var received: [String: Int] = [:]
     private var codes: [String: (nonce: String, challenge: String, redirect: String, account: String)] = [:]
@@ -46,6 +47,7 @@ actor SandboxState {
     // MARK: Sessions and faults
 
     func login(username: String, password: String) -> String? {
+        loginAttempts += 1
         guard let expected = configuration.accounts[username], constantTimeEquals(Array(expected.utf8), Array(password.utf8)) else { return nil }
         sessionCounter += 1
         logins += 1
@@ -113,6 +115,27 @@ actor SandboxState {
     func status(of code: String) -> DossierStatus? { dossiers[code]?.status }
     func knows(_ code: String) -> Bool { dossiers[code]?.latest != nil }
     func latest(_ code: String) -> Dossier? { dossiers[code]?.latest }
+
+    enum SyncOutcome { case stored, exists(String), missing(String), invalid([ValidationIssue]) }
+
+    /// A `DongBoHoSoMC` batch, all or nothing: a create of a known dossier or an update of an
+    /// unknown one refuses the batch, as invalid data does (unless accepted and flagged).
+    func sync(_ batch: [Dossier], isUpdating: Bool, unit: AgencyCode?, acceptsInvalid: Bool) -> SyncOutcome {
+        var checked: [(Dossier, [ValidationIssue])] = []
+        var problems: [ValidationIssue] = []
+        for (index, dossier) in batch.enumerated() {
+            let code = dossier.code.rawValue
+            if !isUpdating && knows(code) { return .exists(code) }
+            if isUpdating && !knows(code) { return .missing(code) }
+            let context = DossierValidationContext(syncingUnit: unit, previousStatus: status(of: code))
+            let issues = dossier.validate(against: context, path: "data[\(index)]").filter { $0.severity == .error }
+            problems += issues
+            checked.append((dossier, issues))
+        }
+        if !problems.isEmpty && !acceptsInvalid { return .invalid(problems) }
+        for (dossier, issues) in checked { store(dossier, isUpdate: isUpdating, flagged: issues) }
+        return .stored
+    }
 
     func store(_ dossier: Dossier, isUpdate: Bool, flagged: [ValidationIssue]) {
         var record = dossiers[dossier.code.rawValue] ?? DossierRecord()
