@@ -27,8 +27,8 @@ let package = Package(
         // outbox and the outbox conformance kit); DVCKit re-exports the three layers.
         .target(name: "DVCCore", swiftSettings: swiftSettings),
         .target(name: "DVCClient", dependencies: ["DVCCore"], swiftSettings: swiftSettings),
-        .target(name: "DVCSync", dependencies: ["DVCClient"], swiftSettings: swiftSettings),
-        .target(name: "DVCTesting", dependencies: ["DVCClient", "DVCSync"], swiftSettings: swiftSettings),
+        .target(name: "DVCSync", dependencies: ["DVCCore", "DVCClient"], swiftSettings: swiftSettings),
+        .target(name: "DVCTesting", dependencies: ["DVCCore", "DVCClient", "DVCSync"], swiftSettings: swiftSettings),
         .target(
             name: "DVCKit",
             dependencies: ["DVCCore", "DVCClient", "DVCSync"],
@@ -36,7 +36,7 @@ let package = Package(
         ),
         // Shared by the example and benchmark executables only (not a product): argument
         // parsing and fast line I/O, written once.
-        .target(name: "DVCCommandLine", dependencies: ["DVCKit"], swiftSettings: swiftSettings),
+        .target(name: "DVCCommandLine", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync"], swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "dvc-demo", dependencies: ["DVCKit", "DVCTesting", "DVCCommandLine"], path: "Examples/dvc-demo",
@@ -55,16 +55,16 @@ let package = Package(
             name: "DVCCoreTests", dependencies: ["DVCCore"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "DVCClientTests", dependencies: ["DVCClient", "DVCTesting"],
+            name: "DVCClientTests", dependencies: ["DVCCore", "DVCClient", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "DVCSyncTests", dependencies: ["DVCSync", "DVCTesting"],
+            name: "DVCSyncTests", dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "DVCTestingTests", dependencies: ["DVCTesting", "DVCClient"],
+            name: "DVCTestingTests", dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "DVCCommandLineTests", dependencies: ["DVCCommandLine", "dvc-validate"],
+            name: "DVCCommandLineTests", dependencies: ["DVCCore", "DVCCommandLine", "dvc-validate"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

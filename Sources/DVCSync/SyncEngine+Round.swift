@@ -102,6 +102,11 @@ extension SyncEngine {
             }
             if item.dossierDelivered { settlement.known.append(item.entry.dossier.code) }
         }
+        if result.failure == nil, result.outcomes.contains(where: { if case .transient = $0 { true } else { false } }) {
+            // A call of this batch failed transiently after others went through (a progress chunk, a single dossier).
+            state.round.transientFailures += 1
+            if !items.contains(where: \.dossierDelivered) { state.consecutiveFailures += 1 }
+        }
         if items.contains(where: \.dossierDelivered) {
             portalLastAccepted = Date()
             state.consecutiveFailures = 0

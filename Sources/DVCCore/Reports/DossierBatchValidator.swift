@@ -18,9 +18,8 @@ public struct DossierBatchValidator {
     /// The context every dossier is checked against (its `syncingUnit` comes from the envelope's
     /// `madonvi` when not set).
     public var context: DossierValidationContext
-    private var scanner = JSONArrayScanner()
+    private var reader: DossierBatchReader
     private var report: ValidationReport
-    private let decoder: JSONDecoder
     private var unitFromEnvelope = false
     /// Dossiers whose receiving agency could not be checked yet, by level-1 code.
     private var pending: [String: (count: Int, otherwiseValid: Int, examples: [ValidationReport.Entry])] = [:]
@@ -29,25 +28,24 @@ public struct DossierBatchValidator {
     public init(context: DossierValidationContext = .init(), strictness: WireStrictness = .lenient, maximumIssues: Int = 100) {
         self.context = context
         self.report = ValidationReport(maximumIssues: maximumIssues)
-        self.decoder = PortalJSON.decoder(strictness)
+        self.reader = DossierBatchReader(strictness: strictness)
     }
 
     /// Consumes the next bytes of the batch.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
-        var completed: [[UInt8]] = []
-        try scanner.feed(bytes) { completed.append($0) }
+        var completed: [DossierBatchReader.Element] = []
+        try reader.feed(bytes) { completed.append($0) }
         guard !completed.isEmpty else { return }
-        if context.syncingUnit == nil, !unitFromEnvelope, let unit = scanner.envelopeString("madonvi") {
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = reader.envelopeString("madonvi") {
             adoptUnit(unit)
         }
-        let first = scanner.elementCount - completed.count
-        for (offset, element) in completed.enumerated() { validate(element, index: first + offset) }
+        for element in completed { validate(element) }
     }
 
     /// Ends the batch and returns the report.
     public mutating func finish() throws -> ValidationReport {
-        try scanner.finish()
-        if context.syncingUnit == nil, !unitFromEnvelope, let unit = scanner.envelopeString("madonvi") {
+        try reader.finish()
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = reader.envelopeString("madonvi") {
             adoptUnit(unit)
         }
         if let unit = context.syncingUnit {
@@ -75,20 +73,15 @@ public struct DossierBatchValidator {
         }
     }
 
-    private mutating func validate(_ element: [UInt8], index: Int) {
-        let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
+    private mutating func validate(_ element: DossierBatchReader.Element) {
         let dossier: Dossier
-        do {
-            dossier = try decoder.decode(Dossier.self, from: Data(element))
-        } catch {
-            let issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
-                var issue = issue
-                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
-                return issue
-            }
-            report.record(dossier: index, issues: issues)
+        switch element.dossier {
+        case .success(let decoded): dossier = decoded
+        case .failure(let failure):
+            report.record(dossier: element.index, issues: failure.issues)
             return
         }
+        let index = element.index, path = element.path
         let issues = dossier.validate(against: context, path: path)
         report.record(dossier: index, issues: issues)
         if context.syncingUnit == nil, let agency = dossier.code.receivingAgency {

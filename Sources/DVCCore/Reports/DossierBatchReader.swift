@@ -1,0 +1,84 @@
+import Foundation
+
+/// Decodes a `DongBoHoSoMC` batch — an envelope `{"madonvi":…,"data":[…]}` or a bare array of
+/// dossiers — as its bytes arrive, one dossier at a time, in bounded memory (bộ đọc lô hồ sơ).
+///
+/// DVCCore does no I/O: the caller reads the file or socket and feeds the bytes; each dossier is
+/// handed out as soon as its object closes, decoded, or with the defects that kept it from being
+/// decoded (a broken one never hides the others).
+///
+/// ```swift
+/// var reader = DossierBatchReader()
+/// try data.withUnsafeBytes { bytes in
+///     try reader.feed(bytes) { element in
+///         switch element.dossier {
+///         case .success(let dossier): print(element.path, dossier.code)
+///         case .failure(let issues): print(element.path, issues)
+///         }
+///     }
+/// }
+/// try reader.finish()
+/// ```
+public struct DossierBatchReader {
+    /// One dossier of the batch.
+    public struct Element {
+        /// Its position in the batch, from 0.
+        public let index: Int
+        /// Its wire path: `data[3]` in an envelope, `[3]` in a bare array.
+        public let path: String
+        /// The dossier, or the defects that kept it from being decoded (paths under ``path``).
+        public let dossier: Result<Dossier, DecodingIssues>
+    }
+
+    /// The defects of a dossier that could not be decoded.
+    public struct DecodingIssues: Error, Sendable, Hashable {
+        /// Each defect, with its wire path from the batch's root.
+        public let issues: [ValidationIssue]
+    }
+
+    private var scanner: JSONArrayScanner
+    private let decoder: JSONDecoder
+
+    /// Creates a reader decoding with `strictness`; elements larger than `maximumElementSize`
+    /// bytes are a format error.
+    public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20) {
+        scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
+        decoder = PortalJSON.decoder(strictness)
+    }
+
+    /// The shape seen so far.
+    public var layout: JSONArrayScanner.Layout { scanner.layout }
+
+    /// Dossiers handed out so far.
+    public var count: Int { scanner.elementCount }
+
+    /// A top-level string of the envelope (e.g. `madonvi`), once it has been read.
+    public func envelopeString(_ key: String) -> String? { scanner.envelopeString(key) }
+
+    /// Consumes the next bytes; calls `body` for every dossier they complete.
+    /// - Throws: `JSONArrayScanner.FormatError` when the bytes are not a batch, or what `body` throws.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (Element) throws -> Void) throws {
+        var completed: [[UInt8]] = []
+        try scanner.feed(bytes) { completed.append($0) }
+        let first = scanner.elementCount - completed.count
+        for (offset, element) in completed.enumerated() { try body(decode(element, index: first + offset)) }
+    }
+
+    /// Ends the batch.
+    /// - Throws: `JSONArrayScanner.FormatError` when the batch is incomplete.
+    public func finish() throws { try scanner.finish() }
+
+    private func decode(_ element: [UInt8], index: Int) -> Element {
+        let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
+        do {
+            return Element(index: index, path: path, dossier: .success(try decoder.decode(Dossier.self, from: Data(element))))
+        } catch {
+            let issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
+                var issue = issue
+                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+                return issue
+            }
+            return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)))
+        }
+    }
+}
