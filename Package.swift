@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "dvc-demo", targets: ["dvc-demo"]),
         .executable(name: "dvc-validate", targets: ["dvc-validate"]),
         .executable(name: "dvc-sandbox", targets: ["dvc-sandbox"]),
+        .executable(name: "dvc-sync", targets: ["dvc-sync"]),
+        .executable(name: "dvc-reconcile", targets: ["dvc-reconcile"]),
         .executable(name: "dvc-bench", targets: ["dvc-bench"]),
     ],
     targets: [
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "DVCCommandLine", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync"], swiftSettings: swiftSettings),
 
         .executableTarget(
-            name: "dvc-demo", dependencies: ["DVCKit", "DVCTesting", "DVCCommandLine"], path: "Examples/dvc-demo",
+            name: "dvc-demo", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine"], path: "Examples/dvc-demo",
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "dvc-validate", dependencies: ["DVCCommandLine"], path: "Examples/dvc-validate",
@@ -48,7 +50,13 @@ let package = Package(
             name: "dvc-sandbox", dependencies: ["DVCTesting", "DVCCommandLine"], path: "Examples/dvc-sandbox",
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "dvc-bench", dependencies: ["DVCKit", "DVCTesting", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
+            name: "dvc-sync", dependencies: ["DVCCommandLine"], path: "Examples/dvc-sync",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-reconcile", dependencies: ["DVCCommandLine"], path: "Examples/dvc-reconcile",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-bench", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
             swiftSettings: swiftSettings),
 
         .testTarget(
@@ -64,7 +72,8 @@ let package = Package(
             name: "DVCTestingTests", dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "DVCCommandLineTests", dependencies: ["DVCCore", "DVCCommandLine", "dvc-validate"],
+            name: "DVCCommandLineTests",
+            dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine", "dvc-validate", "dvc-sync", "dvc-reconcile", "dvc-sandbox"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -36,9 +36,17 @@ public final class FileOutbox: CompactingOutbox {
         try self.init(url: url, io: .system, now: { Date() })
     }
 
-    init(url: URL, io: JournalIO, now: @escaping @Sendable () -> Date) throws {
+    /// Opens an existing journal to read it — counts, dead letters — without taking the lock, so it
+    /// works while another process syncs with it. Every change is refused. What it shows is the
+    /// journal as it was when opened.
+    /// - Throws: ``OutboxError`` when there is no journal at `url` or a record is damaged.
+    public static func readOnly(url: URL) throws -> FileOutbox {
+        try FileOutbox(url: url, io: .system, now: { Date() }, readOnly: true)
+    }
+
+    init(url: URL, io: JournalIO, now: @escaping @Sendable () -> Date, readOnly: Bool = false) throws {
         self.url = url
-        journal = try Journal(path: url.path, io: io, now: now)
+        journal = try Journal(path: url.path, io: io, now: now, readOnly: readOnly)
     }
 
     /// Releases the journal's lock; every later change is refused. (Dropping the last reference

@@ -11,10 +11,16 @@ actor Journal {
     private let now: @Sendable () -> Date
     private var nextLease: UInt64 = 0
 
-    init(path: String, io: JournalIO = .system, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(path: String, io: JournalIO = .system, now: @escaping @Sendable () -> Date = { Date() }, readOnly: Bool = false) throws {
         self.path = path
         self.io = io
         self.now = now
+        if readOnly {
+            lock = nil
+            file = try JournalFile(path: path, io: io, readOnly: true)
+            index = try Self.replay(file)
+            return
+        }
         lock = try JournalLock(journalPath: path)
         // A compaction or repair that did not reach its rename left this behind; the journal is intact.
         unlink(path + Self.rewriteSuffix)
@@ -99,11 +105,11 @@ actor Journal {
         for (position, change) in changes.enumerated() {
             let key = Hash128(change.code.rawValue)
             let fingerprint = Hash128(hex: change.fingerprint)?.high ?? Hash128(bytes: change.payload).high
-            if let same = batch[key]?.first(where: { $0.fingerprint == fingerprint }) {
+            if !change.resend, let same = batch[key]?.first(where: { $0.fingerprint == fingerprint }) {
                 outcomes.append(.unchanged(sequence: same.sequence))
                 continue
             }
-            if let held = index.heldVersion(of: key, fingerprint: fingerprint) {
+            if !change.resend, let held = index.heldVersion(of: key, fingerprint: fingerprint) {
                 outcomes.append(.unchanged(sequence: held))
                 continue
             }
@@ -140,6 +146,7 @@ actor Journal {
     // MARK: - Claiming and settling
 
     func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) throws -> [OutboxEntry] {
+        if file.isReadOnly { throw OutboxError(.invalidRequest, "\(path) was opened read-only: nothing can be claimed") }
         let moment = now()
         let refs = index.claimable(limit: max(0, limit), excluding: excluding, now: moment)
         var entries: [OutboxEntry] = []

@@ -49,13 +49,16 @@ final class JournalFile {
     private let io: JournalIO
 
     /// Opens (or creates, `0600`) the file; a new file's directory entry is made durable too.
-    init(path: String, io: JournalIO, truncate: Bool = false) throws {
+    /// A read-only file is never created, cut or written.
+    init(path: String, io: JournalIO, truncate: Bool = false, readOnly: Bool = false) throws {
         self.path = path
         self.io = io
         let existed = access(path, F_OK) == 0
-        let flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
+        if readOnly && !existed { throw OutboxError(.io, "there is no journal at \(path)") }
+        let flags = readOnly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else { throw OutboxError(.io, "cannot open \(path): \(Self.describe(errno))") }
+        if readOnly { poisoned = "it was opened read-only" }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let reason = Self.describe(errno)
@@ -64,7 +67,7 @@ final class JournalFile {
         }
         descriptor = fd
         length = Int64(info.st_size)
-        if !existed || truncate { Self.syncDirectory(of: path) }
+        if !readOnly && (!existed || truncate) { Self.syncDirectory(of: path) }
     }
 
     deinit { close(descriptor) }
@@ -107,8 +110,16 @@ final class JournalFile {
     /// Refuses every later append, with `reason`.
     func poison(_ reason: String) { poisoned = poisoned ?? reason }
 
-    /// Cuts the file to `newLength` (a torn last record, found while opening).
+    /// Whether the file refuses changes because it was opened read-only.
+    var isReadOnly: Bool { poisoned == "it was opened read-only" }
+
+    /// Cuts the file to `newLength` (a torn last record, found while opening); a read-only file
+    /// only reads up to it.
     func cut(to newLength: Int64) throws {
+        if isReadOnly {
+            length = newLength
+            return
+        }
         guard ftruncate(descriptor, off_t(newLength)) == 0 else {
             throw OutboxError(.io, "cannot cut the torn last record off \(path): \(Self.describe(errno))")
         }

@@ -26,8 +26,8 @@ public protocol Outbox: AnyObject, Sendable {
     /// Appends encoded dossier versions durably and atomically with their check.
     ///
     /// For each change, in order: if it is byte-for-byte a version of the same dossier the outbox
-    /// holds as pending or acknowledged (same ``EncodedChange/fingerprint``), it is
-    /// ``AppendOutcome/unchanged(sequence:)``; otherwise `validate` is called with its position
+    /// holds as pending or acknowledged (same ``EncodedChange/fingerprint``) and not marked
+    /// ``EncodedChange/resend``, it is ``AppendOutcome/unchanged(sequence:)``; otherwise `validate` is called with its position
     /// and the dossier's newest version so far (earlier changes of this call included), and it is
     /// appended when `validate` returns no issue.
     /// - Returns: one outcome per change, in order.

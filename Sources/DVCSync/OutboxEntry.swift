@@ -10,11 +10,15 @@ public struct DossierChange: Sendable, Hashable {
     public var dossier: Dossier
     /// Progress entries to send after the dossier, in order.
     public var progress: [ProgressEntry]
+    /// Append it even if the outbox already holds this exact version — for a version the portal
+    /// turned out not to have (`dvc-reconcile --enqueue`).
+    public var resend: Bool
 
     /// Creates a change.
-    public init(_ dossier: Dossier, progress: [ProgressEntry] = []) {
+    public init(_ dossier: Dossier, progress: [ProgressEntry] = [], resend: Bool = false) {
         self.dossier = dossier
         self.progress = progress
+        self.resend = resend
     }
 
     /// The change in the canonical wire form an outbox stores, with its fingerprint.
@@ -46,6 +50,8 @@ public struct EncodedChange: Sendable, Hashable {
     public var agency: String { change.dossier.code.agencyText }
     /// The dossier's status.
     public var status: DossierStatus { change.dossier.status }
+    /// Whether it is appended even when unchanged (``DossierChange/resend``).
+    public var resend: Bool { change.resend }
 
     /// Encodes `change`.
     public init(_ change: DossierChange) throws {

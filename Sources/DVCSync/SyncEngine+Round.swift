@@ -238,17 +238,14 @@ extension SyncEngine {
         var settlement = Settlement()
         for batch in state.queue { settlement.releases += batch.map { $0.release(counting: true) } }
         state.queue = []
-        // Refusals nobody confirmed or shared: one more failed attempt each, dead once exhausted.
-        for held in state.streak {
-            var item = held.item
-            item.fail(held.error)
-            if item.attempts >= configuration.maximumAttempts {
-                deadLetter(item, DeadLetterReason(held.kind, Self.reason(held.error) + " (refused \(item.attempts) times)"), &settlement)
-            } else {
-                settlement.releases.append(item.release(counting: true))
-            }
+        // Refusals still held at the end: a round that tried everything claimable saw nothing else
+        // share them, so they are permanent; a round that stopped early may not have, so they wait.
+        if state.round.stopReason == nil {
+            confirmStreak(&state, &settlement)
+        } else {
+            for held in state.streak { settlement.releases.append(held.item.release(counting: false)) }
+            state.streak = []
         }
-        state.streak = []
         await write(settlement, &state)
         if Task.isCancelled && state.round.stopReason == nil { state.round.stopReason = .cancelled }
         if let counts = try? await outbox.counts() { state.round.remaining = counts.values.reduce(0) { $0 + $1.pending } }

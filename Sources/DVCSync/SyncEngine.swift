@@ -132,6 +132,28 @@ public actor SyncEngine {
         return round
     }
 
+    /// One round that is cancelled when `deadline` passes (what it did not settle stays pending).
+    private func sync(until deadline: ContinuousClock.Instant?) async -> Round {
+        guard let deadline else { return await sync() }
+        return await withTaskGroup(of: Round?.self) { group in
+            group.addTask { await self.sync() }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            var round: Round?
+            for await finished in group {
+                if let finished {
+                    round = finished
+                    break
+                }
+                group.cancelAll()
+            }
+            group.cancelAll()
+            return round ?? Round()
+        }
+    }
+
     /// Runs rounds until nothing is pending (dead letters aside), `deadline` passes or the caller
     /// is cancelled; after a round that settled nothing or stopped early it waits — 1 s, then
     /// twice as long each time, at most `maximumBackoff` — and says so with a
@@ -145,7 +167,7 @@ public actor SyncEngine {
         var backoff = Duration.seconds(1)
         while !Task.isCancelled {
             if let deadline, ContinuousClock.now >= deadline { break }
-            let round = await sync()
+            let round = await sync(until: deadline)
             rounds.append(round)
             await afterRound?(round)
             if round.cancelled || round.stopReason == .outbox { break }

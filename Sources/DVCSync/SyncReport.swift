@@ -58,8 +58,8 @@ public struct SyncStatus: Sendable, Hashable, Codable, CustomStringConvertible {
         return String(repeating: " ", count: max(1, width - text.count)) + text
     }
 
-    /// `45 s`, `12 min`, `3 h`, `2 d`.
-    static func age(_ seconds: Double) -> String {
+    /// A duration in seconds as a person reads it: `45 s`, `12 min`, `3 h`, `2 d`.
+    public static func age(_ seconds: Double) -> String {
         switch seconds {
         case ..<120: "\(Int(seconds)) s"
         case ..<7_200: "\(Int(seconds / 60)) min"

@@ -91,7 +91,7 @@ public final class InMemoryOutbox: Outbox {
             var outcomes: [AppendOutcome] = []
             for (index, change) in changes.enumerated() {
                 let code = change.code.rawValue
-                if let held = order.first(where: { rows[$0]?.change.dossier.code.rawValue == code && rows[$0]?.fingerprint == change.fingerprint && isHeld($0) }) {
+                if !change.resend, let held = order.first(where: { rows[$0]?.change.dossier.code.rawValue == code && rows[$0]?.fingerprint == change.fingerprint && isHeld($0) }) {
                     outcomes.append(.unchanged(sequence: held))
                     continue
                 }

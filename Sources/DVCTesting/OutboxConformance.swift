@@ -164,6 +164,9 @@ public enum OutboxConformance {
             let again = try await outbox.append([try change(1), try change(1, status: .processing)]) { _, _ in [] }
             try expect(again == [.unchanged(sequence: first[0]), .unchanged(sequence: processing)],
                        "identical versions (pending or acknowledged) are not appended again: got \(again)")
+            guard let dossier = OutboxConformance.dossier(1) else { throw Failure(check: check, message: "cannot build a test dossier") }
+            let forced = try await outbox.append([try DossierChange(dossier, resend: true).encoded()]) { _, _ in [] }
+            guard case .appended? = forced.first else { throw Failure(check: check, message: "a change marked resend is appended: got \(forced)") }
         }
 
         func durable(_ outbox: any Outbox) async throws {

@@ -88,10 +88,15 @@ public final class HTTPTransport: Transport {
         }
     }
 
-    /// Whether `host` is a loopback address or `localhost`.
+    /// Whether `host` is `localhost`, `::1` or an IPv4 literal in 127.0.0.0/8 (a name such as
+    /// `127.attacker.example` is not).
     public static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber) && (Int(octet) ?? 256) <= 255
+        }
     }
 
     /// Sends `request` and collects the response.

@@ -1,0 +1,98 @@
+import DVCClient
+import DVCCommandLine
+import DVCCore
+import DVCTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A directory of its own for one test, removed by `cleanUp()`.
+struct Workspace {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-tools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    var journal: String { path("journal") }
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Writes `dossiers` as a `DongBoHoSoMC` envelope.
+    @discardableResult
+    func write(_ dossiers: [Dossier], to name: String) throws -> String {
+        let data = try PortalJSON.encode(DossierSyncRequest(unitCode: "000.00.00.H20", isUpdating: false, dossiers: dossiers))
+        try data.write(to: directory.appendingPathComponent(name))
+        return path(name)
+    }
+}
+
+enum Sample {
+    /// Dossier `number` of `agency`, received 2026-03-02, in `status`.
+    static func dossier(_ number: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received) throws -> Dossier {
+        var dossier = Dossier(code: try DossierCode("\(agency)-260302-\(String(format: "%04d", number))"), procedureCode: try ProcedureCode("1.001000"),
+                              procedureName: "Đăng ký khai sinh", fieldCode: try FieldCode("G15-HT01"), fieldName: "Hộ tịch",
+                              applicantType: .citizen, summary: "Khai sinh \(number)", receivedAt: try PortalTimestamp("20260302083000"),
+                              status: status, resultDelivery: .atOffice, processingAgencyName: "UBND xã")
+        if status == .returned { dossier.returnedAt = try PortalTimestamp("20260304100000") }
+        return dossier
+    }
+}
+
+/// A sandbox served over loopback by this test process.
+final class ServedSandbox: @unchecked Sendable {
+    let sandbox: PortalSandbox
+    let server: LoopbackHTTPServer
+    var url: String { "http://127.0.0.1:\(server.port)" }
+
+    init(faults: String = "", latency: Duration? = nil) throws {
+        sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), latency: latency))
+        server = try sandbox.serve()
+    }
+
+    deinit { server.stop() }
+
+    /// The portal options every command of a test takes.
+    var options: [String] { ["--portal", url, "--agency", "000.00.00.H20", "--username", "sandbox"] }
+
+    func records() async -> [String: [String: Any]] {
+        var records: [String: [String: Any]] = [:]
+        var after: String?
+        repeat {
+            let document = await sandbox.stateDocument(after: after, limit: 1_000)
+            for (code, record) in document["dossiers"] as? [String: [String: Any]] ?? [:] { records[code] = record }
+            after = document["next"] as? String
+        } while after != nil
+        return records
+    }
+}
+
+/// Runs a command in process: its exit status, standard output and standard error.
+struct Run {
+    let status: Int32
+    let output: String
+    let errors: String
+
+    static let environment = ["DVC_PORTAL_PASSWORD": "sandbox"]
+
+    static func sync(_ words: [String], environment: [String: String] = environment) async -> Run {
+        let output = TextStream(), errors = TextStream()
+        let status = await SyncCommand.run(words, environment: environment, output: output, errors: errors)
+        return Run(status: status, output: output.text, errors: errors.text)
+    }
+
+    static func reconcile(_ words: [String], environment: [String: String] = environment) async -> Run {
+        let output = TextStream(), errors = TextStream()
+        let status = await ReconcileCommand.run(words, environment: environment, output: output, errors: errors)
+        return Run(status: status, output: output.text, errors: errors.text)
+    }
+
+    /// The `--json` summary.
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:] }
+}
