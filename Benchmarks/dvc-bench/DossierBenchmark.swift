@@ -30,10 +30,11 @@ struct DossierFigures: Codable {
 }
 
 enum DossierBenchmark {
-    /// Generated dossiers like the OpenCPS fixture: one submitted file, empty lists, 1 in 8 returned.
-    static func dossiers(_ count: Int) -> [Dossier] {
+    /// Generated dossiers like the OpenCPS fixture: one submitted file, empty lists, 1 in 8 returned;
+    /// dossier `i` for `i` in `start ..< start + count` (distinct codes up to 19,998,000).
+    static func dossiers(_ count: Int, from start: Int = 0) -> [Dossier] {
         let procedure = try? ProcedureCode("1.001193.000.00.00.H20"), field = try? FieldCode("G15-HT01")
-        return (0..<count).compactMap { i -> Dossier? in
+        return (start..<(start + count)).compactMap { i -> Dossier? in
             let day = CalendarDate(daysSinceEpoch: 19_000 + i % 1_500)
             let yy = day.year % 100 < 10 ? "0\(day.year % 100)" : "\(day.year % 100)"
             let mm = day.month < 10 ? "0\(day.month)" : "\(day.month)", dd = day.day < 10 ? "0\(day.day)" : "\(day.day)"
@@ -107,7 +108,7 @@ enum DossierBenchmark {
         let block = 10_000
         var written = 0
         while written < count {
-            let chunk = dossiers(min(block, count - written))
+            let chunk = dossiers(min(block, count - written), from: written)
             var data = try PortalJSON.encode(chunk)
             data.removeFirst()
             data.removeLast()

@@ -19,7 +19,8 @@ import Darwin
 
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers",
+                                       "--sync-tool-dossiers", "--sync-tool-large"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -37,6 +38,9 @@ if arguments.has("--help") {
       --batch-dossiers N  dossiers piped through dvc-validate --dossiers (default 1,000,000)
       --sandbox-requests N  requests sent to dvc-sandbox by 16 concurrent clients (default 10,000)
       --sync-dossiers N  dossiers enqueued and synced by SyncEngine against the in-process sandbox (default 5,000)
+      --sync-tool-dossiers N  dossiers sent by the dvc-sync binary to dvc-sandbox --latency 50 with
+                   --concurrency 8 (default 20,000; 200 more one by one, the reference system's way)
+      --sync-tool-large N  dossiers of a dvc-sync run measured for peak memory (default 1,000,000; 0 skips)
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -289,6 +293,13 @@ let sandboxFigures = (only == nil || only?.contains("sandbox") == true) && !argu
 let syncCount = Int(arguments[option: "--sync-dossiers"] ?? "") ?? (quick ? 200 : 5_000)
 let syncFigures = (only == nil || only?.contains("sync") == true) ? try? await SyncBenchmark.run(count: syncCount) : nil
 
+// MARK: - dvc-sync against dvc-sandbox
+
+let syncToolCount = Int(arguments[option: "--sync-tool-dossiers"] ?? "") ?? (quick ? 500 : 20_000)
+let syncToolLarge = Int(arguments[option: "--sync-tool-large"] ?? "") ?? (quick ? 0 : 1_000_000)
+let syncToolFigures = (only == nil || only?.contains("sync-tool") == true) && !arguments.has("--no-pipeline")
+    ? SyncToolBenchmark.run(dossiers: syncToolCount, oneByOneDossiers: quick ? 20 : 200, largeDossiers: syncToolLarge) : nil
+
 // MARK: - Report
 
 struct Report: Codable {
@@ -297,13 +308,14 @@ struct Report: Codable {
     var dossiers: DossierFigures?
     var sandbox: SandboxFigures?
     var sync: SyncFigures?
+    var syncTool: SyncToolFigures?
 }
 
 if arguments.has("--json") {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: (pipeline + [dossierPipeline].compactMap { $0 }).map { ($0.kind, $0) }),
-                        dossiers: dossierFigures, sandbox: sandboxFigures, sync: syncFigures)
+                        dossiers: dossierFigures, sandbox: sandboxFigures, sync: syncFigures, syncTool: syncToolFigures)
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
@@ -343,6 +355,17 @@ if arguments.has("--json") {
         print("  sync, no faults                       \(s.syncPerSecond.formatted())/s in \(s.syncCalls) calls")
         print("  sync, error=0.3,drop=0.05             \(s.faultySyncPerSecond.formatted())/s over \(s.faultyRounds) rounds, \(s.faultyTransientFailures) transient batch failures")
         print("  journal \(s.journalBytes.formatted()) bytes, reopened in \(s.reopenSeconds) s; lost: \(s.lost)")
+    }
+    if let s = syncToolFigures {
+        print("\ndvc-sync → dvc-sandbox          dossiers  batch  in flight  latency   load s   sync s   acknowledged/s   max RSS (KiB)")
+        for (name, run) in [("batched", s.batched), ("one by one (reference)", s.oneByOne), ("large file", s.large)] {
+            guard let run else { continue }
+            print(name.padding(toLength: 30, withPad: " ", startingAt: 0) + column(run.dossiers.formatted(), 10) + column(String(run.batch), 7)
+                  + column(String(run.concurrency), 11) + column("\(run.latencyMilliseconds) ms", 9) + column(String(run.loadSeconds), 9)
+                  + column(String(run.syncSeconds), 9) + column(run.acknowledgedPerSecond.formatted(), 17)
+                  + column(run.maxResidentKiB.map { $0.formatted() } ?? "n/a", 16) + (run.exitStatus == 0 ? "" : "   exit \(run.exitStatus)"))
+        }
+        if let ratio = s.ratio { print("batched sends \(ratio)× as many dossiers per second as one by one") }
     }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }

@@ -3,13 +3,5 @@
 //       --username motcua export.json
 // Run `swift run dvc-reconcile --help` for the options. The work is in DVCCommandLine's ReconcileCommand.
 import DVCCommandLine
-import Foundation
 
-let work = Task {
-    await ReconcileCommand.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment,
-                               output: .standardOutput, errors: .standardError)
-}
-let termination = Termination { work.cancel() }
-let status = await work.value
-withExtendedLifetime(termination) {}
-exit(status)
+await CommandMain.run(ReconcileCommand.run)

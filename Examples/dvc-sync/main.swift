@@ -4,13 +4,5 @@
 // Run `swift run dvc-sync --help` for the subcommands, options and exit statuses. The work is in
 // DVCCommandLine's SyncCommand, so that tests and other tools can call it.
 import DVCCommandLine
-import Foundation
 
-let work = Task {
-    await SyncCommand.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment,
-                          output: .standardOutput, errors: .standardError)
-}
-let termination = Termination { work.cancel() }
-let status = await work.value
-withExtendedLifetime(termination) {}
-exit(status)
+await CommandMain.run(SyncCommand.run)

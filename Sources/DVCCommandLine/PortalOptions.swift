@@ -1,5 +1,6 @@
 /// The command works on DVCKit's public types, which its own public API exposes.
 public import DVCKit
+/// `URL`, `Duration` and `Date` appear in this file's public API.
 public import Foundation
 
 /// How a command reaches the portal: `--portal URL --agency MADONVI --username U` and the endpoint

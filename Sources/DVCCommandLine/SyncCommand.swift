@@ -1,5 +1,6 @@
 /// The command works on DVCKit's public types, which its own public API exposes.
 public import DVCKit
+/// `URL`, `Duration` and `Date` appear in this file's public API.
 public import Foundation
 
 /// `dvc-sync`: the operator's tool — loads `DongBoHoSoMC` files into a durable journal and syncs
@@ -65,8 +66,11 @@ public enum SyncCommand {
         var received = 0, acknowledged = 0, pending = 0, deadLettered = 0, purged = 0
         var read = 0, appended = 0, unchanged = 0, invalid = 0
         var rounds = 0
-        var seconds = 0.0
+        /// The whole run, loading the files, and sending.
+        var seconds = 0.0, loadSeconds = 0.0, syncSeconds = 0.0
+        /// Entries acknowledged per second of sending, in this run.
         var acknowledgedPerSecond = 0
+        var acknowledgedBefore = 0
         var oldestPendingSeconds: Double?
         var stopReason: String?
         var agencies: [Agency] = []
@@ -126,10 +130,13 @@ public enum SyncCommand {
     static func sync(_ engine: SyncEngine, arguments: Arguments, deadline: ContinuousClock.Instant?, started: ContinuousClock.Instant,
                      output: TextStream, errors: TextStream) async -> Int32 {
         var summary = Summary()
+        summary.acknowledgedBefore = (try? await engine.status().total.acknowledged) ?? 0
 
         // 1. Load the files into the journal.
+        let loading = ContinuousClock.now
         do {
             try await load(arguments.positionals, into: engine, summary: &summary, errors: errors)
+            summary.loadSeconds = Self.rounded(ContinuousClock.now - loading)
         } catch is CancellationError {
             summary.stopReason = "cancelled"
         } catch {
@@ -146,6 +153,8 @@ public enum SyncCommand {
             }
         }
         if summary.stopReason == nil {
+            let sending = ContinuousClock.now
+            defer { summary.syncSeconds = Self.rounded(ContinuousClock.now - sending) }
             let rounds = await engine.syncUntilDone(deadline: deadline, maximumBackoff: .seconds(30))
             summary.rounds = rounds.count
             if let deadline, ContinuousClock.now >= deadline, summary.pending(rounds) {
@@ -228,8 +237,9 @@ public enum SyncCommand {
         summary.pending = total.pending
         summary.deadLettered = total.deadLettered
         summary.purged = total.purged
-        summary.seconds = ((ContinuousClock.now - started).inSeconds * 1000).rounded() / 1000
-        summary.acknowledgedPerSecond = summary.seconds > 0 ? Int(Double(total.acknowledged) / summary.seconds) : 0
+        summary.seconds = rounded(ContinuousClock.now - started)
+        let sent = total.acknowledged - summary.acknowledgedBefore
+        summary.acknowledgedPerSecond = summary.syncSeconds > 0 ? Int(Double(sent) / summary.syncSeconds) : 0
         summary.oldestPendingSeconds = status.oldestPendingAge.map { $0.rounded() }
         summary.agencies = status.agencies.map {
             .init(agency: $0.agency, received: $0.counts.received, acknowledged: $0.counts.acknowledged, pending: $0.counts.pending,
@@ -246,6 +256,8 @@ public enum SyncCommand {
         if total.pending > 0 { return 4 }
         return total.deadLettered > 0 ? 3 : 0
     }
+
+    static func rounded(_ duration: Duration) -> Double { (duration.inSeconds * 1000).rounded() / 1000 }
 
     static func positive(_ arguments: Arguments, _ name: String, default value: Int, maximum: Int) throws(UsageError) -> Int {
         guard let text = arguments[option: name] else { return value }

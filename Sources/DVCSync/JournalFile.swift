@@ -169,6 +169,17 @@ final class JournalFile {
         return start
     }
 
+    /// Renames the complete, synced file `temporary` over `path` and makes the rename durable; a
+    /// crash leaves one file or the other, each whole. On failure `temporary` is removed.
+    static func install(_ temporary: String, over path: String, as what: String) throws {
+        guard rename(temporary, path) == 0 else {
+            let reason = describe(errno)
+            unlink(temporary)
+            throw OutboxError(.io, "cannot replace \(path) with its \(what): \(reason); the journal is unchanged")
+        }
+        syncDirectory(of: path)
+    }
+
     /// Makes a rename or a creation in `path`'s directory durable.
     static func syncDirectory(of path: String) {
         let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_CLOEXEC)

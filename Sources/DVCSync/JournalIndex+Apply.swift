@@ -10,9 +10,9 @@ extension JournalIndex {
             break
         case .enqueue(let enqueue):
             guard let line, line.payloadStart > 0 else { throw OutboxError(.damaged, "an enqueue record without its dossier") }
-            let key = Hash128(enqueue.code)
+            let key = Self.key(enqueue.code)
             if let status = DossierStatus(wireValue: enqueue.status) {
-                recordVersion(key, sequence: enqueue.seq, fingerprint: Hash128(hex: enqueue.fp)?.high ?? 0, status: status)
+                recordVersion(key, sequence: enqueue.seq, fingerprint: Self.fingerprint(enqueue.fp), status: status)
             }
             addPending(Pending(sequence: enqueue.seq, key: key, line: line, enqueuedAt: enqueue.at, agency: agencyID(enqueue.agency)))
             if let delivery = enqueue.delivery, delivery != DeliveryState() { deliveries[enqueue.seq] = delivery }
@@ -21,7 +21,7 @@ extension JournalIndex {
                 guard let entry = removePending(sequence) else { continue }
                 acknowledged[Int(entry.agency)] += 1
             }
-            for code in known { markKnown(Hash128(code)) }
+            for code in known { markKnown(Self.key(code)) }
         case .release(let at, let items):
             let moment = Date(millisecondsSince1970: at)
             for item in items where pendingEntry(item.seq) != nil {
@@ -69,7 +69,7 @@ extension JournalIndex {
             }
         case .dossiers(let lines):
             for line in lines {
-                guard let key = Hash128(hex: line.k) else { throw OutboxError(.damaged, "a dossier summary with a malformed key") }
+                guard let key = DossierKey(line.k, radix: 16) else { throw OutboxError(.damaged, "a dossier summary with a malformed key") }
                 dossiers[key] = DossierState(latest: line.q, fingerprint: UInt64(line.f, radix: 16) ?? 0,
                                              status: line.s.flatMap { DossierStatus(wireValue: $0) }, known: line.n)
                 if let older = line.h, !older.isEmpty {

@@ -1,17 +1,53 @@
 import DVCCore
 import Foundation
 
+/// A dossier's key in the index: the high 64 bits of the 128-bit hash of its code. A collision of
+/// two keys (about one chance in 10¹⁰ for a million dossiers) could only misjudge whether the portal
+/// has a dossier or hold one dossier behind another — both corrected on the next call; losing a
+/// version would take a key and a 56-bit fingerprint collision at once.
+typealias DossierKey = UInt64
+
 /// What a journal's records add up to, kept small: dossiers by the hash of their code (status,
-/// known to the portal, fingerprints of their versions), pending entries as places in the file
-/// (their payload is read when they are claimed), dead letters, counters per agency. A million
-/// pending entries take about 110 MB.
+/// known to the portal, fingerprints of their versions) in 16 bytes each, pending entries as places
+/// in the file in 40 bytes each (their payload is read when they are claimed), dead letters,
+/// counters per agency. A million dossiers with a pending entry each take about 100 MB.
 struct JournalIndex {
+    /// The key of the dossier with `code`.
+    static func key(_ code: String) -> DossierKey { Hash128(code).high }
+
+    /// The part of a fingerprint (32 hex digits) the index keeps: 56 bits.
+    static func fingerprint(_ hex: String) -> UInt64 { (Hash128(hex: hex)?.high ?? 0) & DossierState.fingerprintMask }
+
+    /// A dossier in 16 bytes: its latest version's sequence, and its fingerprint (56 bits), status
+    /// (4 bits) and whether the portal knows it (1 bit) packed in one word.
     struct DossierState {
+        static let fingerprintMask: UInt64 = (1 << 56) - 1
         var latest: UInt64
-        /// The high word of the latest version's fingerprint; 0 when it was purged.
-        var fingerprint: UInt64
-        var status: DossierStatus?
-        var known: Bool
+        private var packed: UInt64
+
+        init(latest: UInt64, fingerprint: UInt64, status: DossierStatus?, known: Bool) {
+            self.latest = latest
+            packed = 0
+            self.fingerprint = fingerprint
+            self.status = status
+            self.known = known
+        }
+
+        /// The latest version's fingerprint (56 bits); 0 when it was purged.
+        var fingerprint: UInt64 {
+            get { packed & Self.fingerprintMask }
+            set { packed = packed & ~Self.fingerprintMask | newValue & Self.fingerprintMask }
+        }
+
+        var status: DossierStatus? {
+            get { DossierStatus(rawValue: Int(packed >> 56 & 0xF) - 1) }
+            set { packed = packed & ~(0xF << 56) | UInt64((newValue?.rawValue ?? -1) + 1 & 0xF) << 56 }
+        }
+
+        var known: Bool {
+            get { packed >> 60 & 1 == 1 }
+            set { packed = packed & ~(1 << 60) | (newValue ? 1 << 60 : 0) }
+        }
     }
 
     /// Where a record is in the file: the line (without its newline) and where its payload starts in it.
@@ -24,21 +60,32 @@ struct JournalIndex {
         var payloadLength: Int { Int(length - payloadStart) }
     }
 
-    /// A pending entry: where its record is, and what it is counted under.
+    /// A pending entry in 40 bytes: where its record is, and what it is counted under.
     struct Pending {
         let sequence: UInt64
-        let key: Hash128
+        let key: DossierKey
         let line: LineRef
-        let enqueuedAt: Int64
-        let agency: Int32
+        /// When it was appended, in whole seconds since 1970.
+        let enqueuedSeconds: UInt32
+        let agency: UInt16
         var live = true
+
+        init(sequence: UInt64, key: DossierKey, line: LineRef, enqueuedAt milliseconds: Int64, agency: UInt16) {
+            self.sequence = sequence
+            self.key = key
+            self.line = line
+            enqueuedSeconds = UInt32(clamping: milliseconds / 1000)
+            self.agency = agency
+        }
+
+        var enqueuedAt: Int64 { Int64(enqueuedSeconds) * 1000 }
     }
 
     struct Dead {
         let sequence: UInt64
-        let key: Hash128
+        let key: DossierKey
         let code: String
-        let agency: Int32
+        let agency: UInt16
         let line: LineRef
         let enqueuedAt: Int64
         let reason: DeadLetterReason
@@ -53,10 +100,10 @@ struct JournalIndex {
     }
 
     var sequence: UInt64 = 0
-    var dossiers: [Hash128: DossierState] = [:]
+    var dossiers: [DossierKey: DossierState] = [:]
     /// Fingerprints (high words) and sequences of versions older than the latest, for dossiers
     /// with several versions.
-    var history: [Hash128: [(fingerprint: UInt64, sequence: UInt64)]] = [:]
+    var history: [DossierKey: [(fingerprint: UInt64, sequence: UInt64)]] = [:]
     /// Pending entries in sequence order; acknowledged and dead-lettered ones are marked, not removed.
     private(set) var pending: [Pending] = []
     private var firstLive = 0
@@ -65,7 +112,7 @@ struct JournalIndex {
     var dead: [UInt64: Dead] = [:]
     var leases: [UInt64: Lease] = [:]
     private(set) var agencies: [String] = []
-    private var agencyIDs: [String: Int32] = [:]
+    private var agencyIDs: [String: UInt16] = [:]
     var acknowledged: [Int] = []
     var purged: [Int] = []
     private var pendingPerAgency: [Int] = []
@@ -74,9 +121,11 @@ struct JournalIndex {
 
     // MARK: Agencies
 
-    mutating func agencyID(_ agency: String) -> Int32 {
+    mutating func agencyID(_ agency: String) -> UInt16 {
         if let id = agencyIDs[agency] { return id }
-        let id = Int32(agencies.count)
+        // More than 65,535 receiving agencies in one journal do not exist; the last id is shared.
+        let id = UInt16(clamping: agencies.count)
+        guard Int(id) == agencies.count else { return id - 1 }
         agencies.append(agency)
         agencyIDs[agency] = id
         acknowledged.append(0)
@@ -87,21 +136,21 @@ struct JournalIndex {
 
     // MARK: Dossier versions
 
-    func latestVersion(of key: Hash128) -> LatestVersion? {
+    func latestVersion(of key: DossierKey) -> LatestVersion? {
         guard let state = dossiers[key], let status = state.status else { return nil }
         return LatestVersion(sequence: state.latest, status: status)
     }
 
     /// The sequence of a version of this dossier with this fingerprint that is pending or
     /// acknowledged (not dead, not purged), if there is one.
-    func heldVersion(of key: Hash128, fingerprint: UInt64) -> UInt64? {
+    func heldVersion(of key: DossierKey, fingerprint: UInt64) -> UInt64? {
         guard let state = dossiers[key] else { return nil }
         if state.fingerprint == fingerprint, dead[state.latest] == nil { return state.latest }
         return history[key]?.first { $0.fingerprint == fingerprint && dead[$0.sequence] == nil }?.sequence
     }
 
     /// Records a new version of a dossier (its fingerprint's high word and status).
-    mutating func recordVersion(_ key: Hash128, sequence: UInt64, fingerprint: UInt64, status: DossierStatus) {
+    mutating func recordVersion(_ key: DossierKey, sequence: UInt64, fingerprint: UInt64, status: DossierStatus) {
         guard var state = dossiers[key] else {
             dossiers[key] = DossierState(latest: sequence, fingerprint: fingerprint, status: status, known: false)
             return
@@ -114,7 +163,7 @@ struct JournalIndex {
         dossiers[key] = state
     }
 
-    mutating func markKnown(_ key: Hash128) {
+    mutating func markKnown(_ key: DossierKey) {
         if var state = dossiers[key] {
             state.known = true
             dossiers[key] = state
@@ -124,7 +173,7 @@ struct JournalIndex {
     }
 
     /// Forgets a version's fingerprint (it was purged: an identical version may be appended again).
-    mutating func forgetVersion(_ key: Hash128, sequence: UInt64) {
+    mutating func forgetVersion(_ key: DossierKey, sequence: UInt64) {
         if var state = dossiers[key], state.latest == sequence {
             state.fingerprint = 0
             dossiers[key] = state
@@ -188,7 +237,7 @@ struct JournalIndex {
     /// Claimable entries, oldest first: the head version of each dossier, not leased (or its
     /// lease expired) and not excluded.
     func claimable(limit: Int, excluding: Set<UInt64>, now: Date) -> [Pending] {
-        var seen = Set<Hash128>()
+        var seen = Set<DossierKey>()
         var result: [Pending] = []
         var index = firstLive
         while index < pending.count && result.count < limit {
@@ -209,7 +258,7 @@ struct JournalIndex {
 
     func counts() -> [String: OutboxCounts] {
         var result: [String: OutboxCounts] = [:]
-        var oldest: [Int32: Int64] = [:]
+        var oldest: [UInt16: Int64] = [:]
         let waiting = pendingPerAgency.enumerated().filter { $0.element > 0 }.count
         var index = firstLive
         while index < pending.count && oldest.count < waiting {
@@ -217,16 +266,16 @@ struct JournalIndex {
             if entry.live, oldest[entry.agency] == nil { oldest[entry.agency] = entry.enqueuedAt }
             index += 1
         }
-        var deadPerAgency: [Int32: Int] = [:]
+        var deadPerAgency: [UInt16: Int] = [:]
         for letter in dead.values { deadPerAgency[letter.agency, default: 0] += 1 }
         for (id, agency) in agencies.enumerated() {
             var counts = OutboxCounts()
             counts.acknowledged = acknowledged[id]
             counts.purged = purged[id]
             counts.pending = pendingPerAgency[id]
-            counts.deadLettered = deadPerAgency[Int32(id)] ?? 0
+            counts.deadLettered = deadPerAgency[UInt16(id)] ?? 0
             counts.received = counts.acknowledged + counts.purged + counts.pending + counts.deadLettered
-            counts.oldestPendingSince = oldest[Int32(id)].map { Date(millisecondsSince1970: $0) }
+            counts.oldestPendingSince = oldest[UInt16(id)].map { Date(millisecondsSince1970: $0) }
             if counts.received > 0 { result[agency] = counts }
         }
         return result

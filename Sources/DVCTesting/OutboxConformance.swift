@@ -89,15 +89,6 @@ public enum OutboxConformance {
         await subject.cleanUp()
     }
 
-    /// Dossier `number` of agency `agency` (`…-260302-NNNN`), in `status`.
-    static func dossier(_ number: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received) -> Dossier? {
-        guard let code = try? DossierCode("\(agency)-260302-\(String(format: "%04d", number))"), let procedure = try? ProcedureCode("1.001000"),
-              let field = try? FieldCode("G15-HT01"), let received = try? PortalTimestamp("20260302083000") else { return nil }
-        return Dossier(code: code, procedureCode: procedure, procedureName: "Đăng ký khai sinh", fieldCode: field, fieldName: "Hộ tịch",
-                       applicantType: .citizen, summary: "Hồ sơ \(number)", receivedAt: received, status: status, resultDelivery: .atOffice,
-                       processingAgencyName: "UBND xã")
-    }
-
     private struct Run {
         let check: Check
         let subject: any OutboxConformanceSubject
@@ -107,10 +98,8 @@ public enum OutboxConformance {
         }
 
         func change(_ number: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received, progress: Int = 0) throws -> EncodedChange {
-            guard let dossier = OutboxConformance.dossier(number, agency: agency, status: status),
-                  let time = try? PortalTimestamp("20260302090000") else { throw Failure(check: check, message: "cannot build a test dossier") }
-            let entries = (0..<progress).map { _ in ProgressEntry(dossierCode: dossier.code, actor: "Một cửa", actedAt: time, status: status) }
-            return try DossierChange(dossier, progress: entries).encoded()
+            let dossier = try Fixtures.dossier(number, agency: agency, status: status)
+            return try DossierChange(dossier, progress: try (0..<progress).map { try Fixtures.progress(for: dossier, minute: $0) }).encoded()
         }
 
         @discardableResult
@@ -164,7 +153,7 @@ public enum OutboxConformance {
             let again = try await outbox.append([try change(1), try change(1, status: .processing)]) { _, _ in [] }
             try expect(again == [.unchanged(sequence: first[0]), .unchanged(sequence: processing)],
                        "identical versions (pending or acknowledged) are not appended again: got \(again)")
-            guard let dossier = OutboxConformance.dossier(1) else { throw Failure(check: check, message: "cannot build a test dossier") }
+            let dossier = try Fixtures.dossier(1)
             let forced = try await outbox.append([try DossierChange(dossier, resend: true).encoded()]) { _, _ in [] }
             guard case .appended? = forced.first else { throw Failure(check: check, message: "a change marked resend is appended: got \(forced)") }
         }

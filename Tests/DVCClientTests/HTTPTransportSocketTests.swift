@@ -28,6 +28,50 @@ struct HTTPTransportSocketTests {
         }
     }
 
+    /// A request cancelled at any moment — before its task is registered, while it waits — ends at
+    /// once with `CancellationError`; it used to be able to hang past its own timeout.
+    @Test func aCancelledRequestEndsAtOnceWhateverTheMoment() async throws {
+        let server = try Self.server { _ in
+            try? await Task.sleep(for: .seconds(30))
+            return LoopbackHTTPServer.Response(status: 200)
+        }
+        defer { server.stop() }
+        let transport = HTTPTransport(configuration: .init(timeout: .seconds(60), allowsInsecureLoopback: true))
+        let url = server.baseURL.appendingPathComponent("slow")
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            // The hang detector: a request that has not ended 20 s after it was cancelled is stuck.
+            for attempt in 0..<40 {
+                group.addTask {
+                    let request = Task { try await transport.send(PortalRequest(url: url, operation: "slow")) }
+                    if attempt % 2 == 1 { try? await Task.sleep(for: .milliseconds(attempt)) }
+                    request.cancel()
+                    return await withTaskGroup(of: String.self) { race in
+                        race.addTask {
+                            do {
+                                _ = try await request.value
+                                return "answered"
+                            } catch is CancellationError {
+                                return "cancelled"
+                            } catch {
+                                return "failed: \(error)"
+                            }
+                        }
+                        race.addTask {
+                            try? await Task.sleep(for: .seconds(20))
+                            return "hung"
+                        }
+                        let first = await race.next() ?? "none"
+                        race.cancelAll()
+                        return first
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.count == 40)
+        #expect(outcomes.allSatisfy { $0 == "cancelled" }, "\(Set(outcomes))")
+    }
+
     @Test func manyConcurrentClients() async throws {
         let server = try Self.server { request in LoopbackHTTPServer.Response(status: 200, body: request.body) }
         defer { server.stop() }

@@ -12,7 +12,7 @@ struct SyncCommandTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox()
-        var dossiers = try (1...120).map { try Sample.dossier($0) }
+        var dossiers = try (1...120).map { try Fixtures.dossier($0) }
         for n in stride(from: 0, to: 120, by: 4) {
             var later = dossiers[n]
             later.status = .processing
@@ -27,7 +27,7 @@ struct SyncCommandTests {
         #expect(first.errors.contains("150 dossiers read, 150 new, 0 already in the journal, 0 invalid"))
         let records = await portal.records()
         #expect(records.count == 120)
-        #expect(records["000.00.14.H20-260302-0005"]?["statuses"] as? [String] == ["2", "4"])
+        #expect(records["000.00.14.H20-260302-0005"]?.statuses == [.received, .processing])
         let calls = (await portal.sandbox.stateDocument()["totals"] as? [String: Any])?["calls"] as? Int
 
         // Idempotent: the same file again adds nothing and sends nothing.
@@ -42,9 +42,9 @@ struct SyncCommandTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox()
-        var late = try Sample.dossier(2)
+        var late = try Fixtures.dossier(2)
         late.dueAt = try PortalTimestamp("20260301080000")
-        let file = try workspace.write([try Sample.dossier(1), late, try Sample.dossier(3)], to: "batch.json")
+        let file = try workspace.write([try Fixtures.dossier(1), late, try Fixtures.dossier(3)], to: "batch.json")
         // One more that cannot even be decoded: a status the standard does not have.
         var text = try String(contentsOfFile: file, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"data\":[", with: "\"data\":[{\"MaHoSo\":\"000.00.14.H20-260302-0009\",\"TrangThaiHoSo\":\"42\"},")
@@ -62,14 +62,14 @@ struct SyncCommandTests {
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox()
         // The portal holds dossier 2 as withdrawn (final): "received" is refused.
-        var withdrawn = try Sample.dossier(2)
+        var withdrawn = try Fixtures.dossier(2)
         let client = PortalClient(configuration: .init(adapterURL: URL(string: portal.url)!, credentials: .init(username: "sandbox", password: "sandbox"),
                                                        unitCode: "000.00.00.H20"),
                                   transport: HTTPTransport(configuration: .init(allowsInsecureLoopback: true)))
         try await client.syncDossiers([withdrawn], isUpdating: false)
         withdrawn.status = .withdrawn
         try await client.syncDossiers([withdrawn], isUpdating: true)
-        let file = try workspace.write(try (1...3).map { try Sample.dossier($0) }, to: "batch.json")
+        let file = try workspace.write(try (1...3).map { try Fixtures.dossier($0) }, to: "batch.json")
         let run = await Run.sync(portal.options + ["--journal", workspace.journal, file])
         #expect(run.status == 3, "\(run.output)\(run.errors)")
         #expect(run.output.contains("000.00.14.H20         3             2        0              1"))
@@ -92,7 +92,7 @@ struct SyncCommandTests {
         #expect(purged.output == "{\"purged\":1}\n")
         let after = await Run.sync(["status", "--journal", workspace.journal, "--json"])
         #expect(after.output.contains("\"deadLettered\":0") && after.output.contains("\"purged\":1"))
-        let others = try workspace.write([try Sample.dossier(1), try Sample.dossier(3)], to: "others.json")
+        let others = try workspace.write([try Fixtures.dossier(1), try Fixtures.dossier(3)], to: "others.json")
         #expect(await Run.sync(portal.options + ["--journal", workspace.journal, others]).status == 0)
     }
 
@@ -100,7 +100,7 @@ struct SyncCommandTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox(faults: "error=1")
-        let file = try workspace.write(try (1...10).map { try Sample.dossier($0) }, to: "batch.json")
+        let file = try workspace.write(try (1...10).map { try Fixtures.dossier($0) }, to: "batch.json")
         let started = ContinuousClock.now
         let run = await Run.sync(portal.options + ["--journal", workspace.journal, "--deadline", "1", "--json", file])
         #expect(run.status == 4)
@@ -116,7 +116,7 @@ struct SyncCommandTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox()
-        let file = try workspace.write([try Sample.dossier(1)], to: "batch.json")
+        let file = try workspace.write([try Fixtures.dossier(1)], to: "batch.json")
         try FileManager.default.createDirectory(atPath: workspace.journal, withIntermediateDirectories: true)
         let holder = try FileOutbox(url: SyncCommand.journalURL(workspace.journal))
         let run = await Run.sync(portal.options + ["--journal", workspace.journal, file])
@@ -157,7 +157,7 @@ struct SyncCommandTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox(faults: "error=1")
-        let file = try workspace.write(try (1...3).map { try Sample.dossier($0) }, to: "batch.json")
+        let file = try workspace.write(try (1...3).map { try Fixtures.dossier($0) }, to: "batch.json")
         #expect(await Run.sync(portal.options + ["--journal", workspace.journal, "--deadline", "0.2", file]).status == 4)
         let journal = SyncCommand.journalURL(workspace.journal)
         var bytes = try Data(contentsOf: journal)

@@ -109,7 +109,7 @@ struct SyncProcessTests {
         var expected: [String: [String]] = [:]
         for n in 1...16_000 {
             let agency = ["000.00.14.H20", "000.00.15.H20", "000.00.16.H20", "000.00.17.H20"][n % 4]
-            let dossier = try Sample.dossier(n % 9_000 + 1, agency: n <= 9_000 ? agency : "000.00.18.H20")
+            let dossier = try Fixtures.dossier(n % 9_000 + 1, agency: n <= 9_000 ? agency : "000.00.18.H20")
             first.append(dossier)
             expected[dossier.code.rawValue] = ["2"]
             if n % 4 == 0 {
@@ -169,7 +169,7 @@ struct SyncProcessTests {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
         let sandbox = try SandboxProcess(["--latency", "20"])
-        let file = try workspace.write(try (1...2_000).map { try Sample.dossier($0) }, to: "batch.json")
+        let file = try workspace.write(try (1...2_000).map { try Fixtures.dossier($0) }, to: "batch.json")
         let arguments = ["--portal", sandbox.url, "--agency", "000.00.00.H20", "--username", "sandbox", "--journal", workspace.journal,
                          "--batch", "10", "--concurrency", "2", "--json", file]
         let run = try SyncProcess(arguments, in: workspace, name: "term")

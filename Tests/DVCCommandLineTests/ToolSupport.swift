@@ -33,18 +33,6 @@ struct Workspace {
     }
 }
 
-enum Sample {
-    /// Dossier `number` of `agency`, received 2026-03-02, in `status`.
-    static func dossier(_ number: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received) throws -> Dossier {
-        var dossier = Dossier(code: try DossierCode("\(agency)-260302-\(String(format: "%04d", number))"), procedureCode: try ProcedureCode("1.001000"),
-                              procedureName: "Đăng ký khai sinh", fieldCode: try FieldCode("G15-HT01"), fieldName: "Hộ tịch",
-                              applicantType: .citizen, summary: "Khai sinh \(number)", receivedAt: try PortalTimestamp("20260302083000"),
-                              status: status, resultDelivery: .atOffice, processingAgencyName: "UBND xã")
-        if status == .returned { dossier.returnedAt = try PortalTimestamp("20260304100000") }
-        return dossier
-    }
-}
-
 /// A sandbox served over loopback by this test process.
 final class ServedSandbox: @unchecked Sendable {
     let sandbox: PortalSandbox
@@ -61,16 +49,7 @@ final class ServedSandbox: @unchecked Sendable {
     /// The portal options every command of a test takes.
     var options: [String] { ["--portal", url, "--agency", "000.00.00.H20", "--username", "sandbox"] }
 
-    func records() async -> [String: [String: Any]] {
-        var records: [String: [String: Any]] = [:]
-        var after: String?
-        repeat {
-            let document = await sandbox.stateDocument(after: after, limit: 1_000)
-            for (code, record) in document["dossiers"] as? [String: [String: Any]] ?? [:] { records[code] = record }
-            after = document["next"] as? String
-        } while after != nil
-        return records
-    }
+    func records() async -> [String: SandboxDossierRecord] { await sandbox.dossierRecords() }
 }
 
 /// Runs a command in process: its exit status, standard output and standard error.

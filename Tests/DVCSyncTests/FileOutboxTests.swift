@@ -1,5 +1,6 @@
 import DVCCore
 @testable import DVCSync
+import DVCTesting
 import Foundation
 import Testing
 
@@ -18,8 +19,8 @@ struct FileOutboxTests {
     @discardableResult
     func append(_ outbox: FileOutbox, _ numbers: [Int], agency: String = "000.00.14.H20", progress: Bool = false) async throws -> [UInt64] {
         let changes = try numbers.map { number -> EncodedChange in
-            let dossier = try Make.dossier(number, agency: agency)
-            return try DossierChange(dossier, progress: progress ? [try Make.progress(for: dossier)] : []).encoded()
+            let dossier = try Fixtures.dossier(number, agency: agency)
+            return try DossierChange(dossier, progress: progress ? [try Fixtures.progress(for: dossier)] : []).encoded()
         }
         return try await outbox.append(changes) { _, _ in [] }.map { outcome in
             guard case .appended(let sequence) = outcome else { throw OutboxError(.invalidRequest, "not appended: \(outcome)") }
@@ -44,8 +45,8 @@ struct FileOutboxTests {
     @Test func aChangeRoundTripsThroughTheJournalWithItsProgress() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let dossier = try Make.dossier(7, status: .processing)
-        let progress = [try Make.progress(for: dossier, minute: 1), try Make.progress(for: dossier, minute: 2)]
+        let dossier = try Fixtures.dossier(7, status: .processing)
+        let progress = [try Fixtures.progress(for: dossier, minute: 1), try Fixtures.progress(for: dossier, minute: 2)]
         do {
             let outbox = try FileOutbox(url: scratch.journal)
             _ = try await outbox.append([try DossierChange(dossier, progress: progress).encoded()]) { _, _ in [] }
@@ -293,7 +294,7 @@ struct FileOutboxTests {
         #expect(pending.first?.delivery.attempts == 2 && pending.first?.delivery.dossierDelivered == true)
         #expect(try await reopened.knownToPortal(claimed.map(\.dossier.code)).count == 7)
         // What was appended before is still recognised as unchanged.
-        let again = try await reopened.append([try DossierChange(try Make.dossier(1), progress: [try Make.progress(for: try Make.dossier(1))]).encoded()]) { _, _ in [] }
+        let again = try await reopened.append([try DossierChange(try Fixtures.dossier(1), progress: [try Fixtures.progress(for: try Fixtures.dossier(1))]).encoded()]) { _, _ in [] }
         #expect(again == [.unchanged(sequence: 1)])
     }
 

@@ -55,31 +55,11 @@ final class Portal: @unchecked Sendable {
                      transport: custom ?? transport, sleeper: Immediate())
     }
 
-    /// The sandbox's view of one dossier: creates, updates, progress count, status code.
-    func record(_ code: String) async -> [String: Any]? {
-        let document = await sandbox.stateDocument()
-        return (document["dossiers"] as? [String: Any])?[code] as? [String: Any]
-    }
+    /// The sandbox's view of one dossier.
+    func record(_ code: String) async -> SandboxDossierRecord? { await sandbox.dossierRecords()[code] }
 
     func totals() async -> [String: Int] {
         ((await sandbox.stateDocument())["totals"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
-    }
-}
-
-/// Test dossiers: `agency`'s dossier number `sequence`, in `status`, with one progress entry in the same status.
-enum Make {
-    static func dossier(_ sequence: Int, agency: String = "000.00.14.H20", status: DossierStatus = .received) throws -> Dossier {
-        var dossier = Dossier(code: try DossierCode("\(agency)-260302-\(String(format: "%04d", sequence))"), procedureCode: try ProcedureCode("1.001000"),
-                              procedureName: "Đăng ký khai sinh", fieldCode: try FieldCode("G15-HT01"), fieldName: "Hộ tịch",
-                              applicantType: .citizen, summary: "Khai sinh \(sequence)", receivedAt: try PortalTimestamp("20260302083000"),
-                              status: status, resultDelivery: .atOffice, processingAgencyName: "UBND xã")
-        dossier.dueAt = try PortalTimestamp("20260305170000")
-        return dossier
-    }
-
-    static func progress(for dossier: Dossier, minute: Int = 0) throws -> ProgressEntry {
-        ProgressEntry(dossierCode: dossier.code, actor: "Cán bộ một cửa", actedAt: try PortalTimestamp(String(format: "202603020900%02d", minute % 60)),
-                      status: dossier.status, action: "Tiếp nhận")
     }
 }
 

@@ -15,8 +15,8 @@ struct SyncEngineTests {
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal),
                                 configuration: .init(dossierBatchSize: 50, progressBatchSize: 10, concurrency: 1))
         for n in 1...120 {
-            let dossier = try Make.dossier(n, agency: n % 3 == 0 ? "000.00.15.H20" : "000.00.14.H20")
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            let dossier = try Fixtures.dossier(n, agency: n % 3 == 0 ? "000.00.15.H20" : "000.00.14.H20")
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         }
         let round = await engine.sync()
         #expect(round.acknowledged == 120)
@@ -42,33 +42,33 @@ struct SyncEngineTests {
         defer { scratch.cleanUp() }
         let portal = try Portal()
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal))
-        var dossier = try Make.dossier(1)
+        var dossier = try Fixtures.dossier(1)
         try await engine.enqueue(dossier)
         #expect(await engine.sync().acknowledged == 1)
         // Three versions before the next round: each must reach the portal, in order, as an update.
         for status in [DossierStatus.processing, .awaitingReturn, .returned] {
             dossier.status = status
             if status == .returned { dossier.returnedAt = try PortalTimestamp("20260304100000") }
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         }
         let round = await engine.sync()
         #expect(round.acknowledged == 3 && round.deadLettered == 0)
         let record = try #require(await portal.record(dossier.code.rawValue))
-        #expect(record["creates"] as? Int == 1 && record["updates"] as? Int == 3 && record["progress"] as? Int == 3)
-        #expect(record["statuses"] as? [String] == ["2", "4", "9", "10"])
+        #expect(record.creates == 1 && record.updates == 3 && record.progress == 3)
+        #expect(record.statuses == [.received, .processing, .awaitingReturn, .returned])
     }
 
     @Test func enqueueingTheSameVersionTwiceAppendsItOnce() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let engine = SyncEngine(client: try Portal().client(), outbox: try FileOutbox(url: scratch.journal))
-        let dossier = try Make.dossier(1)
-        let first = try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+        let dossier = try Fixtures.dossier(1)
+        let first = try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         #expect(first == .appended(sequence: 1))
-        #expect(try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)]) == .unchanged(sequence: 1))
+        #expect(try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)]) == .unchanged(sequence: 1))
         #expect(await engine.sync().acknowledged == 1)
         // Still unchanged once acknowledged; a different version is new.
-        #expect(try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)]) == .unchanged(sequence: 1))
+        #expect(try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)]) == .unchanged(sequence: 1))
         var later = dossier
         later.status = .processing
         #expect(try await engine.enqueue(later) == .appended(sequence: 2))
@@ -78,17 +78,17 @@ struct SyncEngineTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let portal = try Portal()
-        var dossier = try Make.dossier(1)
+        var dossier = try Fixtures.dossier(1)
         // The portal got the create, but the journal never learnt it (the reply was lost).
         try await portal.client().syncDossiers([dossier], isUpdating: false)
         dossier.status = .processing
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal))
         try await engine.enqueue(dossier)
-        try await engine.enqueue(try Make.dossier(2))
+        try await engine.enqueue(try Fixtures.dossier(2))
         let round = await engine.sync()
         #expect(round.acknowledged == 2 && round.deadLettered == 0)
         let record = try #require(await portal.record(dossier.code.rawValue))
-        #expect(record["creates"] as? Int == 1 && record["updates"] as? Int == 1 && record["status"] as? String == "4")
+        #expect(record.creates == 1 && record.updates == 1 && record.status == .processing)
         #expect(try await engine.outbox.knownToPortal([dossier.code]) == [dossier.code])
     }
 
@@ -98,14 +98,14 @@ struct SyncEngineTests {
         let portal = try Portal()
         // The portal already holds dossier 3 as withdrawn (status 7, final); this journal does not
         // know, so it accepts "received" — which the portal must refuse.
-        var withdrawn = try Make.dossier(3)
+        var withdrawn = try Fixtures.dossier(3)
         try await portal.client().syncDossiers([withdrawn], isUpdating: false)
         withdrawn.status = .withdrawn
         try await portal.client().syncDossiers([withdrawn], isUpdating: true)
 
         let events = EventLog()
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal), configuration: .init(eventSink: events))
-        for n in 1...5 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...5 { try await engine.enqueue(try Fixtures.dossier(n)) }
         let round = await engine.sync()
         #expect(round.acknowledged == 4)
         #expect(round.deadLettered == 1)
@@ -129,9 +129,9 @@ struct SyncEngineTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let portal = try Portal()
-        let refusing = Refusing(code: try Make.dossier(2).code.rawValue)
+        let refusing = Refusing(code: try Fixtures.dossier(2).code.rawValue)
         let engine = SyncEngine(client: portal.client(filter: refusing.answer), outbox: try FileOutbox(url: scratch.journal))
-        for n in 1...3 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...3 { try await engine.enqueue(try Fixtures.dossier(n)) }
         #expect(await engine.sync().deadLettered == 1)
         refusing.enabled = false                     // the portal's side was fixed
         #expect(try await engine.outbox.requeue(matching: .init(dossierCodes: [refusing.code])) == 1)
@@ -139,21 +139,21 @@ struct SyncEngineTests {
         #expect(round.acknowledged == 1 && round.deadLettered == 0)
         #expect(try await engine.deadLetters.isEmpty)
         #expect(try await engine.status().total.acknowledged == 3)
-        #expect((await portal.record(refusing.code))?["creates"] as? Int == 1)
+        #expect((await portal.record(refusing.code))?.creates == 1)
     }
 
     @Test func anInvalidDossierIsRefusedAtTheDoorNamingFieldAndRule() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let engine = SyncEngine(client: try Portal().client(), outbox: try FileOutbox(url: scratch.journal))
-        var dossier = try Make.dossier(1)
+        var dossier = try Fixtures.dossier(1)
         dossier.dueAt = try PortalTimestamp("20260301080000")    // before it was received
         let error = await #expect(throws: SyncError.self) { try await engine.enqueue(dossier) }
         #expect(error?.code == .invalid)
         #expect(error?.issues.contains { $0.rule == .datesOutOfOrder } == true)
 
-        let good = try Make.dossier(2), other = try Make.dossier(3)
-        let mismatch = await #expect(throws: SyncError.self) { try await engine.enqueue(good, progress: [try Make.progress(for: other)]) }
+        let good = try Fixtures.dossier(2), other = try Fixtures.dossier(3)
+        let mismatch = await #expect(throws: SyncError.self) { try await engine.enqueue(good, progress: [try Fixtures.progress(for: other)]) }
         #expect(mismatch?.issues.map(\.path) == ["progress[0].MaHoSo"])
         #expect(mismatch?.issues.first?.rule == .progressDossierMismatch)
         #expect(mismatch?.description.contains("was not accepted") == true)
@@ -166,13 +166,13 @@ struct SyncEngineTests {
         defer { scratch.cleanUp() }
         let portal = try Portal()
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal))
-        var first = try Make.dossier(1)
-        var late = try Make.dossier(2)
+        var first = try Fixtures.dossier(1)
+        var late = try Fixtures.dossier(2)
         late.dueAt = try PortalTimestamp("20260301080000")
-        var changes = [DossierChange(first, progress: [try Make.progress(for: first)]), DossierChange(late)]
+        var changes = [DossierChange(first, progress: [try Fixtures.progress(for: first)]), DossierChange(late)]
         first.status = .processing                      // checked against the version above
-        changes.append(DossierChange(first, progress: [try Make.progress(for: first)]))
-        changes.append(DossierChange(try Make.dossier(3)))
+        changes.append(DossierChange(first, progress: [try Fixtures.progress(for: first)]))
+        changes.append(DossierChange(try Fixtures.dossier(3)))
         let results = try await engine.enqueue(contentsOf: changes)
         #expect(results.count == 4)
         #expect(results[0] == .appended(sequence: 1) && results[2] == .appended(sequence: 2) && results[3] == .appended(sequence: 3))
@@ -184,14 +184,14 @@ struct SyncEngineTests {
         #expect(await engine.sync().acknowledged == 3)
         #expect(try await engine.enqueue(contentsOf: []).isEmpty)
         let record = try #require(await portal.record(first.code.rawValue))
-        #expect(record["status"] as? String == "4" && record["updates"] as? Int == 1)
+        #expect(record.status == .processing && record.updates == 1)
     }
 
     @Test func progressThePortalRefusesDeadLettersOnlyItsOwnEntry() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let portal = try Portal()
-        let refused = try Make.dossier(2)
+        let refused = try Fixtures.dossier(2)
         // The portal accepts every dossier but refuses any progress batch naming dossier 2.
         let client = portal.client { request in
             guard request.operation == "CapNhatTienDoHoSoMC", String(decoding: request.body, as: UTF8.self).contains(refused.code.rawValue) else { return nil }
@@ -199,8 +199,8 @@ struct SyncEngineTests {
         }
         let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal))
         for n in 1...4 {
-            let dossier = try Make.dossier(n)
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            let dossier = try Fixtures.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         }
         let round = await engine.sync()
         #expect(round.acknowledged == 3 && round.deadLettered == 1 && round.remaining == 0)
@@ -220,18 +220,18 @@ struct SyncEngineTests {
         let portal = try Portal()
         let outbox = try FileOutbox(url: scratch.journal)
         let engine = SyncEngine(client: portal.client(), outbox: outbox, configuration: .init(dossierBatchSize: 10, compactionThreshold: 20))
-        for n in 1...20 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...20 { try await engine.enqueue(try Fixtures.dossier(n)) }
         let first = await engine.sync()
         #expect(first.acknowledged == 20)
         #expect(first.compacted, "\(first) \(String(describing: first.compactionError))")
         #expect(await outbox.reclaimableRecords < 20)
-        var later = try Make.dossier(1)
+        var later = try Fixtures.dossier(1)
         later.status = .processing
         try await engine.enqueue(later)
         let second = await engine.sync()
         #expect(second.acknowledged == 1 && !second.compacted)
         let record = try #require(await portal.record(later.code.rawValue))
-        #expect(record["updates"] as? Int == 1, "still known to the portal after compaction, so sent as an update")
+        #expect(record.updates == 1, "still known to the portal after compaction, so sent as an update")
         #expect(try await engine.report().total.synced == 21)
     }
 
@@ -240,16 +240,16 @@ struct SyncEngineTests {
         defer { scratch.cleanUp() }
         let portal = try Portal()     // a portal whose data was reset: it has none of our dossiers
         let outbox = try FileOutbox(url: scratch.journal)
-        let dossier = try Make.dossier(1)
+        let dossier = try Fixtures.dossier(1)
         try await outbox.acknowledge([], known: [dossier.code])
         let engine = SyncEngine(client: portal.client(), outbox: outbox)
-        try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+        try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         let round = await engine.sync()
         #expect(round.acknowledged == 1 && round.deadLettered == 0)
         // The update batch (refused), the same update alone (refused), the create, the progress.
         #expect(round.calls == 4)
         let record = try #require(await portal.record(dossier.code.rawValue))
-        #expect(record["creates"] as? Int == 1 && record["progress"] as? Int == 1)
+        #expect(record.creates == 1 && record.progress == 1)
     }
 
     @Test func concurrentRoundsShareOneRoundAndSendNothingTwice() async throws {
@@ -257,7 +257,7 @@ struct SyncEngineTests {
         defer { scratch.cleanUp() }
         let portal = try Portal(.loopback)
         let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal), configuration: .init(dossierBatchSize: 5))
-        for n in 1...30 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...30 { try await engine.enqueue(try Fixtures.dossier(n)) }
         async let first = engine.sync()
         async let second = engine.sync()
         let rounds = await [first, second]
@@ -270,14 +270,14 @@ struct SyncEngineTests {
         let portal = try Portal()
         let engine = SyncEngine(client: portal.client(), outbox: InMemoryOutbox(), configuration: .init(dossierBatchSize: 7))
         for n in 1...30 {
-            var dossier = try Make.dossier(n)
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            var dossier = try Fixtures.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
             dossier.status = .processing
             try await engine.enqueue(dossier)
         }
         let round = await engine.sync()
         #expect(round.acknowledged == 60 && round.remaining == 0)
-        #expect((await portal.record(try Make.dossier(17).code.rawValue))?["statuses"] as? [String] == ["2", "4"])
+        #expect((await portal.record(try Fixtures.dossier(17).code.rawValue))?.statuses == [.received, .processing])
     }
 }
 

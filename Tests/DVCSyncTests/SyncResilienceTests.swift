@@ -9,18 +9,6 @@ import Testing
 /// dossier on the portal, created once, its versions in order — or dead-lettered alone, for a reason.
 @Suite("Sync resilience")
 struct SyncResilienceTests {
-    /// Every dossier of the sandbox with its creates and statuses, read page by page.
-    static func records(_ portal: Portal) async -> [String: [String: Any]] {
-        var records: [String: [String: Any]] = [:]
-        var after: String?
-        repeat {
-            let document = await portal.sandbox.stateDocument(after: after, limit: 500)
-            for (code, record) in document["dossiers"] as? [String: [String: Any]] ?? [:] { records[code] = record }
-            after = document["next"] as? String
-        } while after != nil
-        return records
-    }
-
     @Test(arguments: Route.allCases)
     func aRefusalStormDeadLettersNothingAndEverythingGoesAfterIt(_ route: Route) async throws {
         let scratch = try Scratch()
@@ -29,7 +17,7 @@ struct SyncResilienceTests {
         let events = EventLog()
         let engine = SyncEngine(client: portal.client(attempts: 1), outbox: try FileOutbox(url: scratch.journal),
                                 configuration: .init(dossierBatchSize: 50, concurrency: 1, eventSink: events))
-        for n in 1...60 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...60 { try await engine.enqueue(try Fixtures.dossier(n)) }
         // The adapter answers every call "error_code -1": the batch, then three dossiers alone, alike.
         let storm = await engine.sync()
         #expect(storm.stopReason == .systemicRefusal)
@@ -45,8 +33,8 @@ struct SyncResilienceTests {
         #expect(rounds.last?.remaining == 0)
         #expect(try await engine.deadLetters.isEmpty)
         #expect(try await engine.status().total.acknowledged == 60)
-        let records = await Self.records(portal)
-        #expect(records.count == 60 && records.values.allSatisfy { $0["creates"] as? Int == 1 })
+        let records = await portal.sandbox.dossierRecords()
+        #expect(records.count == 60 && records.values.allSatisfy { $0.creates == 1 })
     }
 
     @Test(arguments: ["Phiên đăng nhập không tồn tại", "Token hết hạn", "Unauthorized"])
@@ -57,8 +45,8 @@ struct SyncResilienceTests {
         let client = portal.client(attempts: 1)
         let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal), configuration: .init(dossierBatchSize: 5, concurrency: 1))
         for n in 1...30 {
-            let dossier = try Make.dossier(n)
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            let dossier = try Fixtures.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         }
         let round = await engine.sync()
         #expect(round.acknowledged == 30 && round.deadLettered == 0 && round.remaining == 0, "\(round)")
@@ -79,7 +67,7 @@ struct SyncResilienceTests {
             return PortalResponse(status: 200, body: Data("Unauthorized".utf8))
         }
         let engine = SyncEngine(client: client, outbox: InMemoryOutbox())
-        try await engine.enqueue(try Make.dossier(1))
+        try await engine.enqueue(try Fixtures.dossier(1))
         #expect(await engine.sync().acknowledged == 1)
         #expect(await client.loginCount == 2)
     }
@@ -92,7 +80,7 @@ struct SyncResilienceTests {
                                                        unitCode: "000.00.00.H20", retryPolicy: .exponentialJitter(maximumAttempts: 5)),
                                   transport: portal.sandbox.transport, sleeper: Immediate())
         let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal))
-        for n in 1...200 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...200 { try await engine.enqueue(try Fixtures.dossier(n)) }
         let round = await engine.sync()
         #expect(round.stopReason == .session)
         #expect(round.lastError?.code == .loginFailed)
@@ -121,7 +109,7 @@ struct SyncResilienceTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let portal = try Portal()
-        let bad = try Make.dossier(20).code.rawValue
+        let bad = try Fixtures.dossier(20).code.rawValue
         let client = portal.client(attempts: 1) { request in
             guard request.operation == "DongBoHoSoMC", String(decoding: request.body, as: UTF8.self).contains(bad) else { return nil }
             return poison.response
@@ -129,7 +117,7 @@ struct SyncResilienceTests {
         let events = EventLog()
         let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal),
                                 configuration: .init(dossierBatchSize: 50, concurrency: 2, eventSink: events))
-        for n in 1...120 { try await engine.enqueue(try Make.dossier(n)) }
+        for n in 1...120 { try await engine.enqueue(try Fixtures.dossier(n)) }
         let first = await engine.sync()
         let second = await engine.sync()
         // Its 119 batch-mates go in the first round or the next.
@@ -157,35 +145,29 @@ struct SyncResilienceTests {
                                 configuration: .init(dossierBatchSize: 10, maximumConsecutiveFailures: 1_000))
         var expected: [String: [String]] = [:]
         for n in 1...100 {
-            var dossier = try Make.dossier(n)
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            var dossier = try Fixtures.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
             expected[dossier.code.rawValue] = ["2"]
             if n % 3 == 0 {
                 dossier.status = .processing
-                try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+                try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
                 expected[dossier.code.rawValue]?.append("4")
             }
         }
         let rounds = await engine.syncUntilDone(maximumBackoff: .milliseconds(10))
         #expect(rounds.last?.remaining == 0, "\(rounds.count) rounds")
         #expect(try await engine.deadLetters.isEmpty)
-        let records = await Self.records(portal)
+        let records = await portal.sandbox.dossierRecords()
         #expect(records.count == 100)
         let faults = (await portal.sandbox.stateDocument())["faults"] as? [String: Int] ?? [:]
         #expect((faults["applied-then-drop"] ?? 0) > 0, "the fault must actually have bitten")
         for (code, statuses) in expected {
             let record = try #require(records[code])
-            #expect(record["creates"] as? Int == 1, "\(code) created once")
+            #expect(record.creates == 1, "\(code) created once")
             // Each version arrives at least once, and never after a later one.
-            let received = record["statuses"] as? [String] ?? []
-            #expect(Self.deduplicated(received) == statuses, "\(code): \(received)")
-            #expect((record["progress"] as? Int ?? 0) >= statuses.count)
+            #expect(record.versions.map(\.wireValue) == statuses, "\(code): \(record.statuses)")
+            #expect(record.progress >= statuses.count)
         }
-    }
-
-    /// `received` with consecutive repeats collapsed (a version resent after a lost reply).
-    static func deduplicated(_ received: [String]) -> [String] {
-        received.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
     }
 
     @Test func concurrentBatchesKeepEveryDossiersVersionsInOrder() async throws {
@@ -198,7 +180,7 @@ struct SyncResilienceTests {
         var changes: [DossierChange] = []
         for status in [DossierStatus.received, .processing, .awaitingReturn] {
             for n in 1...80 {
-                var dossier = try Make.dossier(n)
+                var dossier = try Fixtures.dossier(n)
                 dossier.status = status
                 changes.append(DossierChange(dossier))
             }
@@ -208,9 +190,9 @@ struct SyncResilienceTests {
         let round = await engine.sync()
         #expect(round.acknowledged == 240 && round.remaining == 0)
         #expect(gauge.maximum >= 2, "batches really were in flight together (at most \(gauge.maximum))")
-        let records = await Self.records(portal)
+        let records = await portal.sandbox.dossierRecords()
         #expect(records.count == 80)
-        #expect(records.values.allSatisfy { $0["statuses"] as? [String] == ["2", "4", "9"] })
+        #expect(records.values.allSatisfy { $0.statuses == [.received, .processing, .awaitingReturn] })
     }
 
     @Test func cancellingARoundLeavesNothingHalfAcknowledged() async throws {
@@ -229,8 +211,8 @@ struct SyncResilienceTests {
         let engine = SyncEngine(client: portal.client(), outbox: outbox,
                                 configuration: .init(dossierBatchSize: 5, progressBatchSize: 2, concurrency: 2, eventSink: canceller))
         for n in 1...100 {
-            let dossier = try Make.dossier(n)
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier, minute: 1), try Make.progress(for: dossier, minute: 2)])
+            let dossier = try Fixtures.dossier(n)
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier, minute: 1), try Fixtures.progress(for: dossier, minute: 2)])
         }
         let task = Task { await engine.sync() }
         canceller.lock.withLock { canceller.task = task }
@@ -241,11 +223,11 @@ struct SyncResilienceTests {
         await outbox.close()
         let reopened = try FileOutbox(url: scratch.journal)
         let pending = Set(try await reopened.claim(limit: 1_000, lease: .seconds(60), excluding: []).map(\.dossier.code.rawValue))
-        let records = await Self.records(portal)
+        let records = await portal.sandbox.dossierRecords()
         for n in 1...100 {
-            let code = try Make.dossier(n).code.rawValue
+            let code = try Fixtures.dossier(n).code.rawValue
             if !pending.contains(code) {
-                #expect(records[code]?["progress"] as? Int == 2, "\(code) acknowledged, so both progress entries arrived")
+                #expect(records[code]?.progress == 2, "\(code) acknowledged, so both progress entries arrived")
             }
         }
         #expect(pending.count == round.remaining)
@@ -259,12 +241,12 @@ struct SyncResilienceTests {
                                 configuration: .init(dossierBatchSize: 25, maximumConsecutiveFailures: 1_000))
         var expected: [String: [String]] = [:]
         for n in 1...400 {
-            var dossier = try Make.dossier(n, agency: n % 2 == 0 ? "000.00.15.H20" : "000.00.14.H20")
-            try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+            var dossier = try Fixtures.dossier(n, agency: n % 2 == 0 ? "000.00.15.H20" : "000.00.14.H20")
+            try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
             expected[dossier.code.rawValue] = ["2"]
             if n % 4 == 0 {
                 dossier.status = .processing
-                try await engine.enqueue(dossier, progress: [try Make.progress(for: dossier)])
+                try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
                 expected[dossier.code.rawValue]?.append("4")
             }
         }
@@ -273,14 +255,14 @@ struct SyncResilienceTests {
         #expect(rounds.reduce(0) { $0 + $1.deadLettered } == 0)
         let faults = (await portal.sandbox.stateDocument())["faults"] as? [String: Int] ?? [:]
         #expect((faults["error"] ?? 0) > 0 && (faults["timeout"] ?? 0) > 0, "the faults bit: \(faults)")
-        let records = await Self.records(portal)
+        let records = await portal.sandbox.dossierRecords()
         #expect(records.count == 400)
         for (code, statuses) in expected {
             // Every version arrives, in order, each dossier created once. (A version may arrive
             // twice: a client-side timeout on a request the portal did apply is resent.)
-            #expect(Self.deduplicated(records[code]?["statuses"] as? [String] ?? []) == statuses, "\(code)")
-            #expect(records[code]?["creates"] as? Int == 1, "\(code)")
-            #expect((records[code]?["progress"] as? Int ?? 0) >= statuses.count, "\(code)")
+            #expect(records[code]?.versions.map(\.wireValue) == statuses, "\(code)")
+            #expect(records[code]?.creates == 1, "\(code)")
+            #expect((records[code]?.progress ?? 0) >= statuses.count, "\(code)")
         }
         // Each entry acknowledged exactly once: 500 received, 500 acknowledged, nothing else.
         let total = try await engine.status().total

@@ -128,15 +128,21 @@ public final class HTTPTransport: Transport {
         }
     }
 
+    /// Runs one data task. Cancellation resumes the caller at once, whichever comes first — the
+    /// cancellation or the registration of the task — so a cancelled request never hangs.
     private func perform(_ urlRequest: URLRequest) async throws -> PortalResponse {
         let task = session.dataTask(with: urlRequest)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.register(task, allowsInsecureLoopback: configuration.allowsInsecureLoopback, continuation: continuation)
-                task.resume()
+                if Task.isCancelled {
+                    delegate.cancel(task)
+                } else {
+                    task.resume()
+                }
             }
         } onCancel: {
-            task.cancel()
+            delegate.cancel(task)
         }
     }
 
@@ -160,6 +166,13 @@ public final class HTTPTransport: Transport {
             lock.withLock { pending[task.taskIdentifier] = Pending(continuation: continuation, allowsInsecureLoopback: allowsInsecureLoopback) }
         }
 
+        /// Cancels `task` and resumes its caller with `CancellationError`, if it is still waiting.
+        func cancel(_ task: URLSessionTask) {
+            let entry = lock.withLock { pending.removeValue(forKey: task.taskIdentifier) }
+            task.cancel()
+            entry?.continuation.resume(throwing: CancellationError())
+        }
+
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
             let tooLarge = response.expectedContentLength > Int64(maximumSize)
@@ -172,14 +185,13 @@ public final class HTTPTransport: Transport {
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
             let overflow = lock.withLock { () -> Bool in
-                guard var entry = pending[dataTask.taskIdentifier] else { return false }
-                if entry.body.count + data.count > maximumSize {
-                    entry.failure = Failure(reason: .responseTooLarge, url: dataTask.originalRequest?.url?.absoluteString ?? "")
-                    pending[dataTask.taskIdentifier] = entry
+                guard let size = pending[dataTask.taskIdentifier]?.body.count else { return false }
+                if size + data.count > maximumSize {
+                    pending[dataTask.taskIdentifier]?.failure = Failure(reason: .responseTooLarge, url: dataTask.originalRequest?.url?.absoluteString ?? "")
                     return true
                 }
-                entry.body.append(data)
-                pending[dataTask.taskIdentifier] = entry
+                // In place: a copy of the entry would copy the whole body for every chunk.
+                pending[dataTask.taskIdentifier]?.body.append(data)
                 return false
             }
             if overflow { dataTask.cancel() }

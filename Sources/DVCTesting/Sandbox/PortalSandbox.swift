@@ -1,7 +1,8 @@
 import DVCClient
 /// `Data`, `URL` and `Duration` appear in this file's public API.
 public import Foundation
-import DVCCore
+/// `DossierStatus` appears in this file's public API.
+public import DVCCore
 
 /// A stand-in for the national portal that behaves like it (môi trường thử nghiệm), in process or
 /// over real HTTP: sessions, `madonvi`, dossier sync with create/update semantics, progress,
@@ -128,6 +129,9 @@ public final class PortalSandbox: Sendable {
         (try? JSONSerialization.jsonObject(with: await state.snapshot(after: after, limit: limit))) as? [String: Any] ?? [:]
     }
 
+    /// Every dossier the sandbox holds, by code: what it received of each.
+    public func dossierRecords() async -> [String: SandboxDossierRecord] { await state.records() }
+
     /// Logins performed so far.
     public var loginCount: Int { get async { await state.logins } }
 
@@ -234,6 +238,25 @@ public final class PortalSandbox: Sendable {
             }
         }
     }
+}
+
+/// What the sandbox received of one dossier (hồ sơ trên môi trường thử nghiệm).
+public struct SandboxDossierRecord: Sendable, Hashable {
+    /// `DongBoHoSoMC` creates that stored it (more than one would be a duplicate).
+    public let creates: Int
+    /// Updates that stored it.
+    public let updates: Int
+    /// Progress entries received.
+    public let progress: Int
+    /// Its status now.
+    public let status: DossierStatus?
+    /// Every status it was sent with, in arrival order (a resent version appears twice).
+    public let statuses: [DossierStatus]
+    /// Defects it was accepted with (`acceptsInvalid`), as `path: rule`.
+    public let flagged: [String]
+
+    /// `statuses` with consecutive repeats collapsed: the versions, in the order they first arrived.
+    public var versions: [DossierStatus] { statuses.reduce(into: []) { if $0.last != $1 { $0.append($1) } } }
 }
 
 /// A transport failure the in-process sandbox simulates.

@@ -184,6 +184,13 @@ actor SandboxState {
 
     // MARK: State document
 
+    func records() -> [String: SandboxDossierRecord] {
+        dossiers.mapValues { record in
+            SandboxDossierRecord(creates: record.creates, updates: record.updates, progress: record.progress, status: record.status,
+                                 statuses: record.statuses, flagged: record.flagged.map { "\($0.path): \($0.rule.rawValue)" })
+        }
+    }
+
     func snapshot(after: String?, limit: Int?) -> Data {
         let keys = dossiers.keys.sorted().filter { key in after.map { key > $0 } ?? true }
         let limit = limit.map { max(0, $0) }
