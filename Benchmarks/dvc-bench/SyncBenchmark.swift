@@ -31,13 +31,13 @@ enum SyncBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        func engine(_ name: String, faults: String) throws -> (SyncEngine, PortalSandbox) {
+        func engine(_ name: String, faults: String) throws -> (SyncEngine, PortalSandbox, FileOutbox) {
             let sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), seed: 11))
             let client = PortalClient(configuration: .init(adapterURL: PortalSandbox.inProcessURL, credentials: .init(username: "sandbox", password: "sandbox"),
                                                            unitCode: "000.00.00.H20", retryPolicy: .exponentialJitter(maximumAttempts: 2)),
                                       transport: sandbox.transport, sleeper: NoWait())
             let outbox = try FileOutbox(url: directory.appendingPathComponent(name))
-            return (SyncEngine(client: client, outbox: outbox, configuration: .init(maximumConsecutiveFailures: 1_000)), sandbox)
+            return (SyncEngine(client: client, outbox: outbox, configuration: .init(maximumConsecutiveFailures: 1_000)), sandbox, outbox)
         }
         func fill(_ engine: SyncEngine) async throws -> Double {
             let start = ContinuousClock.now
@@ -48,7 +48,7 @@ enum SyncBenchmark {
             return seconds(since: start)
         }
 
-        let (backlog, _) = try engine("backlog.jsonl", faults: "")
+        let (backlog, _, _) = try engine("backlog.journal", faults: "")
         var start = ContinuousClock.now
         for chunk in stride(from: 0, to: dossiers.count, by: 1_000) {
             let changes = dossiers[chunk..<min(chunk + 1_000, dossiers.count)].map { dossier in
@@ -58,13 +58,13 @@ enum SyncBenchmark {
         }
         let backlogSeconds = seconds(since: start)
 
-        let (clean, _) = try engine("clean.jsonl", faults: "")
+        let (clean, _, _) = try engine("clean.journal", faults: "")
         let enqueueSeconds = try await fill(clean)
         start = ContinuousClock.now
         let round = await clean.sync()
         let syncSeconds = seconds(since: start)
 
-        let (faulty, faultySandbox) = try engine("faulty.jsonl", faults: "error=0.3,drop=0.05")
+        let (faulty, faultySandbox, faultyOutbox) = try engine("faulty.journal", faults: "error=0.3,drop=0.05")
         _ = try await fill(faulty)
         start = ContinuousClock.now
         var rounds = 0, failures = 0
@@ -75,9 +75,10 @@ enum SyncBenchmark {
             if round.remaining == 0 { break }
         }
         let faultySeconds = seconds(since: start)
-        let stored = (await faultySandbox.stateDocument()["totals"] as? [String: Any])?["dossiers"] as? Int ?? 0
+        let stored = await faultySandbox.dossierRecords().count
+        await faultyOutbox.close()
 
-        let journal = directory.appendingPathComponent("faulty.jsonl")
+        let journal = directory.appendingPathComponent("faulty.journal")
         let bytes = (try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int) ?? 0
         start = ContinuousClock.now
         let reopened = try FileOutbox(url: journal)

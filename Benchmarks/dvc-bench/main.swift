@@ -291,7 +291,12 @@ let sandboxFigures = (only == nil || only?.contains("sandbox") == true) && !argu
 // MARK: - Sync engine
 
 let syncCount = Int(arguments[option: "--sync-dossiers"] ?? "") ?? (quick ? 200 : 5_000)
-let syncFigures = (only == nil || only?.contains("sync") == true) ? try? await SyncBenchmark.run(count: syncCount) : nil
+var syncFigures: SyncFigures?
+if only == nil || only?.contains("sync") == true {
+    do { syncFigures = try await SyncBenchmark.run(count: syncCount) } catch {
+        FileHandle.standardError.write(Data("dvc-bench: the sync benchmark failed: \(error)\n".utf8))
+    }
+}
 
 // MARK: - dvc-sync against dvc-sandbox
 

@@ -25,10 +25,12 @@ public enum CommandMain {
     /// glibc gives every thread that allocates its own arena and keeps freed memory in each; a
     /// long sync then holds several times the memory it uses (measured: 113 MB instead of 78 MB
     /// for 200,000 dossiers). Two arenas keep the speed and drop the waste.
-    /// (`mallopt` is not in Swift's Glibc module, so it is looked up; elsewhere it is absent and
-    /// nothing happens.)
+    /// An explicit `MALLOC_ARENA_MAX` in the environment wins (and lets a tool run under valgrind,
+    /// whose allocator must not be tuned this way). (`mallopt` is not in Swift's Glibc module, so it
+    /// is looked up; elsewhere it is absent and nothing happens.)
     static func limitAllocatorArenas() {
         #if canImport(Glibc)
+        guard getenv("MALLOC_ARENA_MAX") == nil else { return }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let arenaMaximum: Int32 = -8    // M_ARENA_MAX in <malloc.h>
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }

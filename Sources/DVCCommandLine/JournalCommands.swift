@@ -46,7 +46,8 @@ enum JournalCommands {
 
     /// Lists dead letters, or requeues or purges them.
     static func deadLetters(_ words: [String], output: TextStream, errors: TextStream) async -> Int32 {
-        guard let arguments = parse(words, command: "dead-letters", options: ["--dossier", "--kind"], flags: ["--requeue", "--purge"], errors: errors),
+        guard let arguments = parse(words, command: "dead-letters", options: ["--dossier", "--kind", "--reason"], flags: ["--requeue", "--purge"],
+                                    errors: errors),
               let directory = arguments[option: "--journal"] else { return 2 }
         if arguments.has("--requeue") && arguments.has("--purge") {
             errors.write("dvc-sync dead-letters: give --requeue or --purge, not both\n")
@@ -55,6 +56,7 @@ enum JournalCommands {
         var filter = DeadLetterFilter()
         if let code = arguments[option: "--dossier"] { filter.dossierCodes = [code] }
         if let kind = arguments[option: "--kind"] { filter.kinds = [DeadLetterReason.Kind(rawValue: kind)] }
+        filter.reasonContaining = arguments[option: "--reason"]
         let url = SyncCommand.journalURL(directory)
         do {
             if arguments.has("--requeue") || arguments.has("--purge") {

@@ -14,7 +14,7 @@ public enum SyncCommand {
     usage: dvc-sync --portal URL --agency MADONVI --username U --journal DIR
                     [--batch N] [--concurrency N] [--max-attempts N] [--deadline SECONDS] [--json] FILE...
            dvc-sync status --journal DIR [--json]
-           dvc-sync dead-letters --journal DIR [--json] [--requeue | --purge] [--dossier CODE] [--kind KIND]
+           dvc-sync dead-letters --journal DIR [--json] [--requeue | --purge] [--dossier CODE] [--kind KIND] [--reason TEXT]
            dvc-sync repair --journal DIR
 
     Loads every dossier of FILE... (DongBoHoSoMC envelopes or bare arrays, streamed; - for standard
@@ -41,8 +41,8 @@ public enum SyncCommand {
       --help                 print this text
 
     status        counts per agency and the age of the oldest pending entry (works while a sync runs)
-    dead-letters  lists dead letters (--dossier CODE, --kind refused|progress-refused|attempts-exhausted|too-large
-                  narrow the list); --requeue puts them back in the queue, --purge deletes them
+    dead-letters  lists dead letters (--dossier CODE, --kind refused|progress-refused|attempts-exhausted|too-large,
+                  --reason TEXT narrow the list); --requeue puts them back in the queue, --purge deletes them
     repair        moves damaged journal records to <journal>.quarantine and keeps every intact one
     """
 

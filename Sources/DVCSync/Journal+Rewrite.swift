@@ -21,43 +21,54 @@ extension Journal {
                 settled[agency] = .init(acknowledged: index.acknowledged[id], purged: index.purged[id])
             }
             try writer.add(.state(sequence: index.sequence, agencies: settled))
-            let dossiers = index.dossiers.sorted { $0.key < $1.key }
-            for start in stride(from: 0, to: dossiers.count, by: 10_000) {
-                let lines = dossiers[start..<min(start + 10_000, dossiers.count)].map { key, state in
-                    JournalRecord.DossierLine(k: String(key, radix: 16), s: state.status?.wireValue, n: state.known, q: state.latest,
-                                              f: String(state.fingerprint, radix: 16),
-                                              h: index.history[key].map { $0.map { .init(f: String($0.fingerprint, radix: 16), q: $0.sequence) } })
+            // What is known of each dossier, 10,000 a record, in the dictionary's own order (no
+            // sorted copy of a million states).
+            var lines: [JournalRecord.DossierLine] = []
+            lines.reserveCapacity(10_000)
+            for (key, state) in index.dossiers {
+                lines.append(JournalRecord.DossierLine(k: String(key, radix: 16), s: state.status?.wireValue, n: state.known, q: state.latest,
+                                                       f: String(state.fingerprint, radix: 16),
+                                                       h: index.history[key].map { $0.map { .init(f: String($0.fingerprint, radix: 16), q: $0.sequence) } }))
+                if lines.count == 10_000 {
+                    try writer.add(.dossiers(lines))
+                    lines.removeAll(keepingCapacity: true)
                 }
-                try writer.add(.dossiers(lines))
             }
-            // Pending and dead entries, merged in sequence order, each with its payload.
-            enum Item { case pending(JournalIndex.Pending), dead(JournalIndex.Dead) }
-            let items = (index.livePending.map(Item.pending) + index.dead.values.map(Item.dead)).sorted { a, b in
-                func sequence(_ item: Item) -> UInt64 { switch item { case .pending(let p): p.sequence; case .dead(let d): d.sequence } }
-                return sequence(a) < sequence(b)
-            }
-            for item in items {
-                switch item {
-                case .pending(let ref):
-                    try writer.copy(try line(ref.line), sequence: ref.sequence, enqueuedAt: ref.enqueuedAt, delivery: index.deliveries[ref.sequence])
-                case .dead(let letter):
+            if !lines.isEmpty { try writer.add(.dossiers(lines)) }
+            // Pending entries (already in sequence order) and dead letters (few), merged as they go,
+            // each with its payload: nothing the size of the backlog is built.
+            var dead = index.dead.values.sorted { $0.sequence < $1.sequence }[...]
+            func writeDead(while comesFirst: (UInt64) -> Bool) throws {
+                while let letter = dead.first, comesFirst(letter.sequence) {
+                    dead = dead.dropFirst()
                     try writer.copy(try line(letter.line), sequence: letter.sequence, enqueuedAt: letter.enqueuedAt, delivery: nil)
                     try writer.add(.dead(.init(seq: letter.sequence, code: letter.code, kind: letter.reason.kind.rawValue, reason: letter.reason.message,
                                                at: letter.at, delivery: letter.delivery == .init() ? nil : letter.delivery)))
                 }
             }
+            for ref in index.livePending {
+                try writeDead { $0 < ref.sequence }
+                try writer.copy(try line(ref.line), sequence: ref.sequence, enqueuedAt: ref.enqueuedAt, delivery: index.deliveries[ref.sequence])
+            }
+            try writeDead { _ in true }
             try writer.finish()
         } catch {
             unlink(temporary)
             throw error
         }
         try JournalFile.install(temporary, over: path, as: "compacted form")
-        // Re-read what is now on disk: the index then points into the new file.
+        // Re-read what is now on disk: the index then points into the new file. The old index goes
+        // first, so that a large journal never holds two; the new file is the truth from here on.
         let leases = index.leases, reopened = try JournalFile(path: path, io: io)
-        var fresh = try Self.replay(reopened)
-        fresh.leases = leases.filter { fresh.pendingEntry($0.key) != nil }
+        index = JournalIndex()
         file = reopened
-        index = fresh
+        do {
+            index = try Self.replay(reopened)
+        } catch {
+            reopened.poison("the compacted journal could not be read back: \(error)")
+            throw error
+        }
+        index.leases = leases.filter { index.pendingEntry($0.key) != nil }
     }
 
     // MARK: - Repair

@@ -251,8 +251,8 @@ struct JournalIndex {
         return result
     }
 
-    /// Live pending entries in sequence order (for compaction).
-    var livePending: [Pending] { pending[firstLive...].filter(\.live) }
+    /// Live pending entries in sequence order (for compaction), without copying them.
+    var livePending: some Sequence<Pending> { pending[firstLive...].lazy.filter(\.live) }
 
     // MARK: Counts
 

@@ -82,6 +82,8 @@ struct SyncCommandTests {
         let letters = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
         #expect(letters.first?["dossier"] as? String == "000.00.14.H20-260302-0002" && letters.first?["kind"] as? String == "refused")
 
+        #expect(await Run.sync(["dead-letters", "--journal", workspace.journal, "--reason", "no such words"]).output == "no dead letters\n")
+        #expect(await Run.sync(["dead-letters", "--journal", workspace.journal, "--reason", "STATUS.TRANSITION"]).output.contains("1 dead letter(s)"))
         let requeued = await Run.sync(["dead-letters", "--journal", workspace.journal, "--requeue", "--dossier", "000.00.14.H20-260302-0002"])
         #expect(requeued.output == "requeued 1 dead letter(s)\n")
         let status = await Run.sync(["status", "--journal", workspace.journal, "--json"])

@@ -1,5 +1,7 @@
 import DVCClient
+import DVCCommandLine
 import DVCCore
+import DVCSync
 import DVCTesting
 import Foundation
 import Testing
@@ -163,6 +165,22 @@ struct SyncProcessTests {
         #expect(outOfOrder == 0, "dossiers whose versions arrived out of order or not at all")
         // At least once, so a version may be sent again after a kill; never out of order.
         print("crash test: \(killedWhileLoading + killedWhileSending) kills, \(resent) dossiers had a version resent")
+    }
+
+    @Test func aSecondProcessOnTheSameJournalIsRefused() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        let sandbox = try SandboxProcess()
+        let file = try workspace.write([try Fixtures.dossier(1)], to: "batch.json")
+        try FileManager.default.createDirectory(atPath: workspace.journal, withIntermediateDirectories: true)
+        let holder = try FileOutbox(url: SyncCommand.journalURL(workspace.journal))
+        let arguments = ["--portal", sandbox.url, "--agency", "000.00.00.H20", "--username", "sandbox", "--journal", workspace.journal, file]
+        let refused = try SyncProcess(arguments, in: workspace, name: "second")
+        #expect(refused.wait().status == 1)
+        #expect(refused.errorText.contains("is in use by process \(getpid())"))
+        await holder.close()
+        let after = try SyncProcess(arguments, in: workspace, name: "after")
+        #expect(after.wait().status == 0)
     }
 
     @Test func sigtermStopsCleanlyWithTheSummaryAndExitFour() async throws {
