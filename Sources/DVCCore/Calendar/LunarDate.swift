@@ -37,9 +37,12 @@ public struct LunarDate: Sendable, Hashable, CustomStringConvertible {
     /// The lunar date of a Gregorian day.
     public init(_ date: CalendarDate) {
         let dayNumber = Self.julianDay(date)
-        let k = Int((Double(dayNumber) - 2_415_021.076998695) / 29.530588853)
+        // Floor, not truncation: before 1900 the offset is negative.
+        let k = Int(((Double(dayNumber) - 2_415_021.076998695) / 29.530588853).rounded(.down))
         var monthStart = Self.newMoonDay(k + 1)
         if monthStart > dayNumber { monthStart = Self.newMoonDay(k) }
+        // The estimate can be one lunation ahead (2054-05-07, 2062-04-09): step back once more.
+        if monthStart > dayNumber { monthStart = Self.newMoonDay(k - 1) }
         var a11 = Self.lunarMonth11(date.year)
         var b11 = a11
         var lunarYear: Int
@@ -77,7 +80,7 @@ public struct LunarDate: Sendable, Hashable, CustomStringConvertible {
             a11 = Self.lunarMonth11(year)
             b11 = Self.lunarMonth11(year + 1)
         }
-        let k = Int(0.5 + (Double(a11) - 2_415_021.076998695) / 29.530588853)
+        let k = Int((0.5 + (Double(a11) - 2_415_021.076998695) / 29.530588853).rounded(.down))
         var offset = month - 11
         if offset < 0 { offset += 12 }
         if b11 - a11 > 365 {
@@ -152,7 +155,7 @@ public struct LunarDate: Sendable, Hashable, CustomStringConvertible {
     static func lunarMonth11(_ year: Int) -> Int {
         guard let lastDay = CalendarDate(year: year, month: 12, day: 31) else { return 0 }
         let offset = julianDay(lastDay) - 2_415_021
-        let k = Int(Double(offset) / 29.530588853)
+        let k = Int((Double(offset) / 29.530588853).rounded(.down))
         var newMoon = newMoonDay(k)
         if sunSector(newMoon) >= 9 { newMoon = newMoonDay(k - 1) }
         return newMoon
@@ -160,7 +163,7 @@ public struct LunarDate: Sendable, Hashable, CustomStringConvertible {
 
     /// Which month after month 11 (starting at `a11`) is the leap month of a 13-month year.
     static func leapMonthOffset(_ a11: Int) -> Int {
-        let k = Int((Double(a11) - 2_415_021.076998695) / 29.530588853 + 0.5)
+        let k = Int(((Double(a11) - 2_415_021.076998695) / 29.530588853 + 0.5).rounded(.down))
         var last = 0
         var i = 1
         var arc = sunSector(newMoonDay(k + i))

@@ -32,6 +32,7 @@ public struct ProcessingTime: Sendable, Hashable, Codable, CustomStringConvertib
 
     /// `5 working-days`.
     public var description: String {
-        "\(value.rounded() == value ? String(Int(value)) : String(value)) \(unit.rawValue)"
+        let whole = value.isFinite && value.rounded() == value && abs(value) < 1e15
+        return "\(whole ? String(Int(value)) : String(value)) \(unit.rawValue)"
     }
 }

@@ -93,7 +93,7 @@ struct SmallModelRoundTripTests {
         try roundTrip(Procedure.LegalBasis(number: "60/2014/QH13", title: "Luật Hộ tịch"))
         try roundTrip(Procedure.RequiredDocument(code: "GT01", name: "Tờ khai", originals: 1, copies: 0))
         try roundTrip(ValidationIssue(path: "data[0].MaHoSo", rule: .dossierCodeMalformed, message: "m", severity: .warning))
-        try roundTrip(CalendarAdjustment(date: .ymd(2026, 1, 2), kind: .dayOff, name: "n", source: "s", confidence: "U"))
+        try roundTrip(CalendarAdjustment(date: .ymd(2026, 1, 2), kind: .dayOff, name: "n", source: "s", confidence: .unverified, occasion: .nationalDay))
         #expect(ClockPause(start: try PortalTimestamp("20260225150000"), end: try PortalTimestamp("20260224090000")).end.description == "20260225150000")
         #expect(PortalService.syncDossiers.description == "DongBoHoSoMC")
     }
