@@ -14,7 +14,7 @@ import Darwin
 
 let help = """
 usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--latency MS] [--session-lifetime SEC] [--accept-invalid]
-                   [--accounts FILE] [--payment-callback URL]
+                   [--strict-transitions] [--accounts FILE] [--payment-callback URL]
 
 Serves a stand-in for the national portal on loopback:
   POST /auth                 login {"username","password"} → {"session","error_code":0}
@@ -34,6 +34,7 @@ Options:
   --latency MS           delay every answer by MS milliseconds, as a distant portal would
   --session-lifetime SEC session lifetime in seconds (default 600)
   --accept-invalid       accept invalid dossiers and flag them in the state (default: reject with a reason)
+  --strict-transitions   refuse a status transition the inferred table does not list (default: accept it)
   --accounts FILE        JSON object of username → password (default {"sandbox":"sandbox"}); any madonvi is accepted
   --payment-callback URL where signed confirm callbacks are POSTed (your one-stop system's endpoint)
   --help                 print this text
@@ -48,7 +49,7 @@ let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()),
                               options: ["--port", "--host", "--faults", "--seed", "--latency", "--session-lifetime", "--accounts", "--payment-callback"],
-                              flags: ["--help", "--accept-invalid"])
+                              flags: ["--help", "--accept-invalid", "--strict-transitions"])
 } catch {
     fail(error.message)
 }
@@ -60,6 +61,7 @@ if let extra = arguments.positionals.first { fail("unexpected argument \(extra)"
 
 var configuration = PortalSandbox.Configuration()
 configuration.acceptsInvalid = arguments.has("--accept-invalid")
+if arguments.has("--strict-transitions") { configuration.statusTransitionSeverity = .error }
 if let spec = arguments[option: "--faults"] {
     do { configuration.faults = try SandboxFaults(spec) } catch { fail("--faults: \(error)") }
 }

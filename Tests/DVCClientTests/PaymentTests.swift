@@ -27,6 +27,24 @@ struct PaymentTests {
 
     func lookup(_ reference: String) -> InitiatedPayment? { reference == initiated.reference ? initiated : nil }
 
+    /// W12: the platform signs the text it sends; a callback whose amount is written `"75000.00"`
+    /// is verified against that text, not against DVCKit's `75000`.
+    @Test func theConfirmChecksumCoversTheTextAsSent() throws {
+        let fields: [(String, String)] = [
+            ("LoaiBanTin", "CONFIRM"), ("MaLoi", "00"), ("MaDoiTac", "MOTCUA-DONGTHAP"), ("MaThamChieu", initiated.reference),
+            ("SoTien", "75000.00"), ("MaTienTe", "VND"), ("MaGiaoDich", "PP1"), ("MaNganHang", "VCB"), ("ThoiGianGD", "20200703101612"),
+            ("ThongTinGiaoDich", "Thanh toan le phi"),
+        ]
+        var object = Dictionary(uniqueKeysWithValues: fields)
+        object["MaXacThuc"] = PaymentChecksum.platform(fields.map(\.1), secret: "s3cret-key")
+        let confirmation = try client().verifyCallback(try JSONSerialization.data(withJSONObject: object), initiated: lookup)
+        #expect(confirmation.amount == 75_000 && confirmation.isPaid)
+        // Signed over the canonical text instead, it does not match what was sent.
+        object["MaXacThuc"] = PaymentChecksum.platform(fields.map { $0.0 == "SoTien" ? "75000" : $0.1 }, secret: "s3cret-key")
+        let error = #expect(throws: PaymentCallbackError.self) { try client().verifyCallback(try JSONSerialization.data(withJSONObject: object), initiated: lookup) }
+        #expect(error.map { "\($0)" }?.contains("checksum") == true)
+    }
+
     @Test func checksumsFollowThePublishedFormulas() {
         // INIT: fields joined by |, secret last, lowercase hex SHA-256.
         #expect(PaymentChecksum.platform(["INIT", "1.0.6"], secret: "k") == SHA256.hexDigest("INIT|1.0.6|k"))

@@ -60,8 +60,8 @@ struct SyncCommandTests {
     @Test func deadLettersExitThreeAndCanBeListedRequeuedAndPurged() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
-        let portal = try ServedSandbox()
-        // The portal holds dossier 2 as withdrawn (final): "received" is refused.
+        let portal = try ServedSandbox(strictTransitions: true)
+        // The portal holds dossier 2 as withdrawn (final) and enforces the transition table: "received" is refused.
         var withdrawn = try Fixtures.dossier(2)
         let client = PortalClient(configuration: .init(adapterURL: URL(string: portal.url)!, credentials: .init(username: "sandbox", password: "sandbox"),
                                                        unitCode: "000.00.00.H20"),

@@ -39,8 +39,9 @@ final class ServedSandbox: @unchecked Sendable {
     let server: LoopbackHTTPServer
     var url: String { "http://127.0.0.1:\(server.port)" }
 
-    init(faults: String = "", latency: Duration? = nil) throws {
-        sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), latency: latency))
+    init(faults: String = "", latency: Duration? = nil, strictTransitions: Bool = false) throws {
+        sandbox = PortalSandbox(configuration: .init(faults: try SandboxFaults(faults), latency: latency,
+                                                     statusTransitionSeverity: strictTransitions ? .error : .warning))
         server = try sandbox.serve()
     }
 

@@ -31,10 +31,12 @@ final class Portal: @unchecked Sendable {
     private var transport: any Transport { endpoint.transport }
     private var url: URL { endpoint.adapterURL }
 
-    init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1, latency: Duration? = nil, timeoutDelay: Duration? = nil) throws {
+    init(_ route: Route = .inProcess, faults: String = "", seed: UInt64 = 1, latency: Duration? = nil, timeoutDelay: Duration? = nil,
+         strictTransitions: Bool = false) throws {
         var faults = try SandboxFaults(faults)
         if let timeoutDelay { faults.timeoutDelay = timeoutDelay }
-        sandbox = PortalSandbox(configuration: .init(faults: faults, seed: seed, latency: latency))
+        sandbox = PortalSandbox(configuration: .init(faults: faults, seed: seed, latency: latency,
+                                                     statusTransitionSeverity: strictTransitions ? .error : .warning))
         endpoint = try sandbox.endpoint(route)
     }
 

@@ -95,7 +95,7 @@ struct SyncEngineTests {
     @Test func oneRefusedDossierIsDeadLetteredAndTheRestOfItsBatchGoesThrough() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let portal = try Portal()
+        let portal = try Portal(strictTransitions: true)
         // The portal already holds dossier 3 as withdrawn (status 7, final); this journal does not
         // know, so it accepts "received" — which the portal must refuse.
         var withdrawn = try Fixtures.dossier(3)

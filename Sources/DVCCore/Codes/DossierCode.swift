@@ -10,7 +10,10 @@
 /// - ``Form/centralised``: Circular 03/2025 Art. 13(3) (added by Circular 04/2025/TT-VPCP, in force
 ///   from 2026-01-25) for nation-wide centralised systems, `MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX`:
 ///   `AA` = two digits of the system owner's e-ID, then a sequence of at least 4 digits. A
-///   Decision 20/2020 code with 6 or more sequence digits is read this way.
+///   Decision 20/2020 code with 6 or more sequence digits dated 2026-01-25 or later is read this
+///   way; an earlier one cannot be centralised (the form did not exist) and is non-normative. The
+///   reading is a convention: a provincial system that numbers its Decision 20/2020 codes with 6
+///   digits after that date would be read as centralised too — the standard leaves no way to tell.
 ///
 /// Real systems also emit codes outside these forms (3-digit agency groups, abbreviated agency
 /// codes, 5- to 13-digit sequences); ``Strictness/lenient`` accepts any
@@ -198,7 +201,8 @@ public struct DossierCode: NationalCode {
             form = .circular01of2018
         case let parts? where parts.form == .decision20 && digits == 4:
             form = .circular03of2025
-        case let parts? where parts.form == .decision20 && digits >= 6:
+        case let parts? where parts.form == .decision20 && digits >= 6 && (year, month, day) >= (2026, 1, 25):
+            // Circular 04/2025/TT-VPCP is in force from 2026-01-25: no earlier code can be centralised.
             form = .centralised
             sequenceStart += 2
             sequence = withoutOwner

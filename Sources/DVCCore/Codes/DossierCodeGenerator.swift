@@ -29,8 +29,12 @@ public final class DossierCodeGenerator: @unchecked Sendable {
     ///   - systemOwnerCode: two digits for the centralised form, else `nil`.
     ///   - lastIssued: the last sequence already issued per day, to continue after a restart.
     /// - Throws: ``CodeError`` if `systemOwnerCode` is not two digits or is given with a
-    ///   QCVN 102 agency code (the centralised form uses Decision 20/2020 codes only).
+    ///   QCVN 102 agency code (the centralised form uses Decision 20/2020 codes only), or
+    ///   ``CodeError/Rule/nonNormativeForm`` for an agency code in a deployed variant (3-digit inner
+    ///   groups), for which no normative dossier code exists.
     public init(agency: AgencyCode, systemOwnerCode: String? = nil, lastIssued: [CalendarDate: Int] = [:]) throws(CodeError) {
+        // Refused here rather than on every `next(on:)`, after the counter had moved (W13).
+        if agency.isDeployedVariant { throw CodeError(kind: .dossierCode, rule: .nonNormativeForm, offset: 0) }
         if let owner = systemOwnerCode {
             let bytes = Array(owner.utf8)
             if let bad = bytes.firstIndex(where: { !ASCII.isDigit($0) }) {

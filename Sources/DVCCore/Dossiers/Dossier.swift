@@ -172,7 +172,7 @@ public struct Dossier: Sendable, Hashable, Codable {
 
         let channel = r.value(Channel.self, .channel, required: false)
         let ownerDocument = r.optionalString(.ownerDocumentNumber), place = r.optionalString(.submissionPlace)
-        let digitized = r.optionalBool(.hasDigitizedComponents), vneid = r.optionalBool(.accountVerifiedWithVNeID)
+        let digitized = r.optionalZeroOne(.hasDigitizedComponents), vneid = r.optionalZeroOne(.accountVerifiedWithVNeID)
         let payment = r.value(OnlinePaymentState.self, .onlinePayment, required: false)
         let refusedAt = r.timestamp(.refusedAt), submittedAt = r.timestamp(.submittedAt)
         let identifiers = r.container.contains(.ownerIdentifiers) ? r.list(OwnerIdentifier.self, .ownerIdentifiers) : nil
@@ -233,8 +233,8 @@ public struct Dossier: Sendable, Hashable, Codable {
         try w.optionalValue(channel, .channel)
         try w.optionalString(ownerDocumentNumber, .ownerDocumentNumber)
         try w.optionalString(submissionPlace, .submissionPlace)
-        try w.optionalBool(hasDigitizedComponents, .hasDigitizedComponents)
-        try w.optionalBool(accountVerifiedWithVNeID, .accountVerifiedWithVNeID)
+        try w.optionalZeroOne(hasDigitizedComponents, .hasDigitizedComponents)
+        try w.optionalZeroOne(accountVerifiedWithVNeID, .accountVerifiedWithVNeID)
         try w.optionalValue(onlinePayment, .onlinePayment)
         try w.optionalTimestamp(refusedAt, .refusedAt)
         try w.optionalTimestamp(submittedAt, .submittedAt)

@@ -95,8 +95,7 @@ public struct DossierFee: Sendable, Hashable, Codable {
     /// Decodes and validates the wire form, reporting every defect.
     public init(from decoder: any Decoder) throws {
         var r = try WireReader<CodingKeys>(decoder)
-        let name = r.string(.name), code = r.optionalString(.code), amount = r.optionalInt(.amount)
-        if amount == nil && r.container.contains(.amount) == false { r.record(.amount, .fieldMissing, "`Gia` is required") }
+        let name = r.string(.name), code = r.optionalString(.code), amount = r.amount(.amount)
         let stage = r.value(CollectionStage.self, .stage, required: false), kind = r.value(Kind.self, .kind, required: false)
         try r.finish()
         guard let name, let amount else { throw WireDecodingError(issues: r.issues) }

@@ -42,8 +42,8 @@ public struct SubmittedFile: Sendable, Hashable, Codable {
         let name = r.string(.name), url = r.string(.url)
         let fileID = r.optionalString(.fileID), partCode = r.optionalString(.partCode)
         let isDeleted = r.optionalBool(.isDeleted)
-        let isDigitized = r.optionalBool(.isDigitized), reuse = r.optionalInt(.reuse)
-        let fromStore = r.optionalBool(.isFromNationalDataStore), replaced = r.optionalString(.replacedResultCode)
+        let isDigitized = r.optionalZeroOne(.isDigitized), reuse = r.optionalInt(.reuse)
+        let fromStore = r.optionalZeroOne(.isFromNationalDataStore), replaced = r.optionalString(.replacedResultCode)
         try r.finish()
         guard let name, let url else { throw WireDecodingError(issues: r.issues) }
         self.init(name: name, url: url, fileID: fileID, partCode: partCode, isDeleted: isDeleted ?? false)
@@ -58,9 +58,9 @@ public struct SubmittedFile: Sendable, Hashable, Codable {
         try w.optionalBool(isDeleted, .isDeleted)
         try w.optionalString(partCode, .partCode)
         try w.string(url, .url)
-        try w.optionalBool(isDigitized, .isDigitized)
+        try w.optionalZeroOne(isDigitized, .isDigitized)
         try w.optionalInt(reuse, .reuse)
-        try w.optionalBool(isFromNationalDataStore, .isFromNationalDataStore)
+        try w.optionalZeroOne(isFromNationalDataStore, .isFromNationalDataStore)
         try w.optionalString(replacedResultCode, .replacedResultCode)
     }
 }

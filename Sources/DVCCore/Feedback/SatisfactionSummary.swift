@@ -62,7 +62,7 @@ public struct SatisfactionSummary: Sendable, Hashable, Codable {
             }
             return value
         }
-        let respondents = r.optionalInt(.respondents), very = percent(.verySatisfied), satisfied = percent(.satisfied)
+        let respondents = r.optionalInt(.respondents, numeric: true), very = percent(.verySatisfied), satisfied = percent(.satisfied)
         _ = percent(.notSatisfied)
         for key in [CodingKeys.serviceVerySatisfied, .serviceSatisfied, .serviceNotSatisfied, .comments, .procedureCode] { _ = r.optionalString(key) }
         let question = r.string(.question), unit = r.string(.unitCode), unitName = r.optionalString(.unitName)

@@ -41,6 +41,21 @@ public struct PaymentConfirmation: Sendable, Hashable, Codable {
     public var checksum: String
     /// The dossier, when sent (`MaHoSo`).
     public var dossierCode: String?
+    /// The checksum fields as the platform sent them, when decoded (see ``checksumValues``).
+    public var receivedChecksumText: ReceivedText = ReceivedText()
+
+    /// The text of the checksum fields as they arrived. It is not part of the value: two
+    /// confirmations with the same fields are equal however their numbers were written.
+    public struct ReceivedText: Sendable, Hashable {
+        /// The values in ``PaymentConfirmation/checksumFieldOrder``, or `nil` for a confirmation built in code.
+        public let values: [String]?
+        /// No text (a confirmation built in code).
+        public init(values: [String]? = nil) { self.values = values }
+        /// Always equal: the text is not part of the value.
+        public static func == (_: ReceivedText, _: ReceivedText) -> Bool { true }
+        /// Hashes nothing, as ``==`` compares nothing.
+        public func hash(into hasher: inout Hasher) {}
+    }
 
     /// Creates a confirmation (the sandbox and tests build them).
     public init(messageType: PaymentMessageType, result: PaymentResultCode, partnerCode: String, reference: String, amount: Int,
@@ -63,10 +78,12 @@ public struct PaymentConfirmation: Sendable, Hashable, Codable {
     /// Whether the platform reports the payment as made.
     public var isPaid: Bool { result == .success }
 
-    /// The values the checksum covers, in ``checksumFieldOrder``.
+    /// The values the checksum covers, in ``checksumFieldOrder``: the text as the platform sent it,
+    /// for a decoded callback — so `"75000.00"` or another rendering of the time is checked as
+    /// signed, not as DVCKit would write it — else the canonical text.
     public var checksumValues: [String] {
-        [messageType.wireValue, result.wireValue, partnerCode, reference, String(amount), currency, transactionID, bankCode,
-         transactionTime.description, description]
+        receivedChecksumText.values ?? [messageType.wireValue, result.wireValue, partnerCode, reference, String(amount), currency, transactionID,
+                                         bankCode, transactionTime.description, description]
     }
 
     /// Decodes the callback body, reporting every defect (a truncated callback names each missing field).
@@ -75,8 +92,9 @@ public struct PaymentConfirmation: Sendable, Hashable, Codable {
         let type = r.value(PaymentMessageType.self, .messageType, required: true)
         let result = r.value(PaymentResultCode.self, .result, required: true)
         let texts = [CodingKeys.partnerCode, .reference, .currency, .transactionID, .bankCode, .description, .checksum].map { r.string($0) }
-        let amount = r.optionalAmount(.amount), time = r.timestamp(.transactionTime, required: true), dossier = r.optionalString(.dossierCode)
-        if amount == nil && !r.container.contains(.amount) { r.record(.amount, .fieldMissing, "`SoTien` is required") }
+        let amount = r.amount(.amount, numeric: true), time = r.timestamp(.transactionTime, required: true), dossier = r.optionalString(.dossierCode)
+        let signed: [CodingKeys] = [.messageType, .result, .partnerCode, .reference, .amount, .currency, .transactionID, .bankCode, .transactionTime, .description]
+        let received = signed.map { r.rawText($0) }
         try r.finish()
         guard let type, let result, let amount, let time, let partner = texts[0], let reference = texts[1], let currency = texts[2],
               let transaction = texts[3], let bank = texts[4], let description = texts[5], let checksum = texts[6] else {
@@ -84,6 +102,7 @@ public struct PaymentConfirmation: Sendable, Hashable, Codable {
         }
         self.init(messageType: type, result: result, partnerCode: partner, reference: reference, amount: amount, currency: currency,
                   transactionID: transaction, bankCode: bank, transactionTime: time, description: description, checksum: checksum, dossierCode: dossier)
+        if received.allSatisfy({ $0 != nil }) { receivedChecksumText = ReceivedText(values: received.compactMap { $0 }) }
     }
 
     /// Encodes the wire form (`SoTien` as a number, as the platform sends it).

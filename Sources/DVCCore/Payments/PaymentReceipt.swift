@@ -53,8 +53,7 @@ public struct PaymentReceipt: Sendable, Hashable, Codable {
         /// Decodes the wire form.
         public init(from decoder: any Decoder) throws {
             var r = try WireReader<CodingKeys>(decoder)
-            let kind = r.string(.kind), code = r.optionalString(.code), name = r.string(.name), amount = r.optionalAmount(.amount)
-            if amount == nil && !r.container.contains(.amount) { r.record(.amount, .fieldMissing, "`SoTien` is required") }
+            let kind = r.string(.kind), code = r.optionalString(.code), name = r.string(.name), amount = r.amount(.amount)
             try r.finish()
             guard let kind, let name, let amount else { throw WireDecodingError(issues: r.issues) }
             self.init(kind: kind, code: code, name: name, amount: amount)
@@ -96,9 +95,9 @@ public struct PaymentReceipt: Sendable, Hashable, Codable {
         /// Decodes the wire form.
         public init(from decoder: any Decoder) throws {
             var r = try WireReader<CodingKeys>(decoder)
-            let content = r.string(.content), amount = r.optionalAmount(.amount)
+            let content = r.string(.content), amount = r.amount(.amount)
             try r.finish()
-            guard let content, let amount else { throw WireDecodingError(issues: r.issues.isEmpty ? [ValidationIssue(path: r.path(.amount), rule: .fieldMissing, message: "`SoTien` is required")] : r.issues) }
+            guard let content, let amount else { throw WireDecodingError(issues: r.issues) }
             self.init(content: content, amount: amount)
         }
 

@@ -65,9 +65,8 @@ public struct PaymentRequest: Sendable, Hashable, Codable {
         let type = r.value(PaymentMessageType.self, .messageType, required: true)
         let texts = [CodingKeys.version, .partnerCode, .reference, .paymentType, .channelCode, .deviceCode, .language,
                      .currency, .bankCode, .description, .ipAddress].map { r.string($0) }
-        let amount = r.optionalAmount(.amount), time = r.timestamp(.transactionTime, required: true)
+        let amount = r.amount(.amount), time = r.timestamp(.transactionTime, required: true)
         let receipt = r.value(PaymentReceipt.self, .receipt, required: true), checksum = r.optionalString(.checksum)
-        if amount == nil && !r.container.contains(.amount) { r.record(.amount, .fieldMissing, "`SoTien` is required") }
         try r.finish()
         guard let type, let amount, let time, let receipt, let partner = texts[1], let reference = texts[2],
               let description = texts[9], let ip = texts[10] else { throw WireDecodingError(issues: r.issues) }

@@ -57,22 +57,35 @@ public struct LevelUpgradePolicy: Sendable, Hashable {
 }
 
 extension Dossier {
-    /// The conditions of Decree 307/2025/NĐ-CP (Appendix, item 12) [V] for a dossier "processed
-    /// fully online" that this dossier does not meet; empty when it meets them all.
+    /// The conditions of Decree 307/2025/NĐ-CP (Appendix, item 12) for a dossier "processed fully
+    /// online" that this dossier does not meet; empty when it meets them all.
     ///
-    /// Checked from the dossier: submitted online (`KenhThucHien` 2), paid online through the
-    /// portal's payment platform (`DuocThanhToanTrucTuyen` 1, or no fees), and an electronic result
-    /// (a result document with a link). That nobody had to come in person, file paper or be
+    /// Checked from the dossier: submitted online (`KenhThucHien` 2); resolved (status 9 or 10: a
+    /// dossier still in processing is not yet processed); fees, when there are any, paid online
+    /// (`DuocThanhToanTrucTuyen` 1 — the data does not say through which platform, which the Decree
+    /// requires to be the portal's); and an electronic result (a result document with a link).
+    ///
+    /// Whether fees apply cannot be read from an empty `DanhSachLePhi` — the reference system
+    /// always sends `[]` — so pass the procedure's fees (`LayThuTuc`'s `PHILEPHI`) as
+    /// `procedureFees`; without them and without fees on the dossier, the condition is unmet
+    /// ("unknown"), never assumed fee-free. That nobody had to come in person, file paper or be
     /// visited cannot be seen in the data; pass `requiredInPersonStep: true` when one was.
-    public func unmetFullyOnlineConditions(requiredInPersonStep: Bool = false) -> [String] {
+    public func unmetFullyOnlineConditions(procedureFees: [Procedure.Fee]? = nil, requiredInPersonStep: Bool = false) -> [String] {
         var unmet: [String] = []
         if channel != .online { unmet.append("not submitted online (KenhThucHien ≠ 2)") }
-        if !fees.isEmpty && onlinePayment != .paidOnline { unmet.append("fees not paid online through the payment platform (DuocThanhToanTrucTuyen ≠ 1)") }
+        if status != .awaitingReturn && status != .returned { unmet.append("not resolved (TrangThaiHoSo is neither 9 nor 10)") }
+        let hasFees = fees.contains { $0.amount > 0 } || (procedureFees?.contains { ($0.amount ?? 0) > 0 } ?? false)
+        if fees.isEmpty && procedureFees == nil {
+            unmet.append("whether fees apply is unknown (DanhSachLePhi is empty; pass the procedure's fees)")
+        } else if hasFees && onlinePayment != .paidOnline {
+            unmet.append("fees not paid online (DuocThanhToanTrucTuyen ≠ 1)")
+        }
         if !resultDocuments.contains(where: { !$0.url.isEmpty }) { unmet.append("no electronic result (DanhSachGiayToKetQua)") }
         if requiredInPersonStep { unmet.append("an in-person step, paper filing or on-site check was required") }
         return unmet
     }
 
-    /// Whether the dossier counts as processed fully online (Decree 307/2025/NĐ-CP).
+    /// Whether the dossier counts as processed fully online (Decree 307/2025/NĐ-CP), judged from
+    /// the dossier alone (see ``unmetFullyOnlineConditions(procedureFees:requiredInPersonStep:)``).
     public var isProcessedFullyOnline: Bool { unmetFullyOnlineConditions().isEmpty }
 }

@@ -28,6 +28,34 @@ public struct DossierBatchReader {
         public let path: String
         /// The dossier, or the defects that kept it from being decoded (paths under ``path``).
         public let dossier: Result<Dossier, DecodingIssues>
+        /// For a dossier that could not be decoded: its key fields, each when it could be read.
+        public let keyFields: KeyFields?
+    }
+
+    /// The fields that identify a dossier and place it (mã hồ sơ, ngày tiếp nhận, mã thủ tục,
+    /// mã lĩnh vực), read on their own from a dossier that cannot be decoded whole — so that the
+    /// checks that need only them still run (``Dossier/keyFieldIssues(code:receivedAt:procedureCode:fieldCode:context:path:)``).
+    public struct KeyFields: Sendable, Hashable, Decodable {
+        /// `MaHoSo`, when it is a dossier code (leniently).
+        public let code: DossierCode?
+        /// `NgayTiepNhan`, when it is a timestamp.
+        public let receivedAt: PortalTimestamp?
+        /// `MaTTHC`, when it is a procedure code.
+        public let procedureCode: ProcedureCode?
+        /// `MaLinhVuc`, when it is a field code.
+        public let fieldCode: FieldCode?
+
+        enum CodingKeys: String, CodingKey { case code = "MaHoSo", receivedAt = "NgayTiepNhan", procedureCode = "MaTTHC", fieldCode = "MaLinhVuc" }
+
+        /// Reads each key field that can be read, ignoring the rest of the object.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func text(_ key: CodingKeys) -> String? { try? container.decodeIfPresent(String.self, forKey: key) }
+            code = text(.code).flatMap { try? DossierCode(validating: $0, strictness: .lenient) }
+            receivedAt = text(.receivedAt).flatMap { try? PortalTimestamp($0) }
+            procedureCode = text(.procedureCode).flatMap { try? ProcedureCode(validating: $0) }
+            fieldCode = text(.fieldCode).flatMap { try? FieldCode(validating: $0) }
+        }
     }
 
     /// The defects of a dossier that could not be decoded.
@@ -71,14 +99,17 @@ public struct DossierBatchReader {
     private func decode(_ element: [UInt8], index: Int) -> Element {
         let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
         do {
-            return Element(index: index, path: path, dossier: .success(try decoder.decode(Dossier.self, from: Data(element))))
+            return Element(index: index, path: path, dossier: .success(try decoder.decode(Dossier.self, from: Data(element))), keyFields: nil)
         } catch {
-            let issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
+            var issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
                 var issue = issue
                 issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
                 return issue
             }
-            return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)))
+            // Never an undecodable dossier without a reason: it would be counted valid.
+            if issues.isEmpty { issues = [ValidationIssue(path: path, rule: .fieldInvalid, message: "the dossier could not be decoded: \(error)")] }
+            let keyFields = try? decoder.decode(KeyFields.self, from: Data(element))
+            return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)), keyFields: keyFields)
         }
     }
 }

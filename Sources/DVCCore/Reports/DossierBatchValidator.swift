@@ -78,7 +78,15 @@ public struct DossierBatchValidator {
         switch element.dossier {
         case .success(let decoded): dossier = decoded
         case .failure(let failure):
-            report.record(dossier: element.index, issues: failure.issues)
+            // The checks that need only the key fields still run: defects overlap in real batches.
+            var issues = failure.issues
+            if let fields = element.keyFields, let code = fields.code {
+                let seen = Set(issues.map { "\($0.path) \($0.rule.rawValue)" })
+                issues += Dossier.keyFieldIssues(code: code, receivedAt: fields.receivedAt, procedureCode: fields.procedureCode,
+                                                 fieldCode: fields.fieldCode, context: context, path: element.path)
+                    .filter { !seen.contains("\($0.path) \($0.rule.rawValue)") }
+            }
+            report.record(dossier: element.index, issues: issues)
             return
         }
         let index = element.index, path = element.path

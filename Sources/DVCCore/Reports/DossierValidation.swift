@@ -9,6 +9,10 @@ public struct DossierValidationContext: Sendable {
     public var previousStatus: DossierStatus?
     /// Which status may follow which.
     public var transitions: DossierStatusTransitions
+    /// Whether a transition the table does not allow is an error or only a warning (the default:
+    /// the standard publishes no table, and real sequences — 2→10, 4→10, 1→5, 9→4, 9→6 — must
+    /// still reach the portal).
+    public var statusTransitionSeverity: ValidationIssue.Severity
     /// Whether a non-normative dossier code is an error (the default: the portal's audits count
     /// them as malformed) or only a warning.
     public var nonNormativeDossierCodeSeverity: ValidationIssue.Severity
@@ -18,13 +22,14 @@ public struct DossierValidationContext: Sendable {
     /// Creates a context; every part is optional.
     public init(
         syncingUnit: AgencyCode? = nil, catalogue: ProcedureCatalogue? = nil, previousStatus: DossierStatus? = nil,
-        transitions: DossierStatusTransitions = .standard, nonNormativeDossierCodeSeverity: ValidationIssue.Severity = .error,
-        limits: LengthLimits = .standard
+        transitions: DossierStatusTransitions = .standard, statusTransitionSeverity: ValidationIssue.Severity = .warning,
+        nonNormativeDossierCodeSeverity: ValidationIssue.Severity = .error, limits: LengthLimits = .standard
     ) {
         self.syncingUnit = syncingUnit
         self.catalogue = catalogue
         self.previousStatus = previousStatus
         self.transitions = transitions
+        self.statusTransitionSeverity = statusTransitionSeverity
         self.nonNormativeDossierCodeSeverity = nonNormativeDossierCodeSeverity
         self.limits = limits
     }
@@ -71,41 +76,13 @@ extension Dossier {
             issues.append(ValidationIssue(path: at(key), rule: rule, message: message, severity: severity))
         }
 
-        // Dossier code and its receiving agency.
-        if let agency = code.receivingAgency {
-            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit) {
-                add("MaHoSo", .receivingAgencyOutsideUnit,
-                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))")
-            }
-        } else {
-            add("MaHoSo", .receivingAgencyMissing,
-                "`MaHoSo` \(code.rawValue) does not start with a valid receiving-agency code (\(CodeKind.agencyCode.formatSummary))")
-        }
-        // A code without an agency is necessarily non-normative; report the specific cause once.
-        if !code.isNormative && code.receivingAgency != nil {
-            add("MaHoSo", .dossierCodeNonNormative,
-                "`MaHoSo` \(code.rawValue) is not in a normative form (Circular 01/2018/TT-VPCP Art. 19 or Circular 03/2025/TT-VPCP Art. 13)",
-                context.nonNormativeDossierCodeSeverity)
-        }
-        if code.receptionDate != receivedAt.date {
-            add("MaHoSo", .dossierCodeDateMismatch,
-                "the date in `MaHoSo` (\(code.receptionDate)) differs from `NgayTiepNhan` (\(receivedAt.date))")
-        }
-
-        // Catalogue.
-        if let catalogue = context.catalogue {
-            if let fields = catalogue.fields(of: procedureCode) {
-                if !fields.isEmpty && !fields.contains(fieldCode) {
-                    add("MaLinhVuc", .fieldCodeMismatch, "`MaLinhVuc` \(fieldCode) is not a field of procedure \(procedureCode.national)")
-                }
-            } else {
-                add("MaTTHC", .procedureCodeUnknown, "`MaTTHC` \(procedureCode) is not in the procedure catalogue")
-            }
-        }
+        issues += Self.keyFieldIssues(code: code, receivedAt: receivedAt, procedureCode: procedureCode, fieldCode: fieldCode,
+                                      context: context, path: path)
 
         // Status.
         if let previous = context.previousStatus, !context.transitions.allows(from: previous, to: status) {
-            add("TrangThaiHoSo", .statusTransition, "status \(status) cannot follow \(previous)")
+            add("TrangThaiHoSo", .statusTransition, "status \(status) does not follow \(previous) in the transition table (inferred, not published)",
+                context.statusTransitionSeverity)
         }
 
         // Dates.
@@ -157,6 +134,48 @@ extension Dossier {
         if let number = ownerDocumentNumber, !number.isEmpty,
            !(CitizenID.isValid(number) || LegacyIDCard.isValid(number) || TaxCode.isValid(number)) {
             add("SoGiayToChuHoSo", .applicantIdentifierMalformed, "`SoGiayToChuHoSo` is neither a personal ID, an ID card number nor a tax code")
+        }
+        return issues
+    }
+
+    /// The checks that need only the dossier's key fields — the receiving agency in the dossier
+    /// code (present, within the syncing unit), the code's form and its date against `NgayTiepNhan`,
+    /// the procedure and field against the catalogue — so that they also run on a dossier that
+    /// cannot be decoded whole (an audit batch's defects overlap: a missing agency code comes with
+    /// a bad timestamp). A `nil` field skips the checks that need it.
+    public static func keyFieldIssues(code: DossierCode, receivedAt: PortalTimestamp?, procedureCode: ProcedureCode?, fieldCode: FieldCode?,
+                                      context: DossierValidationContext, path: String = "") -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        func add(_ key: String, _ rule: ValidationRule, _ message: String, _ severity: ValidationIssue.Severity = .error) {
+            issues.append(ValidationIssue(path: path.isEmpty ? key : "\(path).\(key)", rule: rule, message: message, severity: severity))
+        }
+        if let agency = code.receivingAgency {
+            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit) {
+                add("MaHoSo", .receivingAgencyOutsideUnit,
+                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))")
+            }
+        } else {
+            add("MaHoSo", .receivingAgencyMissing,
+                "`MaHoSo` \(code.rawValue) does not start with a valid receiving-agency code (\(CodeKind.agencyCode.formatSummary))")
+        }
+        // Reported with or without a receiving agency: "non-normative" alone counts every code the
+        // audits call malformed (those that cannot be read even leniently are `dossier-code.malformed`).
+        if !code.isNormative {
+            add("MaHoSo", .dossierCodeNonNormative,
+                "`MaHoSo` \(code.rawValue) is not in a normative form (Circular 01/2018/TT-VPCP Art. 19 or Circular 03/2025/TT-VPCP Art. 13)",
+                context.nonNormativeDossierCodeSeverity)
+        }
+        if let receivedAt, code.receptionDate != receivedAt.date {
+            add("MaHoSo", .dossierCodeDateMismatch, "the date in `MaHoSo` (\(code.receptionDate)) differs from `NgayTiepNhan` (\(receivedAt.date))")
+        }
+        if let catalogue = context.catalogue, let procedureCode {
+            if let fields = catalogue.fields(of: procedureCode) {
+                if let fieldCode, !fields.isEmpty && !fields.contains(fieldCode) {
+                    add("MaLinhVuc", .fieldCodeMismatch, "`MaLinhVuc` \(fieldCode) is not a field of procedure \(procedureCode.national)")
+                }
+            } else {
+                add("MaTTHC", .procedureCodeUnknown, "`MaTTHC` \(procedureCode) is not in the procedure catalogue")
+            }
         }
         return issues
     }

@@ -35,20 +35,21 @@ public struct MonthlyStatistics: Sendable, Hashable, Codable {
     public var kind = "1"
 
     /// To handle this month (`TongSoXuLy` = received + carried over).
-    public var total: Int { received + carriedOver }
+    public var total: Int { received.saturatingAdding(carriedOver) }
     /// Resolved (`TongDaXuLy`).
-    public var resolved: Int { resolvedOnTime + resolvedLate }
+    public var resolved: Int { resolvedOnTime.saturatingAdding(resolvedLate) }
     /// Not yet resolved (`TongChuaXuLy`).
-    public var pending: Int { pendingWithinTime + pendingOverdue }
+    public var pending: Int { pendingWithinTime.saturatingAdding(pendingOverdue) }
 
     /// Builds a month from counts, computing the percentages.
     public init(year: Int, month: Int, unitCode: String, unitName: String? = nil, received: Int, carriedOver: Int,
                 resolvedOnTime: Int, resolvedLate: Int, pendingWithinTime: Int, pendingOverdue: Int) {
-        func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.2f", whole > 0 ? Double(part) * 100 / Double(whole) : 0) }
+        // Two decimals rounded half up, in whole numbers, as the portal publishes them.
+        func percent(_ part: Int, _ whole: Int) -> String { Percent.twoDecimals(part, of: whole) }
         (self.year, self.month, self.unitCode, self.unitName) = (year, month, unitCode, unitName)
         (self.received, self.carriedOver, self.resolvedOnTime, self.resolvedLate) = (received, carriedOver, resolvedOnTime, resolvedLate)
         (self.pendingWithinTime, self.pendingOverdue) = (pendingWithinTime, pendingOverdue)
-        let resolved = resolvedOnTime + resolvedLate, pending = pendingWithinTime + pendingOverdue
+        let resolved = resolvedOnTime.saturatingAdding(resolvedLate), pending = pendingWithinTime.saturatingAdding(pendingOverdue)
         resolvedOnTimePercent = percent(resolvedOnTime, resolved)
         resolvedLatePercent = percent(resolvedLate, resolved)
         pendingWithinTimePercent = percent(pendingWithinTime, pending)
@@ -65,19 +66,15 @@ public struct MonthlyStatistics: Sendable, Hashable, Codable {
     /// Decodes the wire form; the totals sent must agree with the parts.
     public init(from decoder: any Decoder) throws {
         var r = try WireReader<CodingKeys>(decoder)
-        func count(_ key: CodingKeys) -> Int? {
-            let value = r.optionalInt(key)
-            if value == nil && !r.container.contains(key) { r.record(key, .fieldMissing, "`\(key.rawValue)` is required") }
-            return value
-        }
+        func count(_ key: CodingKeys) -> Int? { r.int(key) }
         let month = count(.month), year = count(.year), received = count(.received), carried = count(.carriedOver)
         let onTime = count(.resolvedOnTime), late = count(.resolvedLate), within = count(.pendingWithinTime), overdue = count(.pendingOverdue)
         let total = count(.total), resolved = count(.resolved), pending = count(.pending)
         let percents = [CodingKeys.resolvedOnTimePercent, .resolvedLatePercent, .pendingWithinTimePercent, .pendingOverduePercent].map { r.string($0) }
         let note = r.optionalString(.note), unit = r.string(.unitCode), unitName = r.optionalString(.unitName), kind = r.optionalString(.kind)
-        if let onTime, let late, let resolved, onTime + late != resolved { r.record(.resolved, .fieldInvalid, "`TongDaXuLy` ≠ `TongXuLyDungHan` + `TongXuLyTreHan`") }
-        if let within, let overdue, let pending, within + overdue != pending { r.record(.pending, .fieldInvalid, "`TongChuaXuLy` ≠ `TongChuaXuLyTrongHan` + `TongChuaXuLyTreHan`") }
-        if let received, let carried, let total, received + carried != total { r.record(.total, .fieldInvalid, "`TongSoXuLy` ≠ `SoNhanTrongKy` + `SoTonKyTruoc`") }
+        if let onTime, let late, let resolved, onTime.saturatingAdding(late) != resolved { r.record(.resolved, .fieldInvalid, "`TongDaXuLy` ≠ `TongXuLyDungHan` + `TongXuLyTreHan`") }
+        if let within, let overdue, let pending, within.saturatingAdding(overdue) != pending { r.record(.pending, .fieldInvalid, "`TongChuaXuLy` ≠ `TongChuaXuLyTrongHan` + `TongChuaXuLyTreHan`") }
+        if let received, let carried, let total, received.saturatingAdding(carried) != total { r.record(.total, .fieldInvalid, "`TongSoXuLy` ≠ `SoNhanTrongKy` + `SoTonKyTruoc`") }
         try r.finish()
         guard let month, let year, let received, let carried, let onTime, let late, let within, let overdue, let unit,
               let p0 = percents[0], let p1 = percents[1], let p2 = percents[2], let p3 = percents[3] else { throw WireDecodingError(issues: r.issues) }
@@ -104,5 +101,13 @@ public struct MonthlyStatistics: Sendable, Hashable, Codable {
         try w.string(unitCode, .unitCode)
         try w.optionalString(unitName, .unitName)
         try w.string(kind, .kind)
+    }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max`/`Int.min` instead of overflowing: counts from the wire never trap.
+    func saturatingAdding(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

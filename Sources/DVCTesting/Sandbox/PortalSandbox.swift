@@ -42,11 +42,15 @@ public final class PortalSandbox: Sendable {
         public var paymentCallbackURL: URL?
         /// How long every answer waits, as a distant portal's would (default none).
         public var latency: Duration?
+        /// Whether a status transition the inferred table does not list refuses a dossier
+        /// (`.error`) or is accepted (`.warning`, the default, as `Dossier.validate` does).
+        public var statusTransitionSeverity: ValidationIssue.Severity
 
         /// Creates a configuration.
         public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
-                    clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil) {
+                    clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil,
+                    statusTransitionSeverity: ValidationIssue.Severity = .warning) {
             self.accounts = accounts
             self.sessionLifetime = sessionLifetime
             self.acceptsInvalid = acceptsInvalid
@@ -57,6 +61,7 @@ public final class PortalSandbox: Sendable {
             self.clientID = clientID
             self.paymentCallbackURL = paymentCallbackURL
             self.latency = latency
+            self.statusTransitionSeverity = statusTransitionSeverity
         }
     }
 

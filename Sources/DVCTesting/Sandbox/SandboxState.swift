@@ -127,7 +127,8 @@ actor SandboxState {
             let code = dossier.code.rawValue
             if !isUpdating && knows(code) { return .exists(code) }
             if isUpdating && !knows(code) { return .missing(code) }
-            let context = DossierValidationContext(syncingUnit: unit, previousStatus: status(of: code))
+            let context = DossierValidationContext(syncingUnit: unit, previousStatus: status(of: code),
+                                                   statusTransitionSeverity: configuration.statusTransitionSeverity)
             let issues = dossier.validate(against: context, path: "data[\(index)]").filter { $0.severity == .error }
             problems += issues
             checked.append((dossier, issues))

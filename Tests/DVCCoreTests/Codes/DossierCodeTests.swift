@@ -176,3 +176,28 @@ struct DossierCodeGeneratorTests {
         #expect(generator.lastIssued(on: day) == 3_200)
     }
 }
+
+/// The core review's code findings W11 and W13.
+@Suite("Dossier codes: centralised form dates, generator agencies")
+struct DossierCodeRegressionTests {
+    /// W11: the centralised form exists from 2026-01-25 (Circular 04/2025/TT-VPCP); a Decision
+    /// 20/2020 code with a 6-digit sequence dated before that is not centralised.
+    @Test func theCentralisedFormStartsOnTheTwentyFifthOfJanuary2026() throws {
+        let centralised = try DossierCode("G09.20-260125-010007")
+        #expect(centralised.form == .centralised && centralised.systemOwnerCode == "01" && centralised.sequence == 7)
+        #expect(throws: CodeError.self) { try DossierCode("G09.20-260124-010007") }
+        let earlier = try DossierCode("G09.20-260124-010007", strictness: .lenient)
+        #expect(earlier.form == .lenient && earlier.systemOwnerCode == nil && earlier.sequence == 10_007)
+        #expect(!earlier.isNormative)
+    }
+
+    /// W13: a generator for an agency it can never issue normative codes for is refused at once.
+    @Test func aGeneratorRefusesADeployedVariantAgency() throws {
+        let variant = try AgencyCode("000.701.18.G12")
+        #expect(variant.isDeployedVariant)
+        let error = #expect(throws: CodeError.self) { try DossierCodeGenerator(agency: variant) }
+        #expect(error?.rule == .nonNormativeForm)
+        let generator = try DossierCodeGenerator(agency: try AgencyCode("000.00.18.G12"))
+        #expect(try generator.next(on: .ymd(2026, 3, 2)).rawValue == "000.00.18.G12-260302-0001")
+    }
+}

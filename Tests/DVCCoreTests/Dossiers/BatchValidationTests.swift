@@ -51,6 +51,34 @@ struct BatchValidationTests {
         }
     }
 
+    /// W6: the audits' defects overlap (116,845 of 119,830 dossiers lacked the agency code); a
+    /// dossier that also fails to decode must still be counted under every rule it breaks.
+    @Test func overlappingDefectsAreEachCounted() throws {
+        var dossiers: [Dossier] = []
+        for i in 0..<300 {
+            var dossier = try DossierValidationTests.good()
+            dossier.code = try DossierCode(String(format: "000.00.14.H20-250703-%04d", i + 1))
+            dossier.status = .received
+            dossiers.append(dossier)
+        }
+        var objects = try #require(try JSONSerialization.jsonObject(with: PortalJSON.encode(dossiers)) as? [[String: Any]])
+        // Dossiers 0–199: no receiving agency. 100–249: a procedure the catalogue does not have.
+        // Every third: a due date that is not a timestamp, so the dossier cannot be decoded whole.
+        for i in 0..<200 { objects[i]["MaHoSo"] = String(format: "H-250703-%04d", i + 1) }
+        for i in 100..<250 { objects[i]["MaTTHC"] = "2.000999" }
+        for i in stride(from: 0, to: 300, by: 3) { objects[i]["NgayHenTra"] = "2025-07-10" }
+        let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])
+        let catalogue = ProcedureCatalogue([try ProcedureCode("1.001193"): [try FieldCode("G15-HT01")]])
+        let report = try run(data, chunk: 4_096, context: DossierValidationContext(catalogue: catalogue))
+        #expect(report.total == 300)
+        #expect(report.byRule[.receivingAgencyMissing] == 200)
+        #expect(report.byRule[.dossierCodeNonNormative] == 200)          // "malformed dossier code", one rule
+        #expect(report.byRule[.procedureCodeUnknown] == 150)
+        #expect(report.byRule[.fieldInvalid] == 100)
+        let clean = (0..<300).filter { $0 >= 250 && $0 % 3 != 0 }.count
+        #expect(report.valid == clean)
+    }
+
     @Test func theEnvelopeUnitIsAppliedEvenWhenItComesLast() throws {
         // Sorted keys put "madonvi" after "data": the agency check is settled at the end.
         var objects: [[String: Any]] = []

@@ -71,7 +71,7 @@ struct DossierWireTests {
         let files = try #require(object["TaiLieuNop"] as? [[String: Any]])
         #expect(files[0]["IsDeleted"] as? String == "False")
         #expect(files[0]["TepDinhKemId"] as? String == "771")
-        #expect(files[0]["DuocSoHoa"] as? String == "True")
+        #expect(files[0]["DuocSoHoa"] as? String == "1" && files[0]["DuocLayTuKhoDMQG"] as? String == "0")  // later-revision flags are 0/1, not True/False
         let fees = try #require(object["DanhSachLePhi"] as? [[String: Any]])
         #expect(fees[0]["Gia"] as? String == "75000")
         #expect(String(decoding: encoded, as: UTF8.self) == (try canonical("DongBoHoSoMC-later-revision.canonical.json")))

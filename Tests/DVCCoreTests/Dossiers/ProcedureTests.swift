@@ -69,16 +69,23 @@ struct ProcedureTests {
 
     @Test func fullyOnlineDossiersFollowDecree307() throws {
         var dossier = try DossierValidationTests.good()
-        #expect(!dossier.isProcessedFullyOnline)
-        #expect(dossier.unmetFullyOnlineConditions().count == 2)
+        // Counter, in processing, no electronic result, fees unknown.
+        #expect(dossier.unmetFullyOnlineConditions().count == 4)
         dossier.channel = .online
+        dossier.status = .awaitingReturn
         dossier.resultDocuments = [ResultDocument(name: "Giấy khai sinh điện tử", url: "https://kq.vn/1.pdf")]
-        #expect(dossier.isProcessedFullyOnline)
+        // W9: an empty DanhSachLePhi says nothing (the reference system always sends []).
+        #expect(dossier.unmetFullyOnlineConditions() == ["whether fees apply is unknown (DanhSachLePhi is empty; pass the procedure's fees)"])
+        #expect(dossier.unmetFullyOnlineConditions(procedureFees: []).isEmpty)            // a fee-free procedure
+        let feeOf8000 = Procedure.Fee(code: "LP", amount: 8_000)
+        #expect(dossier.unmetFullyOnlineConditions(procedureFees: [feeOf8000]) == ["fees not paid online (DuocThanhToanTrucTuyen ≠ 1)"])
         dossier.fees = [DossierFee(name: "Lệ phí", amount: 8_000)]
         #expect(!dossier.isProcessedFullyOnline)
         dossier.onlinePayment = .paidOnline
         #expect(dossier.isProcessedFullyOnline)
         #expect(dossier.unmetFullyOnlineConditions(requiredInPersonStep: true).count == 1)
+        dossier.status = .processing
+        #expect(dossier.unmetFullyOnlineConditions() == ["not resolved (TrangThaiHoSo is neither 9 nor 10)"])
     }
 }
 
