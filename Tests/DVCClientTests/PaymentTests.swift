@@ -136,8 +136,12 @@ struct PaymentTests {
         let payment = InitiatedPayment(reference: "T100", amount: 50_000)
         let goodSum = PaymentChecksum.keyPay(["0", "dvc-dt", "PAY", "50000", "T100", "3.0"], key: "k2")
         let good = Data(#"{"transaction_id":"T100","transaction_code":"KP1","trans_amount":"50000","addition_fee":"0","command":"PAY","version":"3.0","status":"0","check_sum":"\#(goodSum)"}"#.utf8)
-        #expect(try keyPay.verify(good, initiated: { $0 == "T100" ? payment : nil }).isPaid)
-        let cheaper = String(decoding: good, as: UTF8.self).replacingOccurrences(of: #""trans_amount":"50000""#, with: #""trans_amount":"5000""#)
+        let reported = try keyPay.verify(good, initiated: { $0 == "T100" ? payment : nil })
+        #expect(reported.outcome == .paid && !reported.isOutcomeSigned && !reported.isPaid, "KeyPay's status is not signed")
+        let altered = String(decoding: good, as: UTF8.self).replacingOccurrences(of: #""trans_amount":"50000""#, with: #""trans_amount":"5000""#)
+        #expect(throws: PaymentCallbackError(.checksumMismatch)) { try keyPay.verify(Data(altered.utf8), initiated: { $0 == "T100" ? payment : nil }) }
+        let cheaperSum = PaymentChecksum.keyPay(["0", "dvc-dt", "PAY", "5000", "T100", "3.0"], key: "k2")
+        let cheaper = altered.replacingOccurrences(of: goodSum, with: cheaperSum)
         #expect(throws: PaymentCallbackError(.amountMismatch(expected: 50_000, received: 5_000))) {
             try keyPay.verify(Data(cheaper.utf8), initiated: { $0 == "T100" ? payment : nil })
         }
@@ -153,12 +157,12 @@ struct PaymentTests {
         let sum = payGov.checksum(orderID: order, requestCode: "R9", amount: 75_000)
         let callback = Data(#"{"orderId":"\#(order)","requestCode":"R9","amount":75000,"errorCode":"00","transactionNo":"PG1","checksum":"\#(sum)"}"#.utf8)
         let verified = try payGov.verify(callback, initiated: { $0 == order ? InitiatedPayment(reference: order, amount: 75_000) : nil })
-        #expect(verified.isPaid && verified.transactionID == "PG1")
+        #expect(verified.outcome == .paid && !verified.isOutcomeSigned && verified.transactionID == "PG1")
         #expect(throws: PaymentCallbackError(.checksumMismatch)) {
             try payGov.verify(Data(String(decoding: callback, as: UTF8.self).replacingOccurrences(of: "75000", with: "7500").utf8), initiated: { _ in nil })
         }
         let verifiers: [any PaymentCallbackVerifier] = [client(), keyPay, payGov]
-        #expect(verifiers.count == 3)
+        #expect(verifiers.map { $0.reference(in: callback) } == [nil, nil, order], "each gateway finds its own reference field")
         #expect(!keyPay.description.contains("k2") && !payGov.description.contains("\"S\""))
     }
 }

@@ -272,9 +272,9 @@ struct SandboxRestTests {
                                              transport: HTTPTransport(configuration: .init(allowsInsecureLoopback: true)))
         let store = InboundMemory()
         let initiated = InitiatedPayment(reference: "R-9", amount: 120_000)
-        let handler = PortalInboundHandler(store: store, payments: payments) { $0 == "R-9" ? initiated : nil }
+        let handler = PortalInboundHandler(store: store, authenticator: InboundAuthenticators.delegatedToProxy, payments: payments) { $0 == "R-9" ? initiated : nil }
         let oneStop = try LoopbackHTTPServer { request in
-            let reply = await handler.handlePaymentConfirmation(request.body)
+            let reply = await handler.handlePaymentConfirmation(InboundRequest(body: request.body, headers: request.headers))
             return LoopbackHTTPServer.Response(status: reply.status, body: reply.body)
         }
         oneStop.start()

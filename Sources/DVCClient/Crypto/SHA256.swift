@@ -3,7 +3,7 @@ import CryptoKit
 #endif
 
 /// A hash function HMAC can be built on.
-public protocol DigestFunction: Sendable {
+package protocol DigestFunction: Sendable {
     /// The block size in bytes (64 for SHA-256).
     static var blockSize: Int { get }
     /// The digest size in bytes.
@@ -23,21 +23,21 @@ public protocol DigestFunction: Sendable {
 /// ```swift
 /// SHA256.hexDigest("abc")   // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 /// ```
-public struct SHA256: DigestFunction {
+package struct SHA256: DigestFunction {
     /// 64 bytes.
-    public static let blockSize = 64
+    package static let blockSize = 64
     /// 32 bytes.
-    public static let digestSize = 32
+    package static let digestSize = 32
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
     private var buffer: [UInt8] = []
 
     /// A fresh state.
-    public init() { buffer.reserveCapacity(64) }
+    package init() { buffer.reserveCapacity(64) }
 
     /// Feeds more bytes.
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         for byte in bytes {
             buffer.append(byte)
             if buffer.count == 64 {
@@ -48,7 +48,7 @@ public struct SHA256: DigestFunction {
     }
 
     /// The digest of everything fed (the state itself is not changed).
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var copy = self
         let bitLength = (copy.totalBytes) &* 8
         copy.appendPadding(bitLength: bitLength)
@@ -59,7 +59,7 @@ public struct SHA256: DigestFunction {
     }
 
     /// The digest of `bytes`.
-    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    package static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         #if canImport(CryptoKit)
         return Array(CryptoKit.SHA256.hash(data: Array(bytes)))
         #else
@@ -70,7 +70,7 @@ public struct SHA256: DigestFunction {
     }
 
     /// The lowercase hex digest of `text`'s UTF-8.
-    public static func hexDigest(_ text: String) -> String { hex(hash(Array(text.utf8))) }
+    package static func hexDigest(_ text: String) -> String { hex(hash(Array(text.utf8))) }
 
     // MARK: - Internals
 
@@ -134,12 +134,12 @@ public struct SHA256: DigestFunction {
 /// ```swift
 /// HMAC<SHA256>.authenticationCode(for: Array("message".utf8), key: Array("key".utf8))
 /// ```
-public struct HMAC<Hash: DigestFunction>: Sendable {
+package struct HMAC<Hash: DigestFunction>: Sendable {
     private var inner: Hash
     private var outer: Hash
 
     /// Starts an HMAC with `key`.
-    public init(key: [UInt8]) {
+    package init(key: [UInt8]) {
         var key = key.count > Hash.blockSize ? Self.digest(key) : key
         key += [UInt8](repeating: 0, count: Hash.blockSize - key.count)
         inner = Hash()
@@ -149,17 +149,17 @@ public struct HMAC<Hash: DigestFunction>: Sendable {
     }
 
     /// Feeds more message bytes.
-    public mutating func update(_ bytes: some Sequence<UInt8>) { inner.update(bytes) }
+    package mutating func update(_ bytes: some Sequence<UInt8>) { inner.update(bytes) }
 
     /// The authentication code.
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var outer = self.outer
         outer.update(inner.finalize())
         return outer.finalize()
     }
 
     /// The authentication code of `message` under `key`.
-    public static func authenticationCode(for message: some Sequence<UInt8>, key: [UInt8]) -> [UInt8] {
+    package static func authenticationCode(for message: some Sequence<UInt8>, key: [UInt8]) -> [UInt8] {
         var mac = HMAC(key: key)
         mac.update(message)
         return mac.finalize()
@@ -173,7 +173,7 @@ public struct HMAC<Hash: DigestFunction>: Sendable {
 }
 
 /// Lowercase hexadecimal of `bytes`.
-public func hex(_ bytes: some Sequence<UInt8>) -> String {
+package func hex(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     for byte in bytes {
@@ -185,7 +185,7 @@ public func hex(_ bytes: some Sequence<UInt8>) -> String {
 
 /// Compares two byte strings in time that depends only on their lengths, never on where they
 /// differ — for checksums and signatures, so an attacker cannot find a valid one byte by byte.
-public func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+package func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
     var difference: UInt8 = 0
     for (x, y) in zip(a, b) { difference |= x ^ y }

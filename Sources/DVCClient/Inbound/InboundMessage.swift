@@ -12,145 +12,72 @@ public enum InboundMessage: Sendable, Hashable {
     case promotionAmendment(PromotionAmendment)
     /// A land-tax payment voucher (`NhanChungTuThueDat`).
     case landTaxVoucher(LandTaxVoucher)
-    /// A land-tax notice naming dossiers (`NhanThongBaoThueDat`): the `MA_HSO` values of its XML.
-    case landTaxNotice(dossierCodes: [String])
+    /// A land-tax notice naming dossiers (`NhanThongBaoThueDat`).
+    case landTaxNotice(LandTaxNotice)
     /// A verified payment confirmation from the payment platform.
     case paymentConfirmation(PaymentConfirmation)
 
-    /// The key duplicates are recognised by.
+    /// The key duplicates are recognised by: the kind, the dossier, and a SHA-256 of everything
+    /// the message says — so a resend is a duplicate, but a later amendment, a voucher whose
+    /// payment state moved, or a corrected notice is a new message.
     public var deduplicationKey: String {
         switch self {
         case .promotionRegistration(let registration): "registration:\(registration.portalDossierID)"
-        case .promotionAmendment(let amendment): "amendment:\(amendment.portalDossierID):\(amendment.fileURL ?? amendment.programName ?? "")"
-        case .landTaxVoucher(let voucher): "land-tax-voucher:\(voucher.dossierCode):\(voucher.noticeNumber)"
-        case .landTaxNotice(let codes): "land-tax-notice:\(codes.joined(separator: ","))"
-        case .paymentConfirmation(let confirmation): "payment:\(confirmation.reference):\(confirmation.transactionID)"
+        case .promotionAmendment(let a):
+            "amendment:\(a.portalDossierID):" + Self.digest([a.taxCode.rawValue, a.procedureCode.rawValue, a.traderName, a.programName, a.fileName, a.fileURL])
+        case .landTaxVoucher(let v):
+            "land-tax-voucher:\(v.dossierCode):\(v.noticeNumber):"
+                + Self.digest([v.payerName, v.taxCode.rawValue, v.voucherURL, v.paidAt, String(v.amount), v.content, String(v.paymentState)])
+        case .landTaxNotice(let notice): "land-tax-notice:" + hex(SHA256.hash(notice.xml))
+        case .paymentConfirmation(let c): "payment:\(c.reference):\(c.transactionID):\(c.result.wireValue)"
         }
     }
-}
 
-/// An enterprise address (`DiaChiDoanhNghiep`: `MaTinh`, `MaHuyen`, `MaXa`, `DiaChiChiTiet`).
-public struct InboundAddress: Sendable, Hashable, Decodable {
-    /// Province, district and commune codes as sent, and the street address.
-    public var provinceCode: String?, districtCode: String?, wardCode: String?, detail: String?
-    enum CodingKeys: String, CodingKey { case provinceCode = "MaTinh", districtCode = "MaHuyen", wardCode = "MaXa", detail = "DiaChiChiTiet" }
-}
-
-/// A promotion-registration dossier created on the portal (§12.1).
-public struct PromotionRegistration: Sendable, Hashable, Decodable {
-    /// The portal's dossier id (`MaHoSo`), the enterprise's tax code (`MaSoThue`), the procedure (`MaTTHC`), the trader (`TenThuongNhan`).
-    public var portalDossierID: String, taxCode: TaxCode, procedureCode: ProcedureCode, traderName: String
-    /// Contact and programme details, as sent.
-    public var address: InboundAddress?, phone: String?, email: String?, contactPerson: String?, programName: String?
-    /// The registration form (`TenTepDonDangKy`, `TepDonDangKy` base64) and other files (`TaiLieuNop[{TenTepDinhKem, Base64}]`).
-    public var formFileName: String?, formFile: Data?, files: [InboundFile]
-
-    enum CodingKeys: String, CodingKey {
-        case portalDossierID = "MaHoSo", taxCode = "MaSoThue", procedureCode = "MaTTHC", traderName = "TenThuongNhan", address = "DiaChiDoanhNghiep"
-        case phone = "DienThoai", email = "Email", contactPerson = "NguoiLienHe", programName = "TenChuongTrinhKhuyenMai"
-        case formFileName = "TenTepDonDangKy", formFile = "TepDonDangKy", files = "TaiLieuNop"
-    }
-
-    /// Decodes and validates (tax code and procedure code must be well-formed; base64 must decode).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        portalDossierID = try c.decode(String.self, forKey: .portalDossierID)
-        taxCode = try c.decode(TaxCode.self, forKey: .taxCode)
-        procedureCode = try c.decode(ProcedureCode.self, forKey: .procedureCode)
-        traderName = try c.decode(String.self, forKey: .traderName)
-        address = try c.decodeIfPresent(InboundAddress.self, forKey: .address)
-        (phone, email, contactPerson, programName) = (try c.decodeIfPresent(String.self, forKey: .phone), try c.decodeIfPresent(String.self, forKey: .email),
-                                                      try c.decodeIfPresent(String.self, forKey: .contactPerson), try c.decodeIfPresent(String.self, forKey: .programName))
-        formFileName = try c.decodeIfPresent(String.self, forKey: .formFileName)
-        formFile = try c.decodeIfPresent(String.self, forKey: .formFile).map { text in
-            guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-                throw DecodingError.dataCorruptedError(forKey: .formFile, in: c, debugDescription: "`TepDonDangKy` is not base64")
-            }
-            return data
+    /// SHA-256 of the values, each length-prefixed so that no two lists share an encoding.
+    static func digest(_ values: [String?]) -> String {
+        var hasher = SHA256()
+        for value in values {
+            let bytes = value.map { Array($0.utf8) }
+            hasher.update(Array((bytes.map { String($0.count) } ?? "-").utf8) + [0x3A])
+            hasher.update(bytes ?? [])
         }
-        files = try c.decodeIfPresent([InboundFile].self, forKey: .files) ?? []
+        return hex(hasher.finalize())
     }
 }
 
-/// A file pushed inline (`{TenTepDinhKem, Base64}`).
-public struct InboundFile: Sendable, Hashable, Decodable {
-    /// The name.
-    public var name: String
-    /// The bytes.
-    public var content: Data
-    enum CodingKeys: String, CodingKey { case name = "TenTepDinhKem", content = "Base64" }
+/// Bounds on what an inbound push may carry, and where its files may be fetched from.
+public struct InboundLimits: Sendable, Hashable {
+    /// The largest body accepted (default 16 MiB); larger ones are answered HTTP 413.
+    public var maximumBodyBytes: Int
+    /// The largest single inline file after base64 decoding (default 10 MiB).
+    public var maximumFileBytes: Int
+    /// The most inline files one registration may carry (default 50).
+    public var maximumFiles: Int
+    /// The hosts file URLs (`URLTepDangKy`, `UrlFileChungTu`) may name; `nil` allows any host.
+    /// Every file URL must be `https` either way: the one-stop system fetches it, so an
+    /// arbitrary URL would let a caller make the server fetch internal addresses.
+    public var fileHosts: Set<String>?
 
-    /// Decodes a file; the content must be base64.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        guard let data = Data(base64Encoded: try c.decode(String.self, forKey: .content), options: .ignoreUnknownCharacters) else {
-            throw DecodingError.dataCorruptedError(forKey: .content, in: c, debugDescription: "`Base64` is not base64")
-        }
-        content = data
+    /// Creates limits.
+    public init(maximumBodyBytes: Int = 16 << 20, maximumFileBytes: Int = 10 << 20, maximumFiles: Int = 50, fileHosts: Set<String>? = nil) {
+        self.maximumBodyBytes = maximumBodyBytes
+        self.maximumFileBytes = maximumFileBytes
+        self.maximumFiles = maximumFiles
+        self.fileHosts = fileHosts
     }
+
+    /// The defaults.
+    public static let standard = InboundLimits()
+
+    /// The key under which a decoder finds the limits.
+    static let userInfoKey: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.inbound-limits") else { preconditionFailure("a constant, valid user-info key") }
+        return key
+    }()
 }
 
-/// An amendment of a promotion-registration dossier (§12.2, default service).
-public struct PromotionAmendment: Sendable, Hashable, Decodable {
-    /// The portal's dossier id (`MaHoSoQG`), tax code, procedure and trader.
-    public var portalDossierID: String, taxCode: TaxCode, procedureCode: ProcedureCode, traderName: String?
-    /// The amended programme name (`ThongTinSuaDoi.TenChuongTrinhKM`) and registration file (`TenTepDangKy`, `URLTepDangKy`).
-    public var programName: String?, fileName: String?, fileURL: String?
-
-    enum CodingKeys: String, CodingKey {
-        case portalDossierID = "MaHoSoQG", taxCode = "MaSoThue", procedureCode = "MaTTHC", traderName = "TenThuongNhan"
-        case amendment = "ThongTinSuaDoi", fileName = "TenTepDangKy", fileURL = "URLTepDangKy"
-    }
-    struct Amendment: Decodable { let TenChuongTrinhKM: String? }
-
-    /// Decodes and validates.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        portalDossierID = try c.decode(String.self, forKey: .portalDossierID)
-        taxCode = try c.decode(TaxCode.self, forKey: .taxCode)
-        procedureCode = try c.decode(ProcedureCode.self, forKey: .procedureCode)
-        traderName = try c.decodeIfPresent(String.self, forKey: .traderName)
-        programName = try c.decodeIfPresent(Amendment.self, forKey: .amendment)?.TenChuongTrinhKM
-        fileName = try c.decodeIfPresent(String.self, forKey: .fileName)
-        fileURL = try c.decodeIfPresent(String.self, forKey: .fileURL)
-    }
+extension Decoder {
+    /// The inbound limits the handler put in `userInfo`, or the defaults.
+    var inboundLimits: InboundLimits { userInfo[InboundLimits.userInfoKey] as? InboundLimits ?? .standard }
 }
 
-/// A land-tax payment voucher (`NhanChungTuThueDat`, §12.2): every field required.
-public struct LandTaxVoucher: Sendable, Hashable, Decodable {
-    /// The dossier (`MaHoSo`), the payer (`HoTenNguoiNopTien`), tax code (`MaSoThue`), voucher file (`UrlFileChungTu`).
-    public var dossierCode: String, payerName: String, taxCode: TaxCode, voucherURL: String
-    /// The tax notice number (`MaThongBaoThue`), payment time (`ThoiGianThanhToan`), amount (`SoTien`),
-    /// content (`NoiDungThanhToan`) and state (`TrangThaiThanhToan`).
-    public var noticeNumber: String, paidAt: String, amount: Int, content: String, paymentState: Int
-
-    enum CodingKeys: String, CodingKey {
-        case dossierCode = "MaHoSo", payerName = "HoTenNguoiNopTien", taxCode = "MaSoThue", voucherURL = "UrlFileChungTu", payment = "ThongTinThanhToan"
-    }
-    enum PaymentKeys: String, CodingKey {
-        case noticeNumber = "MaThongBaoThue", paidAt = "ThoiGianThanhToan", amount = "SoTien", content = "NoiDungThanhToan", state = "TrangThaiThanhToan"
-    }
-
-    /// Decodes and validates.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        dossierCode = try c.decode(String.self, forKey: .dossierCode)
-        payerName = try c.decode(String.self, forKey: .payerName)
-        taxCode = try c.decode(TaxCode.self, forKey: .taxCode)
-        voucherURL = try c.decode(String.self, forKey: .voucherURL)
-        let p = try c.nestedContainer(keyedBy: PaymentKeys.self, forKey: .payment)
-        noticeNumber = try p.decode(String.self, forKey: .noticeNumber)
-        paidAt = try p.decode(String.self, forKey: .paidAt)
-        if let number = try? p.decode(Int.self, forKey: .amount) { amount = number } else {
-            guard let number = Int(try p.decode(String.self, forKey: .amount)) else {
-                throw DecodingError.dataCorruptedError(forKey: .amount, in: p, debugDescription: "`SoTien` must be a whole amount")
-            }
-            amount = number
-        }
-        content = try p.decode(String.self, forKey: .content)
-        if let number = try? p.decode(Int.self, forKey: .state) { paymentState = number } else {
-            paymentState = Int(try p.decode(String.self, forKey: .state)) ?? -1
-        }
-    }
-}

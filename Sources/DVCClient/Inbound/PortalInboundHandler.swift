@@ -10,24 +10,28 @@ public protocol InboundStore: Sendable {
 }
 
 /// Answers what the portal pushes to a one-stop system (`spec/portal-protocol.md` §12) — mount
-/// each method behind a route of any server framework: pass the request body, send back the
-/// reply's status and body.
+/// each method behind a route of any server framework: pass the request, send back the reply's
+/// status and body.
 ///
-/// Every message is decoded and validated before it is accepted; a malformed one is answered
-/// `-1` with the reason and never reaches the store. Replies use the portal's codes: `0`
-/// created, `1` duplicate, `-1` error. Payment confirmations are verified (checksum, reference,
-/// amount) and answered `00` or `99`, signed.
+/// Every request is authenticated first (``InboundAuthenticator``: the portal's own scheme is not
+/// published, so the integrator chooses one), then bounded (``InboundLimits``), then decoded and
+/// validated before it is accepted; a malformed one is answered `-1` with the reason and never
+/// reaches the store. Replies use the portal's codes: `0` created, `1` duplicate, `-1` error.
+/// Payment confirmations are verified (checksum, reference, amount) and answered `00` or `99`, signed.
 ///
 /// ```swift
-/// let inbound = PortalInboundHandler(store: myStore, payments: paymentClient) { reference in myPayments[reference] }
+/// let inbound = PortalInboundHandler(store: myStore,
+///                                    authenticator: InboundAuthenticators.SharedSecret(header: "X-DVC-Secret", secret: secret),
+///                                    payments: paymentClient) { reference in myPayments[reference] }
 /// // in your route handler:
-/// let reply = await inbound.handlePromotionRegistration(requestBody)
+/// let reply = await inbound.handlePromotionRegistration(InboundRequest(body: body, headers: headers, remoteAddress: peer))
 /// return Response(status: reply.status, body: reply.body)
 /// ```
 public struct PortalInboundHandler: Sendable {
     /// A reply to send back.
     public struct Reply: Sendable, Hashable {
-        /// The HTTP status (always 200, as the portal expects; the outcome is in the body).
+        /// The HTTP status: 200 for every answer the portal expects (the outcome is in the body),
+        /// 401 for an unauthenticated caller, 413 for a body over the limit.
         public var status: Int
         /// The body.
         public var body: Data
@@ -36,61 +40,70 @@ public struct PortalInboundHandler: Sendable {
     }
 
     private let store: any InboundStore
+    private let authenticator: any InboundAuthenticator
+    private let limits: InboundLimits
     private let payments: PaymentPlatformClient?
     private let initiated: @Sendable (String) -> InitiatedPayment?
 
     /// Creates a handler; `payments` and `initiated` are needed only for payment confirmations.
-    public init(store: any InboundStore, payments: PaymentPlatformClient? = nil, initiated: @escaping @Sendable (String) -> InitiatedPayment? = { _ in nil }) {
+    public init(store: any InboundStore, authenticator: any InboundAuthenticator, limits: InboundLimits = .standard,
+                payments: PaymentPlatformClient? = nil, initiated: @escaping @Sendable (String) -> InitiatedPayment? = { _ in nil }) {
         self.store = store
+        self.authenticator = authenticator
+        self.limits = limits
         self.payments = payments
         self.initiated = initiated
     }
 
     /// `POST …/createdossierfromdvcqg`: a promotion-registration dossier (§12.1).
-    public func handlePromotionRegistration(_ body: Data) async -> Reply {
-        await deliver { .promotionRegistration(try JSONDecoder().decode(PromotionRegistration.self, from: body)) }
+    public func handlePromotionRegistration(_ request: InboundRequest) async -> Reply {
+        await deliver(request) { decoder in .promotionRegistration(try decoder.decode(PromotionRegistration.self, from: request.body)) }
     }
 
     /// `POST …/nhanhsdvcqg`: `{service, isUpdating, isSync, data}` — an amendment (default) or a
     /// land-tax voucher (`NhanChungTuThueDat`) (§12.2).
-    public func handlePortalPush(_ body: Data) async -> Reply {
+    public func handlePortalPush(_ request: InboundRequest) async -> Reply {
         struct Envelope<T: Decodable>: Decodable { let service: String?; let data: T }
         struct Service: Decodable { let service: String? }
-        return await deliver {
-            let service = try JSONDecoder().decode(Service.self, from: body).service ?? ""
+        return await deliver(request) { decoder in
+            let service = try decoder.decode(Service.self, from: request.body).service ?? ""
             if service == "NhanChungTuThueDat" {
-                return .landTaxVoucher(try JSONDecoder().decode(Envelope<LandTaxVoucher>.self, from: body).data)
+                return .landTaxVoucher(try decoder.decode(Envelope<LandTaxVoucher>.self, from: request.body).data)
             }
-            return .promotionAmendment(try JSONDecoder().decode(Envelope<PromotionAmendment>.self, from: body).data)
+            return .promotionAmendment(try decoder.decode(Envelope<PromotionAmendment>.self, from: request.body).data)
         }
     }
 
     /// `POST …/nhantbthuedvcqg` (`NhanThongBaoThueDat`): a base64 XML notice whose `MA_HSO`
-    /// elements name the dossiers (§12.3).
-    public func handleLandTaxNotice(_ body: Data) async -> Reply {
+    /// elements name the dossiers (§12.3). Every `MA_HSO` must be a dossier code.
+    public func handleLandTaxNotice(_ request: InboundRequest) async -> Reply {
         struct Envelope: Decodable { struct Notice: Decodable { let FileThongBaoThue: String }; let data: Notice }
-        return await deliver {
-            let envelope = try JSONDecoder().decode(Envelope.self, from: body)
-            guard let xml = Data(base64Encoded: envelope.data.FileThongBaoThue, options: .ignoreUnknownCharacters) else {
-                throw InboundFailure("`FileThongBaoThue` is not base64")
-            }
-            let codes = Self.elements(named: "MA_HSO", in: String(decoding: xml, as: UTF8.self))
+        return await deliver(request) { decoder in
+            let envelope = try decoder.decode(Envelope.self, from: request.body)
+            let compact = String(envelope.data.FileThongBaoThue.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+            guard let xml = Data(base64Encoded: compact) else { throw InboundFailure("`FileThongBaoThue` is not base64") }
+            let codes = XMLElementScanner.texts(of: "MA_HSO", in: String(decoding: xml, as: UTF8.self))
             guard !codes.isEmpty else { throw InboundFailure("the notice names no dossier (no MA_HSO element)") }
-            return .landTaxNotice(dossierCodes: codes)
+            if let bad = codes.first(where: { !DossierCode.isValid($0, strictness: .lenient) }) {
+                throw InboundFailure("MA_HSO \(PaymentCallbackError.printable(bad)) is not a dossier code")
+            }
+            return .landTaxNotice(LandTaxNotice(dossierCodes: codes, xml: xml))
         }
     }
 
     /// The payment platform's confirm callback (§13.1): verified, stored once, answered `00`/`99`.
-    public func handlePaymentConfirmation(_ body: Data) async -> Reply {
+    /// Settle it into a ``PaymentRecord`` in your store (paid is final).
+    public func handlePaymentConfirmation(_ request: InboundRequest) async -> Reply {
+        if let refused = refusal(of: request) { return refused }
         guard let payments else {
             return Reply(status: 200, body: Data(#"{"MaLoi":"99","MoTaLoi":"payments are not configured"}"#.utf8), code: "99")
         }
-        var (reply, confirmation) = payments.reply(to: body, initiated: initiated)
+        var (reply, confirmation) = payments.reply(to: request.body, initiated: initiated)
         if let confirmation {
             do { _ = try await store.accept(.paymentConfirmation(confirmation)) } catch {
                 reply = PaymentConfirmationReply(result: .otherError, message: "could not be recorded; send again", partnerCode: reply.partnerCode,
                                                  reference: reply.reference, transactionTime: reply.transactionTime)
-                reply.checksum = PaymentChecksum.platform(reply.checksumValues, secret: payments.configuration.secret)
+                reply.checksum = PaymentChecksum.platform(reply.checksumValues(payments.configuration.replyChecksumFields), secret: payments.configuration.secret)
             }
         }
         return Reply(status: 200, body: (try? PortalJSON.encode(reply)) ?? Data(), code: reply.result.wireValue)
@@ -98,9 +111,20 @@ public struct PortalInboundHandler: Sendable {
 
     // MARK: - Internals
 
-    private func deliver(_ decode: () throws -> InboundMessage) async -> Reply {
+    private func refusal(of request: InboundRequest) -> Reply? {
+        guard authenticator.authenticates(request) else { return Self.reply("-1", "unauthenticated", status: 401) }
+        guard request.body.count <= limits.maximumBodyBytes else {
+            return Self.reply("-1", "the body is larger than the \(limits.maximumBodyBytes)-byte limit", status: 413)
+        }
+        return nil
+    }
+
+    private func deliver(_ request: InboundRequest, _ decode: (JSONDecoder) throws -> InboundMessage) async -> Reply {
+        if let refused = refusal(of: request) { return refused }
+        let decoder = JSONDecoder()
+        decoder.userInfo[InboundLimits.userInfoKey] = limits
         let message: InboundMessage
-        do { message = try decode() } catch {
+        do { message = try decode(decoder) } catch {
             return Self.reply("-1", "invalid data: \(Self.reason(error))")
         }
         do {
@@ -110,9 +134,9 @@ public struct PortalInboundHandler: Sendable {
         }
     }
 
-    static func reply(_ code: String, _ message: String) -> Reply {
+    static func reply(_ code: String, _ message: String, status: Int = 200) -> Reply {
         let body = (try? JSONEncoder().encode(["error_code": code, "message": message])) ?? Data()
-        return Reply(status: 200, body: body, code: code)
+        return Reply(status: status, body: body, code: code)
     }
 
     static func reason(_ error: any Error) -> String {
@@ -124,19 +148,6 @@ public struct PortalInboundHandler: Sendable {
         case let failure as InboundFailure: failure.message
         default: "not JSON"
         }
-    }
-
-    /// The text of every `<name>…</name>` element (namespaces and attributes tolerated).
-    static func elements(named name: String, in xml: String) -> [String] {
-        var values: [String] = []
-        var rest = Substring(xml)
-        while let open = rest.range(of: "<\(name)"), let close = rest[open.upperBound...].range(of: ">"),
-              let end = rest[close.upperBound...].range(of: "</\(name)>") {
-            let value = rest[close.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-            if !value.isEmpty { values.append(value) }
-            rest = rest[end.upperBound...]
-        }
-        return values
     }
 }
 

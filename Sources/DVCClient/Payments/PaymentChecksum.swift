@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checksums of the three payment gateways (mã xác thực; `spec/portal-protocol.md` §13).
 public enum PaymentChecksum {
     /// National payment platform (`MaXacThuc`): lowercase hex SHA-256 (UTF-8) of the message's
@@ -49,12 +51,20 @@ public struct PaymentCallbackError: Error, Sendable, Hashable, CustomStringConve
     /// Creates the error.
     public init(_ reason: Reason) { self.reason = reason }
 
+    /// Text received from the caller, as it may be shown: letters, digits and `-_./` only, at most
+    /// 40 characters — a callback cannot write what it likes into logs or the signed reply.
+    static func printable(_ text: String) -> String {
+        let kept = text.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)) }
+        let shown = String(String.UnicodeScalarView(kept.prefix(40)))
+        return shown.count < text.unicodeScalars.count ? shown + "…" : shown
+    }
+
     /// A sentence for logs and for the reply's `MoTaLoi`.
     public var description: String {
         switch reason {
         case .malformed(let fields): "malformed callback: \(fields.joined(separator: ", "))"
         case .checksumMismatch: "checksum does not match"
-        case .unknownReference(let reference): "no payment was initiated with reference \(reference)"
+        case .unknownReference(let reference): "no payment was initiated with reference \(Self.printable(reference))"
         case .amountMismatch(let expected, let received): "amount \(received) differs from the \(expected) initiated"
         case .partnerMismatch: "partner code does not match"
         }

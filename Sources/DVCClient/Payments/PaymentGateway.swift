@@ -15,14 +15,17 @@ public struct PaymentOrder: Sendable, Hashable {
     public var receipt: PaymentReceipt
     /// Where the gateway sends the citizen back (KeyPay, PayGov).
     public var returnURL: URL?
+    /// When the order is placed: PayGov's `requestCode` carries it, so each attempt is unique.
+    public var createdAt: Date
 
     /// Creates an order.
-    public init(reference: String, amount: Int, description: String, receipt: PaymentReceipt, returnURL: URL? = nil) {
+    public init(reference: String, amount: Int, description: String, receipt: PaymentReceipt, returnURL: URL? = nil, createdAt: Date = Date()) {
         self.reference = reference
         self.amount = amount
         self.description = description
         self.receipt = receipt
         self.returnURL = returnURL
+        self.createdAt = createdAt
     }
 }
 
@@ -51,12 +54,15 @@ public struct PaymentGatewayClient<Definition: PaymentGatewayDefinition>: Paymen
     public let gateway: Definition
     /// The create-transaction endpoint.
     public let endpoint: URL
-    private let transport: any Transport
+    /// The transaction look-up endpoint (KeyPay's `detail_transaction`), when the gateway has one.
+    public let lookupEndpoint: URL?
+    let transport: any Transport
 
-    /// Creates a client; requests are not retried (creating a payment twice must not happen).
-    public init(gateway: Definition, endpoint: URL, transport: any Transport) {
+    /// Creates a client; create requests are not retried (creating a payment twice must not happen).
+    public init(gateway: Definition, endpoint: URL, lookupEndpoint: URL? = nil, transport: any Transport) {
         self.gateway = gateway
         self.endpoint = endpoint
+        self.lookupEndpoint = lookupEndpoint
         self.transport = transport
     }
 
@@ -76,6 +82,9 @@ public struct PaymentGatewayClient<Definition: PaymentGatewayDefinition>: Paymen
         }
         return (url, InitiatedPayment(reference: gateway.reference(for: order), amount: order.amount, dossierCode: order.receipt.dossierCode))
     }
+
+    /// The reference a callback names, by the gateway's rules.
+    public func reference(in body: Data) -> String? { gateway.reference(in: body) }
 
     /// Verifies a callback with the gateway's rules.
     public func verify(_ body: Data, initiated: (String) -> InitiatedPayment?) throws(PaymentCallbackError) -> VerifiedPayment {
@@ -98,11 +107,11 @@ extension KeyPayGateway: PaymentGatewayDefinition {
     /// `locale`, `country_code`, `currency_code`, `environment`, `bill_info`, `return_url`,
     /// `addition_fee`, `check_sum` (§13.2).
     public func createRequest(_ order: PaymentOrder, endpoint: URL) throws -> PortalRequest {
-        let receipt = String(decoding: try PortalJSON.encode(order.receipt), as: UTF8.self)
+        let billInfo = try JSONSerialization.jsonObject(with: try PortalJSON.encode(order.receipt))
         let fields: [String: Any] = [
             "client_id": clientID, "transaction_id": order.reference, "trans_amount": String(order.amount), "command": command,
             "version": version, "description": order.description, "locale": "vn", "country_code": "vi", "currency_code": "VND",
-            "environment": "1", "bill_info": (try? JSONSerialization.jsonObject(with: Data(receipt.utf8))) ?? [:],
+            "environment": "1", "bill_info": billInfo,
             "return_url": order.returnURL?.absoluteString ?? "", "addition_fee": "0",
             "check_sum": createChecksum(transactionID: order.reference, amount: order.amount),
         ]
@@ -127,7 +136,7 @@ extension PayGovGateway: PaymentGatewayDefinition {
     /// `partnerCode`, `returnUrl`, `orderId`, `amount`, `orderInfo`, `requestCode`, `ipAddress`,
     /// `accessKey`, `serviceCode`, `checksum` (§13.3). The order's reference is the `orderId`.
     public func createRequest(_ order: PaymentOrder, endpoint: URL) throws -> PortalRequest {
-        let requestCode = order.reference + "-" + String(order.amount)
+        let requestCode = Self.requestCode(reference: order.reference, at: order.createdAt)
         let fields = [
             "partnerCode": partnerCode, "returnUrl": order.returnURL?.absoluteString ?? "", "orderId": order.reference,
             "amount": String(order.amount), "orderInfo": Self.withoutDiacritics(order.description), "requestCode": requestCode,
@@ -139,6 +148,12 @@ extension PayGovGateway: PaymentGatewayDefinition {
         if let lgspAccessToken { headers["lgspaccesstoken"] = lgspAccessToken }
         return PortalRequest(url: endpoint, headers: headers, body: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]),
                              operation: "paygov-create")
+    }
+
+    /// `requestCode`: the reference followed by the order time in epoch milliseconds (§13.3 gives
+    /// `<dossierId><epoch ms>`), so a second attempt at the same order is a new request.
+    public static func requestCode(reference: String, at time: Date) -> String {
+        reference + String(Int64((time.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     /// `data.url`.

@@ -45,10 +45,15 @@ public struct PaymentPlatformClient: Sendable {
         public var retryPolicy: RetryPolicy
         /// Where events go.
         public var eventSink: (any PortalEventSink)?
+        /// The fields the checksum of our reply to a confirm callback covers, in order. The
+        /// platform does not document it **[U]**; the default follows its other messages.
+        public var replyChecksumFields: [PaymentConfirmationReply.Field]
 
         /// Creates a configuration.
         public init(endpoint: URL, partnerCode: String, secret: String, ipAddress: String, version: String = "1.0.6",
-                    timeout: Duration = .seconds(60), retryPolicy: RetryPolicy = .default, eventSink: (any PortalEventSink)? = nil) {
+                    timeout: Duration = .seconds(60), retryPolicy: RetryPolicy = .default, eventSink: (any PortalEventSink)? = nil,
+                    replyChecksumFields: [PaymentConfirmationReply.Field] = PaymentConfirmationReply.defaultChecksumFields) {
+            self.replyChecksumFields = replyChecksumFields
             self.endpoint = endpoint
             self.partnerCode = partnerCode
             self.secret = secret
@@ -136,7 +141,7 @@ public struct PaymentPlatformClient: Sendable {
         } catch {
             reply = PaymentConfirmationReply(result: .otherError, message: error.description, partnerCode: configuration.partnerCode, reference: reference, transactionTime: time)
         }
-        reply.checksum = PaymentChecksum.platform(reply.checksumValues, secret: configuration.secret)
+        reply.checksum = PaymentChecksum.platform(reply.checksumValues(configuration.replyChecksumFields), secret: configuration.secret)
         return (reply, verified)
     }
 

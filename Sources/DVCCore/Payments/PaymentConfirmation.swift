@@ -131,9 +131,27 @@ public struct PaymentConfirmationReply: Sendable, Hashable, Codable {
         case transactionTime = "ThoiGianGD", checksum = "MaXacThuc"
     }
 
-    /// The reply checksum's field order. Not documented; this order follows the other
-    /// messages' pattern **[U]** and is replaceable by DVCClient's configuration.
-    public static let checksumFieldOrder = ["MaLoi", "MaDoiTac", "MaThamChieu", "ThoiGianGD"]
+    /// A field the reply checksum may cover.
+    public enum Field: String, Sendable, Hashable, CaseIterable {
+        /// `MaLoi`.
+        case result = "MaLoi"
+        /// `MoTaLoi`.
+        case message = "MoTaLoi"
+        /// `MaDoiTac`.
+        case partnerCode = "MaDoiTac"
+        /// `MaThamChieu`.
+        case reference = "MaThamChieu"
+        /// `ThoiGianGD`.
+        case transactionTime = "ThoiGianGD"
+    }
+
+    /// The default reply checksum field order. Not documented; this order follows the other
+    /// messages' pattern **[U]**. DVCClient's `PaymentPlatformClient.Configuration.replyChecksumFields`
+    /// replaces it when a platform is found to sign differently.
+    public static let defaultChecksumFields: [Field] = [.result, .partnerCode, .reference, .transactionTime]
+
+    /// The default order's wire names.
+    public static var checksumFieldOrder: [String] { defaultChecksumFields.map(\.rawValue) }
 
     /// `00` accepted, `99` rejected.
     public var result: PaymentResultCode
@@ -155,8 +173,18 @@ public struct PaymentConfirmationReply: Sendable, Hashable, Codable {
         self.transactionTime = transactionTime
     }
 
-    /// The values the checksum covers, in ``checksumFieldOrder``.
-    public var checksumValues: [String] { [result.wireValue, partnerCode, reference, transactionTime.description] }
+    /// The values the checksum covers, in ``defaultChecksumFields`` or the order given.
+    public func checksumValues(_ fields: [Field] = Self.defaultChecksumFields) -> [String] {
+        fields.map { field in
+            switch field {
+            case .result: result.wireValue
+            case .message: message
+            case .partnerCode: partnerCode
+            case .reference: reference
+            case .transactionTime: transactionTime.description
+            }
+        }
+    }
 
     /// Decodes the wire form.
     public init(from decoder: any Decoder) throws {

@@ -49,7 +49,7 @@ struct PaymentModelTests {
         #expect(reply.result == .success && reply.state == .pending && reply.paymentURL == "https://pay.vn/x")
         #expect(PaymentTransactionState(wireValue: "4") == .failed && PaymentTransactionState(wireValue: "1") == .succeeded)
         let answer = PaymentConfirmationReply(result: .otherError, message: "checksum does not match", partnerCode: "P", reference: "R", transactionTime: time)
-        #expect(answer.checksumValues == ["99", "P", "R", "20200703120000"])
+        #expect(answer.checksumValues() == ["99", "P", "R", "20200703120000"])
         #expect(try PortalJSON.decode(PaymentConfirmationReply.self, from: PortalJSON.encode(answer)) == answer)
         var fine = PaymentReceipt(service: .fine)
         fine.items = [PaymentReceipt.Item(content: "Phạt vi phạm giao thông", amount: 800_000)]
