@@ -15,10 +15,15 @@ public struct InMemoryTransport: Transport {
     public typealias Handler = @Sendable (PortalRequest) async throws -> PortalResponse
 
     private let handler: Handler
-    private let log = RequestLog()
+    private let log: RequestLog
 
-    /// Creates a transport answering with `handler`.
-    public init(_ handler: @escaping Handler) { self.handler = handler }
+    /// Creates a transport answering with `handler`, remembering the last `keeping` requests
+    /// (default 10,000, so a long benchmark does not grow without bound). The requests are kept
+    /// as sent — passwords and tokens included — for tests to inspect; never use it in production.
+    public init(keeping: Int = 10_000, _ handler: @escaping Handler) {
+        self.handler = handler
+        self.log = RequestLog(limit: keeping)
+    }
 
     /// Records `request` and returns the handler's answer.
     public func send(_ request: PortalRequest) async throws -> PortalResponse {
@@ -26,11 +31,16 @@ public struct InMemoryTransport: Transport {
         return try await handler(request)
     }
 
-    /// Every request sent so far, in order.
+    /// The requests sent so far (the last `keeping` of them), in order.
     public var requests: [PortalRequest] { get async { await log.requests } }
 }
 
 actor RequestLog {
     private(set) var requests: [PortalRequest] = []
-    func append(_ request: PortalRequest) { requests.append(request) }
+    let limit: Int
+    init(limit: Int) { self.limit = max(0, limit) }
+    func append(_ request: PortalRequest) {
+        requests.append(request)
+        if requests.count > limit { requests.removeFirst(requests.count - limit) }
+    }
 }

@@ -67,6 +67,14 @@ public struct PortalEvent: Sendable, Hashable, CustomStringConvertible {
 public protocol PortalEventSink: Sendable {
     /// Records one event. Called on whatever task made the request; keep it quick.
     func record(_ event: PortalEvent)
+    /// Whether request and response events carry the (redacted) body. Bodies hold personal data
+    /// even when masked; return `false` to log only sizes — bodies are then never parsed.
+    var wantsBodies: Bool { get }
+}
+
+extension PortalEventSink {
+    /// Bodies are included, redacted, unless a sink says otherwise.
+    public var wantsBodies: Bool { true }
 }
 
 /// Reports every request, response and failure to a ``PortalEventSink``, redacted.
@@ -81,10 +89,14 @@ public struct EventMiddleware: PortalMiddleware {
         self.maximumBodyLength = maximumBodyLength
     }
 
+    private func body(_ data: Data) -> String {
+        sink.wantsBodies ? Redaction.body(data, limit: maximumBodyLength) : "<\(data.count) bytes>"
+    }
+
     /// Records the request, then its response or failure.
     public func intercept(_ request: PortalRequest, next: @Sendable (PortalRequest) async throws -> PortalResponse) async throws -> PortalResponse {
         sink.record(PortalEvent(kind: .request, operation: request.operation, message: "\(request.method.rawValue) \(Redaction.url(request.url))",
-                                metadata: ["url": Redaction.url(request.url), "body": Redaction.body(request.body, limit: maximumBodyLength),
+                                metadata: ["url": Redaction.url(request.url), "body": body(request.body),
                                            "headers": Redaction.headers(request.headers)]))
         let clock = ContinuousClock()
         let start = clock.now
@@ -93,7 +105,7 @@ public struct EventMiddleware: PortalMiddleware {
             let elapsed = clock.now - start
             sink.record(PortalEvent(kind: .response, operation: request.operation, message: "HTTP \(response.status) in \(elapsed)",
                                     metadata: ["status": String(response.status), "durationMs": String(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                                               "body": Redaction.body(response.body, limit: maximumBodyLength)]))
+                                               "body": body(response.body)]))
             return response
         } catch {
             sink.record(PortalEvent(kind: .failure, operation: request.operation, message: Redaction.text(String(describing: error)),

@@ -4,20 +4,27 @@ public import Foundation
 /// Removes secrets and masks personal identifiers before anything leaves the library in an event
 /// or an error description (che thông tin nhạy cảm).
 ///
-/// Redacted entirely: passwords, session tokens, access/ID/refresh tokens, client secrets, payment
-/// keys and checksums (`MaXacThuc`, `check_sum`, `checksum`), PKCE verifiers, authorization
-/// headers. Masked to their first three and last two characters: personal ID and ID-card numbers
-/// (`SoDinhDanh`, `SoCMND`, `mstorcmnd`, …) and any string of exactly 9 or 12 digits.
+/// Redacted entirely: passwords, session tokens, access/ID/refresh tokens, API keys, client
+/// secrets, OAuth codes, payment keys and checksums (`MaXacThuc`, `check_sum`, `checksum`), PKCE
+/// verifiers, authorization headers. Masked to their first three and last two characters:
+/// personal identifiers and contact data under Decree 13/2023/NĐ-CP (ID, ID-card and passport
+/// numbers, personal tax codes, names, phones, e-mails, addresses, birth dates), every whole value
+/// of 9, 10 or 12 digits, and every run of 9, 10 or 12 digits inside free text
+/// (`"Cấp lại CCCD 001087012345"` → `"Cấp lại CCCD 001*******45"`).
 public enum Redaction {
     /// Keys whose values are replaced by `<redacted>` (compared case-insensitively).
     public static let secretKeys: Set<String> = [
-        "password", "matkhau", "session", "access_token", "id_token", "refresh_token", "token", "client_secret",
+        "password", "matkhau", "pass", "pwd", "passwd", "session", "access_token", "id_token", "refresh_token", "token", "client_secret",
+        "client_assertion", "code", "otp", "pin", "api_key", "apikey", "x-api-key", "private_key", "privatekey",
         "maxacthuc", "check_sum", "checksum", "code_verifier", "hash_key_1", "hash_key_2", "secretkey", "secret",
-        "accesskey", "lgspaccesstoken", "authorization", "cookie", "set-cookie",
+        "accesskey", "lgspaccesstoken", "authorization", "proxy-authorization", "cookie", "set-cookie",
     ]
-    /// Keys whose values are personal identifiers, masked.
+    /// Keys whose values are personal data, masked.
     public static let personalKeys: Set<String> = [
-        "sodinhdanh", "socmnd", "mstorcmnd", "sogiaytochuhoso", "socmndnguoinop", "cccd", "mahoso_cccd",
+        "sodinhdanh", "socmnd", "mstorcmnd", "sogiaytochuhoso", "socmndnguoinop", "cccd", "mahoso_cccd", "hochieu", "sohochieu", "passport",
+        "masothue", "masothuecanhan", "hoten", "hotennguoinop", "hotennguoinoptien", "tennguoinop", "chuhoso", "tennguoivipham",
+        "nguoilienhe", "dienthoai", "sodienthoai", "dienthoaichuhoso", "email", "emailchuhoso", "diachi", "diachinguoinop", "diachichitiet",
+        "diachichuhoso", "ngaysinh", "fax", "thongtintra", "phone_number", "phone", "name", "given_name", "family_name", "birthdate", "address",
     ]
 
     /// A JSON or form body as text with secrets removed, at most `limit` characters.
@@ -36,13 +43,19 @@ public enum Redaction {
         return text
     }
 
-    /// A URL with secret query values removed and identifiers masked.
+    /// A URL with its password and secret query values removed and identifiers masked.
     public static func url(_ url: URL) -> String {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false), let items = components.queryItems else { return url.absoluteString }
-        components.queryItems = items.map { item in
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<unreadable URL>" }
+        if components.password != nil { components.password = "redacted" }
+        components.queryItems = components.queryItems?.map { item in
             URLQueryItem(name: item.name, value: item.value.map { Self.value(for: item.name.lowercased(), value: $0) ?? $0 })
         }
-        return components.string ?? url.absoluteString
+        return components.string ?? "<unreadable URL>"
+    }
+
+    /// ``url(_:)`` for a URL held as text.
+    public static func url(_ text: String) -> String {
+        URL(string: text).map { url($0) } ?? Self.text(text)
     }
 
     /// Header fields with credentials removed, as `name: value; …` sorted by name.
@@ -52,12 +65,13 @@ public enum Redaction {
             .joined(separator: "; ")
     }
 
-    /// Free text (e.g. an error description) with 9- and 12-digit numbers masked.
+    /// Free text (e.g. an error description, a dossier summary) with runs of 9, 10 or 12 digits
+    /// masked.
     public static func text(_ text: String) -> String {
         var result = ""
         var digits = ""
         func flush() {
-            result += digits.count == 9 || digits.count == 12 ? mask(digits) : digits
+            result += identifierLengths.contains(digits.count) ? mask(digits) : digits
             digits = ""
         }
         for character in text {
@@ -90,7 +104,7 @@ public enum Redaction {
         case let array as [Any]:
             return array.map(redact)
         case let string as String:
-            return isIdentifierLike(string) ? mask(string) : string
+            return isIdentifierLike(string) ? mask(string) : text(string)
         default:
             return object
         }
@@ -100,7 +114,8 @@ public enum Redaction {
     static func value(for key: String, value: String) -> String? {
         if secretKeys.contains(key) { return "<redacted>" }
         if personalKeys.contains(key) || isIdentifierLike(value) { return mask(value) }
-        return nil
+        let masked = text(value)
+        return masked == value ? nil : masked
     }
 
     private static func formBody(_ text: String) -> String {
@@ -112,7 +127,11 @@ public enum Redaction {
         }.joined(separator: "&")
     }
 
+    /// The lengths of digit runs treated as personal numbers: 9 (old ID card), 10 (personal tax
+    /// code, mobile number), 12 (citizen ID).
+    static let identifierLengths: Set<Int> = [9, 10, 12]
+
     private static func isIdentifierLike(_ value: String) -> Bool {
-        (value.utf8.count == 12 || value.utf8.count == 9) && value.utf8.allSatisfy { $0 &- 0x30 < 10 }
+        identifierLengths.contains(value.utf8.count) && value.utf8.allSatisfy { $0 &- 0x30 < 10 }
     }
 }

@@ -55,8 +55,8 @@ public final class HTTPTransport: Transport {
             self.url = url
         }
 
-        /// `reason: url`.
-        public var description: String { "\(reason.rawValue): \(url)" }
+        /// `reason: url`, the URL's password and secret query values redacted.
+        public var description: String { "\(reason.rawValue): \(Redaction.url(url))" }
     }
 
     /// The configuration.

@@ -2,7 +2,10 @@
 public import Foundation
 
 /// A request to the portal or to a gateway (yêu cầu), independent of any HTTP library.
-public struct PortalRequest: Sendable, Hashable {
+///
+/// Its ``description`` (what `print`, string interpolation and loggers show) and its mirror (what
+/// `dump` shows) are redacted: credentials in headers, secrets and personal data in the body.
+public struct PortalRequest: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The HTTP method.
     public enum Method: String, Sendable, Hashable {
         /// `GET`.
@@ -44,10 +47,25 @@ public struct PortalRequest: Sendable, Hashable {
     public func header(_ name: String) -> String? {
         headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
+
+    /// `POST https://… (operation) [headers] body`, redacted.
+    public var description: String {
+        "\(method.rawValue) \(Redaction.url(url)) (\(operation)) [\(Redaction.headers(headers))] \(Redaction.body(body, limit: 256))"
+    }
+
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror showing only redacted values.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["method": method.rawValue, "url": Redaction.url(url), "headers": Redaction.headers(headers),
+                                "body": Redaction.body(body, limit: 256), "operation": operation], displayStyle: .struct)
+    }
 }
 
-/// A response (phản hồi): status, headers, body.
-public struct PortalResponse: Sendable, Hashable {
+/// A response (phản hồi): status, headers, body. Its ``description`` and mirror are redacted,
+/// as ``PortalRequest``'s are.
+public struct PortalResponse: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The HTTP status code.
     public var status: Int
     /// Header fields.
@@ -65,6 +83,17 @@ public struct PortalResponse: Sendable, Hashable {
     /// The value of header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
         headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// `HTTP 200 [headers] body`, redacted.
+    public var description: String { "HTTP \(status) [\(Redaction.headers(headers))] \(Redaction.body(body, limit: 256))" }
+
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror showing only redacted values.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["status": status, "headers": Redaction.headers(headers), "body": Redaction.body(body, limit: 256)], displayStyle: .struct)
     }
 }
 

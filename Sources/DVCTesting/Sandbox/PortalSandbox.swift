@@ -94,7 +94,8 @@ public final class PortalSandbox: Sendable {
         self.callbacks = CallbackBox()
     }
 
-    /// A transport that hands every request to this sandbox in process.
+    /// A transport that hands every request to this sandbox in process. Each access makes a new
+    /// transport with its own request log: keep the one you use.
     public var transport: InMemoryTransport {
         InMemoryTransport { [self] request in
             let reply = await self.handle(method: request.method.rawValue, target: Self.target(request.url), headers: request.headers, body: request.body)
