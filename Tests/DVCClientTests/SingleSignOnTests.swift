@@ -18,13 +18,23 @@ struct SingleSignOnTests {
         return part(["alg": "RS256"]) + "." + part(claims) + ".c2ln"
     }
 
+    /// Claims a genuine ID token for this client carries.
+    static func validClaims(nonce: String, now: Date = Date()) -> [String: Any] {
+        ["iss": "https://sso.dichvucong.example.vn", "aud": "motcua-dt", "sub": "u1", "nonce": nonce,
+         "iat": Int(now.timeIntervalSince1970), "exp": Int(now.timeIntervalSince1970) + 3_600]
+    }
+
     func sso(nonce: @escaping @Sendable () -> String? = { nil }) -> (SingleSignOn, InMemoryTransport) {
+        sso(claims: { nonce().map { Self.validClaims(nonce: $0) } })
+    }
+
+    func sso(claims: @escaping @Sendable () -> [String: Any]?) -> (SingleSignOn, InMemoryTransport) {
         let transport = InMemoryTransport { request in
             let path = request.url.path
             switch path {
             case "/oidc/token":
                 var reply: [String: Any] = ["access_token": "acc3ss-token", "expires_in": 3600]
-                if let nonce = nonce() { reply["id_token"] = Self.jwt(["sub": "u1", "nonce": nonce]) }
+                if let claims = claims() { reply["id_token"] = Self.jwt(claims) }
                 return PortalResponse(status: 200, body: try JSONSerialization.data(withJSONObject: reply))
             case "/oidc/userinfo":
                 guard request.header("Authorization") == "Bearer acc3ss-token" else { return PortalResponse(status: 401) }
@@ -70,7 +80,8 @@ struct SingleSignOnTests {
         nonceBox.value = request.nonce
         let tokens = try await sso.completeLogin(code: "auth-code", state: request.state, request: request)
         #expect(tokens.accessToken == "acc3ss-token" && tokens.expiresIn == 3600 && !tokens.description.contains("acc3ss"))
-        let identity = try await sso.identity(accessToken: tokens.accessToken)
+        let identity = try await sso.identity(of: tokens)
+        #expect(tokens.subject == "u1" && identity.subject == "u1")
         #expect(identity.accountType == .citizen && identity.techID == "tech-000123")
         #expect(identity.personalID?.birthYear == 1987 && identity.legacyIDCard?.rawValue == "012345678" && identity.taxCode == nil)
         #expect(!identity.description.contains("001087012345"))
@@ -105,6 +116,90 @@ struct SingleSignOnTests {
             _ = try await sso.completeLogin(code: "c", state: request.state, request: request)
             Issue.record("accepted a login without an ID token")
         } catch { #expect(error.reason == .nonceMismatch) }
+    }
+
+    /// Each row spoils one claim of a genuine ID token; the login fails naming it.
+    @Test(arguments: [
+        ("iss", ClaimValue.text("https://evil.example"), SingleSignOn.Failure.Reason.idTokenInvalid, "iss"),
+        ("aud", .text("another-client"), .idTokenInvalid, "aud"),
+        ("aud", .list(["motcua-dt", "another-client"]), .idTokenInvalid, "azp"),
+        ("exp", .number(1_000_000), .idTokenInvalid, "exp"),
+        ("iat", .number(4_102_444_800), .idTokenInvalid, "iat"),
+        ("sub", .text(""), .idTokenInvalid, "sub"),
+        ("nonce", .text(""), .nonceMismatch, "nonce"),
+    ])
+    func spoiledClaimsAreRefused(claim: String, value: ClaimValue, reason: SingleSignOn.Failure.Reason, named: String) async {
+        let box = ClaimsBox()
+        let (sso, _) = sso(claims: { box.override })
+        let request = sso.makeAuthorizationRequest()
+        var claims = Self.validClaims(nonce: request.nonce)
+        // The nonce row sends the right nonce in the wrong case: base64url is case-sensitive.
+        claims[claim] = claim == "nonce" ? String(request.nonce.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) }) : value.json
+        box.override = claims
+        do {
+            _ = try await sso.completeLogin(code: "c", state: request.state, request: request)
+            Issue.record("accepted an ID token with a spoiled \(claim)")
+        } catch {
+            #expect(error.reason == reason && error.detail.contains(named), "\(error)")
+        }
+        var fixed = Self.validClaims(nonce: request.nonce)
+        fixed["aud"] = ["motcua-dt", "another-client"]
+        fixed["azp"] = "motcua-dt"
+        box.override = fixed
+        await #expect(throws: Never.self) { _ = try await sso.completeLogin(code: "c", state: request.state, request: request) }
+    }
+
+    @Test func stateIsComparedExactlyAndOldLoginsExpire() async throws {
+        let box = ClaimsBox()
+        let (sso, transport) = sso(claims: { box.override })
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        let request = sso.makeAuthorizationRequest(now: start)
+        box.override = Self.validClaims(nonce: request.nonce, now: start)
+        let flipped = String(request.state.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
+        #expect(flipped != request.state)
+        do { _ = try await sso.completeLogin(code: "c", state: flipped, request: request, now: start); Issue.record("case-folded state accepted") } catch {
+            #expect(error.reason == .stateMismatch)
+        }
+        do { _ = try await sso.completeLogin(code: "c", state: request.state, request: request, now: start + 601); Issue.record("stale login accepted") } catch {
+            #expect(error.reason == .loginExpired)
+        }
+        #expect(await transport.requests.isEmpty, "neither reached the token endpoint")
+        let tokens = try await sso.completeLogin(code: "c", state: request.state, request: request, now: start + 60)
+        #expect(tokens.subject == "u1")
+    }
+
+    @Test func userinfoForAnotherSubjectIsRefused() async throws {
+        let box = ClaimsBox()
+        let (sso, _) = sso(claims: { box.override })
+        let request = sso.makeAuthorizationRequest()
+        var claims = Self.validClaims(nonce: request.nonce)
+        claims["sub"] = "someone-else"
+        box.override = claims
+        let tokens = try await sso.completeLogin(code: "c", state: request.state, request: request)
+        do { _ = try await sso.identity(of: tokens); Issue.record("another subject's userinfo accepted") } catch {
+            #expect(error.reason == .subjectMismatch)
+        }
+    }
+}
+
+/// A claim's JSON value, Sendable for test arguments.
+enum ClaimValue: Sendable {
+    case text(String), list([String]), number(Int)
+    var json: Any {
+        switch self {
+        case .text(let text): text
+        case .list(let list): list
+        case .number(let number): number
+        }
+    }
+}
+
+final class ClaimsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String: Any]?
+    var override: [String: Any]? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
 

@@ -186,7 +186,7 @@ struct SandboxTests {
     func singleSignOnEndToEnd(_ mode: Mode) async throws {
         let harness = try Harness(mode)
         let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "x",
-                                                    redirectURI: URL(string: "https://motcua.example.vn/callback")!), transport: harness.transport)
+                                                    redirectURI: URL(string: "https://motcua.example.vn/callback")!, issuer: PortalSandbox.defaultIssuer), transport: harness.transport)
         let request = sso.makeAuthorizationRequest()
         let redirect = try await harness.transport.send(PortalRequest(method: .get, url: request.url, operation: "authorize"))
         #expect(redirect.status == 302)
@@ -300,7 +300,7 @@ struct SandboxRestTests {
     @Test func identityServiceHasCitizensAndBusinesses() async throws {
         let harness = try Harness(.inProcess)
         let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "x",
-                                                    redirectURI: URL(string: "https://motcua.example.vn/callback")!), transport: harness.transport)
+                                                    redirectURI: URL(string: "https://motcua.example.vn/callback")!, issuer: PortalSandbox.defaultIssuer), transport: harness.transport)
         let request = sso.makeAuthorizationRequest()
         var components = try #require(URLComponents(url: request.url, resolvingAgainstBaseURL: false))
         components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "login_hint", value: "tech-business-001")]

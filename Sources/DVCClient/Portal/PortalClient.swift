@@ -85,9 +85,9 @@ public struct PortalClient: Sendable {
             self.loginCooldown = loginCooldown
         }
 
+        /// `path` under ``adapterURL``; its characters are escaped, never dropped for the bare adapter URL.
         func url(_ path: String) -> URL {
-            URL(string: adapterURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/" + path.trimmingCharacters(in: CharacterSet(charactersIn: "/")))
-                ?? adapterURL
+            adapterURL.appendingPathComponent(path.trimmingCharacters(in: CharacterSet(charactersIn: "/")))
         }
     }
 

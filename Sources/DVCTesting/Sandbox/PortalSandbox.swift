@@ -37,6 +37,11 @@ public final class PortalSandbox: Sendable {
         public var paymentPartner: String, paymentSecret: String
         /// The identity service's client id.
         public var clientID: String
+        /// The identity service's issuer (`iss` of its ID tokens); configure `SingleSignOn` with it.
+        public var issuer: String
+        /// Where the identity service may send browsers back (`redirect_uri` must start with one
+        /// of these); empty allows any `http`/`https` URI.
+        public var redirectPrefixes: [String]
         /// Where confirm callbacks are `POST`ed (the one-stop system's endpoint), besides
         /// ``PortalSandbox/onPaymentConfirmation(_:)``; `nil`: not posted.
         public var paymentCallbackURL: URL?
@@ -50,7 +55,10 @@ public final class PortalSandbox: Sendable {
         public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
                     clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil,
-                    statusTransitionSeverity: ValidationIssue.Severity = .warning) {
+                    statusTransitionSeverity: ValidationIssue.Severity = .warning, issuer: String = PortalSandbox.defaultIssuer,
+                    redirectPrefixes: [String] = []) {
+            self.issuer = issuer
+            self.redirectPrefixes = redirectPrefixes
             self.accounts = accounts
             self.sessionLifetime = sessionLifetime
             self.acceptsInvalid = acceptsInvalid
@@ -86,6 +94,9 @@ public final class PortalSandbox: Sendable {
     public let configuration: Configuration
     let state: SandboxState
     private let callbacks: CallbackBox
+
+    /// The issuer the sandbox's identity service signs its ID tokens as, by default.
+    public static let defaultIssuer = "https://sso.sandbox.dvckit.invalid"
 
     /// Creates a sandbox.
     public init(configuration: Configuration = Configuration()) {

@@ -36,7 +36,9 @@ extension PortalSandbox {
                 return Self.json(["MaLoi": "99", "MoTaLoi": "invalid partner or amount"])
             }
             let reference = text("MaThamChieu")
-            await state.initiatePayment(reference, amount: amount)
+            guard !reference.isEmpty, await state.initiatePayment(reference, amount: amount) else {
+                return Self.json(["MaLoi": "99", "MoTaLoi": "MaThamChieu already used"])
+            }
             let base = host.map { "http://\($0)" } ?? Self.inProcessURL.absoluteString
             return Self.json(["MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": "\(base)/pay/\(reference)"])
         case "QUERY", "GET_BILL":
@@ -78,14 +80,15 @@ extension PortalSandbox {
         switch path {
         case "/oidc/authorize":
             guard query["client_id"] == configuration.clientID, let redirect = query["redirect_uri"], let state = query["state"],
-                  query["code_challenge_method"] == "S256", let challenge = query["code_challenge"] else {
+                  query["code_challenge_method"] == "S256", let challenge = query["code_challenge"], Self.isAllowedRedirect(redirect, configuration) else {
                 return Reply(status: 400, body: Data(#"{"error":"invalid_request"}"#.utf8))
             }
             // The sandbox logs a test account in at once: `login_hint` picks it by TechID (default the first citizen).
             let account = SandboxIdentity.citizens.first { $0.techID == query["login_hint"] } ?? SandboxIdentity.citizens[0]
             let code = await self.state.issueCode(nonce: query["nonce"] ?? "", challenge: challenge, redirect: redirect, account: account.techID)
             let separator = redirect.contains("?") ? "&" : "?"
-            return Reply(status: 302, headers: ["Location": "\(redirect)\(separator)code=\(code)&state=\(state)"], body: Data())
+            let encodedState = state.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Reply(status: 302, headers: ["Location": "\(redirect)\(separator)code=\(code)&state=\(encodedState)"], body: Data())
         case "/oidc/token":
             guard let code = form["code"], let grant = await state.redeem(code: code), form["client_id"] == configuration.clientID,
                   let verifier = form["code_verifier"], SingleSignOn.codeChallenge(for: verifier) == grant.challenge,
@@ -93,7 +96,10 @@ extension PortalSandbox {
                 return Reply(status: 400, body: Data(#"{"error":"invalid_grant"}"#.utf8))
             }
             let token = await state.issueAccessToken(account: grant.account)
-            return Self.json(["access_token": token, "id_token": Self.unsignedJWT(["sub": grant.account, "nonce": grant.nonce, "aud": configuration.clientID]),
+            let now = Int(Date().timeIntervalSince1970)
+            let claims: [String: Any] = ["iss": configuration.issuer, "sub": grant.account, "nonce": grant.nonce, "aud": configuration.clientID,
+                                         "iat": now, "exp": now + 3_600]
+            return Self.json(["access_token": token, "id_token": Self.unsignedJWT(claims),
                               "expires_in": 3_600, "token_type": "Bearer"])
         case "/oidc/userinfo":
             guard let bearer, let techID = await state.account(for: bearer),
@@ -110,10 +116,18 @@ extension PortalSandbox {
             if let token = form["token"] { await state.revoke(token) }
             return Self.json([:])
         case "/oidc/logout":
-            return Reply(status: 302, headers: ["Location": query["post_logout_redirect_uri"] ?? "/"], body: Data())
+            let target = query["post_logout_redirect_uri"].flatMap { Self.isAllowedRedirect($0, configuration) ? $0 : nil } ?? "/"
+            return Reply(status: 302, headers: ["Location": target], body: Data())
         default:
             return Reply(status: 404, body: Data())
         }
+    }
+
+    /// An absolute `http`/`https` URI without line breaks, under one of the allowed prefixes.
+    static func isAllowedRedirect(_ uri: String, _ configuration: Configuration) -> Bool {
+        guard let url = URL(string: uri), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+              !uri.contains(where: { $0.isNewline || $0 == "\0" }) else { return false }
+        return configuration.redirectPrefixes.isEmpty || configuration.redirectPrefixes.contains { uri.hasPrefix($0) }
     }
 
     static func unsignedJWT(_ claims: [String: Any]) -> String {

@@ -16,7 +16,7 @@ actor SandboxState {
         var flagged: [ValidationIssue] = []
     }
 
-    struct PaymentRecord {
+    struct SandboxPayment {
         var amount: Int
         var state: PaymentTransactionState
         var confirmed = false
@@ -30,7 +30,7 @@ actor SandboxState {
     private var sessionCounter = 0
     private var calls = 0
     private(set) var dossiers: [String: DossierRecord] = [:]
-    private(set) var payments: [String: PaymentRecord] = [:]
+    private(set) var payments: [String: SandboxPayment] = [:]
     private(set) var logins = 0
     private(set) var loginAttempts = 0
     private(set) var faults: [String: Int] = [:]
@@ -156,9 +156,15 @@ actor SandboxState {
 
     // MARK: Payments
 
-    func initiatePayment(_ reference: String, amount: Int) { payments[reference] = PaymentRecord(amount: amount, state: .pending) }
-    func payment(_ reference: String) -> PaymentRecord? { payments[reference] }
-    func settle(_ reference: String, paid: Bool) -> PaymentRecord? {
+    /// Starts a payment; `false` when the reference is already used by a settled payment or by
+    /// one of another amount (the real platform refuses a reused reference).
+    func initiatePayment(_ reference: String, amount: Int) -> Bool {
+        if let existing = payments[reference] { return existing.state == .pending && !existing.confirmed && existing.amount == amount }
+        payments[reference] = SandboxPayment(amount: amount, state: .pending)
+        return true
+    }
+    func payment(_ reference: String) -> SandboxPayment? { payments[reference] }
+    func settle(_ reference: String, paid: Bool) -> SandboxPayment? {
         guard var record = payments[reference] else { return nil }
         record.state = paid ? .succeeded : .failed
         record.confirmed = true
