@@ -98,7 +98,12 @@ if let text = arguments[option: "--port"] {
 
 let sandbox = PortalSandbox(configuration: configuration)
 let server: LoopbackHTTPServer
-do { server = try sandbox.serve(host: arguments[option: "--host"] ?? "127.0.0.1", port: port) } catch { fail("\(error)") }
+let host = arguments[option: "--host"] ?? "127.0.0.1"
+if !host.hasPrefix("127.") {
+    // Asked for explicitly on the command line; say what it means.
+    FileHandle.standardError.write(Data("dvc-sandbox: serving \(host): other machines can reach a portal stand-in with test accounts\n".utf8))
+}
+do { server = try sandbox.serve(host: host, port: port, allowsNonLoopback: true) } catch { fail("\(error)") }
 
 signal(SIGINT, SIG_IGN)
 signal(SIGTERM, SIG_IGN)

@@ -10,7 +10,11 @@ import Darwin
 
 /// A small HTTP/1.1 server on POSIX sockets, written for the portal sandbox only (máy chủ thử
 /// nghiệm): it binds a loopback address, serves `Content-Length` bodies with keep-alive on
-/// concurrent connections, and shuts down cleanly. It is not a general-purpose web server.
+/// concurrent connections, and shuts down cleanly. It is not a general-purpose web server, but
+/// `dvc-sandbox` serves it to other languages' test suites, so hostile input gets an HTTP error,
+/// never a crash or a hang: bounded connections, header and body sizes, a deadline per request,
+/// conflicting `Content-Length`s and folded headers refused, `Expect: 100-continue` honoured,
+/// and response headers that would split the response refused.
 ///
 /// Responses are written with a single `send` and `TCP_NODELAY` set: writing headers and body
 /// separately on a loopback socket meets Nagle's algorithm and the client's delayed ACK and costs
@@ -87,29 +91,59 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var description: String { message }
     }
 
+    /// Bounds on what clients may do.
+    public struct Limits: Sendable, Hashable {
+        /// The largest request accepted (header and body), in bytes (default 16 MiB).
+        public var maximumRequestSize: Int
+        /// The largest header block, in bytes (default 64 KiB); larger ones get 431.
+        public var maximumHeaderSize: Int
+        /// Connections served at once (default 256); more are answered 503 and closed.
+        public var maximumConnections: Int
+        /// How long a client may take to send one whole request (default 30 s); a slower one is disconnected.
+        public var requestTimeout: Duration
+
+        /// Creates limits.
+        public init(maximumRequestSize: Int = 16 << 20, maximumHeaderSize: Int = 64 << 10, maximumConnections: Int = 256,
+                    requestTimeout: Duration = .seconds(30)) {
+            self.maximumRequestSize = maximumRequestSize
+            self.maximumHeaderSize = maximumHeaderSize
+            self.maximumConnections = maximumConnections
+            self.requestTimeout = requestTimeout
+        }
+    }
+
     /// The address bound (default `127.0.0.1`).
     public let host: String
     /// The port bound (the one picked when 0 was asked for).
     public private(set) var port: UInt16 = 0
+    /// The limits.
+    public let limits: Limits
     /// The largest request accepted (header and body), in bytes.
-    public let maximumRequestSize: Int
+    public var maximumRequestSize: Int { limits.maximumRequestSize }
 
-    private let handler: Handler
+    let handler: Handler
     private var listener: Int32 = -1
-    private let lock = NSLock()
-    private var connections: Set<Int32> = []
-    private var running = false
+    let lock = NSLock()
+    var connections: Set<Int32> = []
+    var running = false
     private var acceptThread: Thread?
+    let drained = NSCondition()
 
-    /// Binds and listens on `host:port` (port 0 picks a free one), without serving yet.
-    public init(host: String = "127.0.0.1", port: UInt16 = 0, maximumRequestSize: Int = 16 << 20, handler: @escaping Handler) throws {
+    /// Binds and listens on `host:port` (port 0 picks a free one), without serving yet. A host
+    /// outside 127.0.0.0/8 must be asked for with `allowsNonLoopback` (the sandbox has no
+    /// authentication worth the name).
+    public init(host: String = "127.0.0.1", port: UInt16 = 0, limits: Limits = Limits(), allowsNonLoopback: Bool = false,
+                handler: @escaping Handler) throws {
         self.host = host
-        self.maximumRequestSize = maximumRequestSize
+        self.limits = limits
         self.handler = handler
+        guard allowsNonLoopback || host.hasPrefix("127.") else {
+            throw StartError(message: "\(host) is not a loopback address; pass allowsNonLoopback to serve other machines")
+        }
         #if canImport(Darwin)
         let stream = SOCK_STREAM
         #else
-        let stream = Int32(SOCK_STREAM.rawValue)
+        let stream = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         #endif
         listener = socket(AF_INET, stream, 0)
         guard listener >= 0 else { throw StartError(message: "socket: \(String(cString: strerror(errno)))") }
@@ -134,6 +168,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         self.port = UInt16(bigEndian: actual.sin_port)
     }
 
+    /// The pre-limits initialiser: `maximumRequestSize` with the other limits' defaults.
+    public convenience init(host: String = "127.0.0.1", port: UInt16 = 0, maximumRequestSize: Int, handler: @escaping Handler) throws {
+        try self.init(host: host, port: port, limits: Limits(maximumRequestSize: maximumRequestSize), handler: handler)
+    }
+
     deinit { stop() }
 
     /// The base URL, e.g. `http://127.0.0.1:50123`.
@@ -148,7 +187,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops accepting, closes every connection, and releases the port.
+    /// Stops accepting, closes every connection, releases the port, and waits (up to 5 s) for
+    /// the connection threads to finish, so nothing is served after it returns.
     public func stop() {
         let (fd, open) = lock.withLock { () -> (Int32, Set<Int32>) in
             running = false
@@ -161,13 +201,17 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             shutdown(fd, both)
             close(fd)
         }
-        for connection in open { shutdown(connection, both) }
+        // Each descriptor is still open (a connection closes its own only after leaving the set
+        // under the lock), so shutting these down cannot reach a reused descriptor number.
+        lock.withLock { for connection in open where connections.contains(connection) { shutdown(connection, both) } }
+        let deadline = Date().addingTimeInterval(5)
+        drained.lock()
+        while lock.withLock({ !connections.isEmpty }), drained.wait(until: deadline) {}
+        drained.unlock()
     }
 
     /// Connections open right now.
     public var openConnections: Int { lock.withLock { connections.count } }
-
-    // MARK: - Serving
 
     private func acceptLoop() {
         while true {
@@ -175,144 +219,46 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             guard fd >= 0 else { return }
             let client = accept(fd, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
+                    if errno == EMFILE || errno == ENFILE { usleep(10_000) }
+                    continue
+                }
                 return
             }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var yes: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             #if canImport(Darwin)
             setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
             #endif
-            lock.withLock { _ = connections.insert(client) }
-            let thread = Thread { [weak self] in
-                self?.serve(client)
+            let admitted = lock.withLock { () -> Bool? in
+                guard running else { return nil }
+                guard connections.count < limits.maximumConnections else { return false }
+                connections.insert(client)
+                return true
+            }
+            guard admitted == true else {
+                if admitted == false { write(client, Self.status(503, "too many connections"), keepAlive: false) }
                 close(client)
-                self?.lock.withLock { _ = self?.connections.remove(client) }
+                continue
+            }
+            let thread = Thread { [weak self] in
+                guard let self else { _ = close(client); return }
+                self.serve(client)
+                self.finish(client)
             }
             thread.start()
         }
     }
 
-    private func serve(_ fd: Int32) {
-        var buffer = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            // Read until the end of the header block.
-            var headerEnd: Int?
-            while headerEnd == nil {
-                if let end = Self.find([13, 10, 13, 10], in: buffer) { headerEnd = end; break }
-                if buffer.count > 65_536 { return write(fd, Self.status(431, "header too large"), keepAlive: false) }
-                let n = recv(fd, &chunk, chunk.count, 0)
-                if n <= 0 { return }
-                buffer.append(contentsOf: chunk[0..<n])
-            }
-            guard let end = headerEnd else { return }
-            guard let (method, target, version, headers) = Self.parseHead(Array(buffer[0..<end])) else {
-                return write(fd, Self.status(400, "malformed request"), keepAlive: false)
-            }
-            buffer.removeFirst(end + 4)
-            if headers["transfer-encoding"] != nil { return write(fd, Self.status(411, "send a Content-Length"), keepAlive: false) }
-            let length = Int(headers["content-length"] ?? "0") ?? -1
-            guard length >= 0 else { return write(fd, Self.status(400, "bad Content-Length"), keepAlive: false) }
-            guard length <= maximumRequestSize else { return write(fd, Self.status(413, "request too large"), keepAlive: false) }
-            while buffer.count < length {
-                let n = recv(fd, &chunk, chunk.count, 0)
-                if n <= 0 { return }
-                buffer.append(contentsOf: chunk[0..<n])
-            }
-            let body = Data(buffer[0..<length])
-            buffer.removeFirst(length)
-            let keepAlive = version == "HTTP/1.1" ? headers["connection"]?.lowercased() != "close" : headers["connection"]?.lowercased() == "keep-alive"
-            let response = respond(to: Request(method: method, target: target, headers: headers, body: body))
-            if response.closesConnectionMidway {
-                let bytes = Self.serialize(response, keepAlive: true)
-                _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, bytes.count / 2, Self.sendFlags) }
-                return
-            }
-            write(fd, response, keepAlive: keepAlive)
-            if !keepAlive { return }
-        }
-    }
-
-    /// Runs the async handler from this connection's thread.
-    private func respond(to request: Request) -> Response {
-        final class Box: @unchecked Sendable { var response = Response(status: 500) }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let handler = self.handler
-        Task {
-            box.response = await handler(request)
-            done.signal()
-        }
-        done.wait()
-        return box.response
-    }
-
-    private func write(_ fd: Int32, _ response: Response, keepAlive: Bool) {
-        let bytes = Self.serialize(response, keepAlive: keepAlive)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + offset }, bytes.count - offset, Self.sendFlags) }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
-
-    #if canImport(Darwin)
-    static let sendFlags: Int32 = 0
-    #else
-    static let sendFlags = Int32(MSG_NOSIGNAL)
-    #endif
-
-    static func serialize(_ response: Response, keepAlive: Bool) -> [UInt8] {
-        var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
-        var headers = response.headers
-        headers["Content-Length"] = String(response.body.count)
-        headers["Connection"] = keepAlive ? "keep-alive" : "close"
-        if headers["Content-Type"] == nil && !response.body.isEmpty { headers["Content-Type"] = "application/json; charset=utf-8" }
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
-        head += "\r\n"
-        return Array(head.utf8) + Array(response.body)
-    }
-
-    static func status(_ code: Int, _ message: String) -> Response {
-        Response(status: code, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(message.utf8))
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 302: "Found"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 411: "Length Required"
-        case 413: "Payload Too Large"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: "Status"
-        }
-    }
-
-    static func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= pattern.count else { return nil }
-        for i in 0...(bytes.count - pattern.count) where bytes[i] == pattern[0] && Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
-        return nil
-    }
-
-    static func parseHead(_ bytes: [UInt8]) -> (String, String, String, [String: String])? {
-        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
-        let parts = lines.first?.split(separator: " ").map(String.init) ?? []
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return (parts[0], parts[1], parts[2], headers)
+    /// Leaves the set under the lock, then closes: `stop()` never shuts down a reused descriptor.
+    private func finish(_ client: Int32) {
+        lock.withLock { _ = connections.remove(client) }
+        close(client)
+        drained.lock()
+        drained.broadcast()
+        drained.unlock()
     }
 }

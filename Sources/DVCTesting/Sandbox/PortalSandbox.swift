@@ -123,8 +123,10 @@ public final class PortalSandbox: Sendable {
     }
 
     /// Starts serving over HTTP on `host:port` (port 0 picks one; read it from the server).
-    public func serve(host: String = "127.0.0.1", port: UInt16 = 0) throws -> LoopbackHTTPServer {
-        let server = try LoopbackHTTPServer(host: host, port: port) { [self] request in
+    /// A host outside 127.0.0.0/8 must be asked for with `allowsNonLoopback`.
+    public func serve(host: String = "127.0.0.1", port: UInt16 = 0, limits: LoopbackHTTPServer.Limits = .init(),
+                      allowsNonLoopback: Bool = false) throws -> LoopbackHTTPServer {
+        let server = try LoopbackHTTPServer(host: host, port: port, limits: limits, allowsNonLoopback: allowsNonLoopback) { [self] request in
             let reply = await self.handle(method: request.method, target: request.target, headers: request.headers, body: request.body)
             if let delay = reply.delay { try? await Task.sleep(for: delay) }
             return LoopbackHTTPServer.Response(status: reply.status, headers: reply.headers, body: reply.body, closesConnectionMidway: reply.drops)
