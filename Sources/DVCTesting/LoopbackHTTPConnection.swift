@@ -75,6 +75,7 @@ extension LoopbackHTTPServer {
             }
             let body = Data(buffer[0..<length])
             buffer.removeFirst(length)
+            guard isRunning else { return }
             let connection = head.headers["connection"]?.lowercased()
             let keepAlive = head.version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive"
             var response = respond(to: Request(method: head.method, target: head.target, headers: head.headers, body: body))

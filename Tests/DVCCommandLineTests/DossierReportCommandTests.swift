@@ -11,7 +11,7 @@ struct DossierReportCommandTests {
         return (status, out.text, err.text)
     }
 
-    static let good = #"{"MaHoSo":"000.00.14.H20-250703-0002","MaTTHC":"1.001193","TenTTHC":"Khai sinh","MaLinhVuc":"G15-HT01","TenLinhVuc":"Hộ tịch","LoaiDoiTuong":"1","TrichYeuHoSo":"Khai sinh","NgayTiepNhan":"20250703083000","NgayHenTra":"","TrangThaiHoSo":"2","HinhThuc":"0","DonViXuLy":"UBND xã"}"#
+    static let good = #"{"MaHoSo":"000.00.14.H20-250703-0002","MaTTHC":"1.001193","TenTTHC":"Khai sinh","MaLinhVuc":"G15-HT01","TenLinhVuc":"Hộ tịch","LoaiDoiTuong":"1","TrichYeuHoSo":"Khai sinh","NgayTiepNhan":"20250703083000","NgayHenTra":"20250710170000","TrangThaiHoSo":"2","HinhThuc":"0","DonViXuLy":"UBND xã"}"#
     static var bad: String { good.replacingOccurrences(of: "\"1.001193\"", with: "\"1.1193\"") }
 
     @Test func validEnvelopeExitsZeroWithATable() {

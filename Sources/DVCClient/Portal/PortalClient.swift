@@ -162,23 +162,25 @@ public struct PortalClient: Sendable {
     }
 
     /// Public-service configurations with their service levels (`LayDVC`).
-    public func publicServices() async throws(PortalError) -> [PublicService] {
-        try await fetch(.publicServices, .integration, [:]) ?? []
+    public func publicServices() async throws(PortalError) -> LossyList<PublicService> {
+        try await fetch(.publicServices, .integration, [:]) ?? LossyList(rows: [])
     }
 
-    /// The procedure catalogue (`LayDanhSachTTHC`).
-    public func procedureCatalogue() async throws(PortalError) -> [ProcedureSummary] {
-        try await fetch(.procedureCatalogue, .share, [:]) ?? []
+    /// The procedure catalogue (`LayDanhSachTTHC`). Catalogue reads are lossy: a row that does
+    /// not decode is skipped and listed in ``LossyList/skipped``, so one odd row does not cost
+    /// the whole catalogue.
+    public func procedureCatalogue() async throws(PortalError) -> LossyList<ProcedureSummary> {
+        try await fetch(.procedureCatalogue, .share, [:]) ?? LossyList(rows: [])
     }
 
     /// The agency catalogue (`LayDanhMucCoQuan`).
-    public func agencyCatalogue() async throws(PortalError) -> [Procedure.AgencyReference] {
-        try await fetch(.agencyCatalogue, .share, [:]) ?? []
+    public func agencyCatalogue() async throws(PortalError) -> LossyList<Procedure.AgencyReference> {
+        try await fetch(.agencyCatalogue, .share, [:]) ?? LossyList(rows: [])
     }
 
     /// The field catalogue (`LayDanhMucLinhVuc`).
-    public func fieldCatalogue() async throws(PortalError) -> [Procedure.Field] {
-        try await fetch(.fieldCatalogue, .share, [:]) ?? []
+    public func fieldCatalogue() async throws(PortalError) -> LossyList<Procedure.Field> {
+        try await fetch(.fieldCatalogue, .share, [:]) ?? LossyList(rows: [])
     }
 
     /// The portal account id (TechID) of a citizen or business, by personal ID, ID-card number or
@@ -193,9 +195,9 @@ public struct PortalClient: Sendable {
 
     /// Questions sent to this unit through the portal (`LayDanhSachHoiDapGuiTuDVCQG`), or the
     /// ministry/unit's own list (`LayDanhSachHoiDapBoCoQuan`) when `fromPortal` is false.
-    public func questions(fromPortal: Bool = true) async throws(PortalError) -> [Question] {
+    public func questions(fromPortal: Bool = true) async throws(PortalError) -> LossyList<Question> {
         let service = PortalService(rawValue: fromPortal ? "LayDanhSachHoiDapGuiTuDVCQG" : "LayDanhSachHoiDapBoCoQuan")
-        return try await fetch(service, .integration, [:]) ?? []
+        return try await fetch(service, .integration, [:]) ?? LossyList(rows: [])
     }
 
     /// The answers to a question (`LayNoiDungTraLoiTheoCauHoi`): `(TRALOIID, NOIDUNGTRALOI)` pairs.

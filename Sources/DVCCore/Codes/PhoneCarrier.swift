@@ -43,7 +43,7 @@ public struct MobilePrefixTable: Sendable, Hashable {
     public init(_ prefixes: [String: PhoneCarrier]) {
         var carriers = [PhoneCarrier?](repeating: nil, count: 100)
         for (prefix, carrier) in prefixes {
-            guard prefix.utf8.count == 2, let value = Int(prefix) else { continue }
+            guard prefix.utf8.count == 2, prefix.utf8.allSatisfy({ $0 &- 0x30 < 10 }), let value = Int(prefix) else { continue }
             carriers[value] = carrier
         }
         self.carriers = carriers

@@ -35,3 +35,10 @@ public enum ApplicantType: PortalCodeList {
         }
     }
 }
+
+extension ApplicantType {
+    /// The value as received when it is not one the standard defines; `nil` otherwise.
+    var unknownValue: String? {
+        if case .unknown(let value) = self { value } else { nil }
+    }
+}

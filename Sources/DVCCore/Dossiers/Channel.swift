@@ -29,3 +29,10 @@ public enum Channel: PortalCodeList {
         }
     }
 }
+
+extension Channel {
+    /// The value as received when it is not one the standard defines; `nil` otherwise.
+    var unknownValue: String? {
+        if case .unknown(let value) = self { value } else { nil }
+    }
+}

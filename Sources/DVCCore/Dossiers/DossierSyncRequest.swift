@@ -34,7 +34,8 @@ public struct DossierSyncRequest: Sendable, Hashable, Codable, CustomStringConve
         "DongBoHoSoMC(madonvi: \(unitCode), isUpdating: \(isUpdating), \(dossiers.count) dossiers, session: \(session == nil ? "none" : "<redacted>"))"
     }
 
-    /// Decodes the envelope; every dossier's defects are reported, with `data[i]` paths.
+    /// Decodes the envelope; every dossier's defects are reported, with `data[i]` paths. An absent
+    /// `isUpdating` reads as `false` (create) leniently and is an error when decoding strictly.
     public init(from decoder: any Decoder) throws {
         var r = try WireReader<CodingKeys>(decoder)
         let session = r.optionalString(.session), unitCode = r.string(.unitCode)
@@ -42,6 +43,10 @@ public struct DossierSyncRequest: Sendable, Hashable, Codable, CustomStringConve
             r.record(.service, .fieldInvalid, "`service` is \"\(service)\", expected \"DongBoHoSoMC\"")
         }
         let isUpdating = r.optionalBool(.isUpdating)
+        if isUpdating == nil, r.strictness == .strict, (try? r.container.decodeNil(forKey: .isUpdating)) != false {
+            // Lenient decoding reads an absent flag as a create, as the reference system does.
+            r.record(.isUpdating, .fieldMissing, "`isUpdating` is required: without it the portal treats the batch as new dossiers")
+        }
         let dossiers = r.list(Dossier.self, .dossiers)
         try r.finish()
         guard let unitCode, let dossiers else { throw WireDecodingError(issues: r.issues) }

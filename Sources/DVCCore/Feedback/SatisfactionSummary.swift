@@ -2,7 +2,8 @@
 /// `spec/portal-protocol.md` §11.2): very satisfied / satisfied / not satisfied, as whole percentages.
 ///
 /// "Not satisfied" is `100 − (very satisfied + satisfied)`, as OpenCPS computes it, so the three
-/// always add up to 100. The wire repeats the three figures as `PhanTramDanhGiaDichVu…`.
+/// always add up to 100; a received summary whose three figures do not is refused. The wire
+/// repeats the three figures as `PhanTramDanhGiaDichVu…`.
 public struct SatisfactionSummary: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case month = "NgayTongHop", respondents = "TongSoNguoiDanhGia"
@@ -22,6 +23,10 @@ public struct SatisfactionSummary: Sendable, Hashable, Codable {
     public var question: String
     /// The unit (`Madonvi`, `TenDonVi`).
     public var unitCode: String, unitName: String?
+    /// Comments collected (`DanhSachNoiDungYKien`), as sent; empty when none.
+    public var comments: String = ""
+    /// The procedure rated (`MaThuTuc`), when the summary is per procedure.
+    public var procedureCode: String?
 
     /// Percent not satisfied: the rest to 100.
     public var notSatisfiedPercent: Int { max(0, 100 - verySatisfiedPercent - satisfiedPercent) }
@@ -63,13 +68,25 @@ public struct SatisfactionSummary: Sendable, Hashable, Codable {
             return value
         }
         let respondents = r.optionalInt(.respondents, numeric: true), very = percent(.verySatisfied), satisfied = percent(.satisfied)
-        _ = percent(.notSatisfied)
-        for key in [CodingKeys.serviceVerySatisfied, .serviceSatisfied, .serviceNotSatisfied, .comments, .procedureCode] { _ = r.optionalString(key) }
+        let notSatisfied = r.optionalString(.notSatisfied) == nil ? nil : percent(.notSatisfied)
+        if let very, let satisfied {
+            if let notSatisfied, very + satisfied + notSatisfied != 100 {
+                r.record(.notSatisfied, .fieldInvalid, "the three percentages add up to \(very + satisfied + notSatisfied), not 100")
+            } else if very + satisfied > 100 {
+                r.record(.satisfied, .fieldInvalid, "very satisfied and satisfied add up to \(very + satisfied), more than 100")
+            }
+        }
+        for key in [CodingKeys.serviceVerySatisfied, .serviceSatisfied, .serviceNotSatisfied] { _ = r.optionalString(key) }
+        let comments = r.optionalString(.comments), procedure = r.optionalString(.procedureCode)
         let question = r.string(.question), unit = r.string(.unitCode), unitName = r.optionalString(.unitName)
         try r.finish()
-        guard let monthYear, let very, let satisfied, let question, let unit else { throw WireDecodingError(issues: r.issues) }
+        guard let monthYear, let very, let satisfied, let question, let unit else {
+            throw WireDecodingError(issues: r.issues)
+        }
         self.init(year: monthYear.1, month: monthYear.0, respondents: respondents ?? 0, verySatisfiedPercent: very, satisfiedPercent: satisfied,
                   question: question, unitCode: unit, unitName: unitName)
+        self.comments = comments ?? ""
+        self.procedureCode = procedure.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Encodes the wire form as OpenCPS sends it.
@@ -81,8 +98,8 @@ public struct SatisfactionSummary: Sendable, Hashable, Codable {
                               (notSatisfiedPercent, [.notSatisfied, .serviceNotSatisfied])] {
             for key in keys { try w.string("\(value)%", key) }
         }
-        try w.string("", .comments)
-        try w.string("", .procedureCode)
+        try w.string(comments, .comments)
+        try w.string(procedureCode ?? "", .procedureCode)
         try w.string(question, .question)
         try w.string(unitCode, .unitCode)
         try w.optionalString(unitName, .unitName)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What dossier validation knows besides the dossier itself (ngữ cảnh kiểm tra).
 public struct DossierValidationContext: Sendable {
     /// The syncing unit's code (`madonvi`): a dossier's receiving agency must share its level-1
@@ -18,13 +20,27 @@ public struct DossierValidationContext: Sendable {
     public var nonNormativeDossierCodeSeverity: ValidationIssue.Severity
     /// Length limits of text fields.
     public var limits: LengthLimits
+    /// Level-1 codes whose receiving agencies the syncing unit also syncs for: a merged
+    /// province's predecessors still in use during the transition (spec §2.6), for example.
+    public var alsoAcceptedLevelOneCodes: Set<String>
+    /// How a receiving agency outside the syncing unit is reported (default an error). Central
+    /// agencies' local branches (`G…` level-1 codes: police, tax, social insurance, QCVN 102
+    /// App. D) received at a provincial one-stop centre are always only a warning.
+    public var outsideUnitSeverity: ValidationIssue.Severity
+    /// The present, to flag a reception time in the future (the classic UTC-vs-UTC+7 slip); `nil`
+    /// skips that check (DVCCore reads no clock).
+    public var now: PortalTimestamp?
 
     /// Creates a context; every part is optional.
     public init(
         syncingUnit: AgencyCode? = nil, catalogue: ProcedureCatalogue? = nil, previousStatus: DossierStatus? = nil,
         transitions: DossierStatusTransitions = .standard, statusTransitionSeverity: ValidationIssue.Severity = .warning,
-        nonNormativeDossierCodeSeverity: ValidationIssue.Severity = .error, limits: LengthLimits = .standard
+        nonNormativeDossierCodeSeverity: ValidationIssue.Severity = .error, limits: LengthLimits = .standard,
+        alsoAcceptedLevelOneCodes: Set<String> = [], outsideUnitSeverity: ValidationIssue.Severity = .error, now: PortalTimestamp? = nil
     ) {
+        self.alsoAcceptedLevelOneCodes = alsoAcceptedLevelOneCodes
+        self.outsideUnitSeverity = outsideUnitSeverity
+        self.now = now
         self.syncingUnit = syncingUnit
         self.catalogue = catalogue
         self.previousStatus = previousStatus
@@ -37,7 +53,9 @@ public struct DossierValidationContext: Sendable {
     /// Length limits of text fields (giới hạn độ dài). The standard publishes none; the defaults
     /// are what integrations observed **[P]** (`spec/portal-protocol.md` §18.5): `TrichYeuHoSo`
     /// 1,000 and `NguoiXuLy` 50 characters (truncated by one integration), `TenTepDinhKem` 4,000,
-    /// and `GhiChu` ~2 KB (OpenCPS stopped sending longer notes; a warning).
+    /// and `GhiChu` ~2 KB (OpenCPS stopped sending longer notes; a warning). Lengths are counted
+    /// as the portal's C#/SQL side counts them: UTF-16 code units of the NFC form, so Vietnamese
+    /// typed in decomposed form (macOS, iOS) is not under-counted.
     public struct LengthLimits: Sendable, Hashable {
         /// `TrichYeuHoSo`.
         public var summary: Int
@@ -67,8 +85,9 @@ extension Dossier {
     ///
     /// Checks: the receiving agency in the dossier code (present, within the syncing unit); the
     /// dossier code's form and its date against `NgayTiepNhan`; procedure and field against the
-    /// catalogue; the status transition; date order; file links (absolute `https`); lengths;
-    /// applicant identifiers.
+    /// catalogue; the status transition; dates (order, plausibility, the ones a status needs);
+    /// required text not empty and open code lists known (warnings); file links (absolute URLs;
+    /// `http` a warning); lengths; applicant identifiers.
     public func validate(against context: DossierValidationContext = .init(), path: String = "") -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -91,28 +110,56 @@ extension Dossier {
                 add(key, .datesOutOfOrder, "`\(key)` \(date) is before `NgayTiepNhan` \(receivedAt)")
             }
         }
+        if let submittedAt, submittedAt > receivedAt {
+            add("NgayNopHoSo", .datesOutOfOrder, "`NgayNopHoSo` \(submittedAt) is after `NgayTiepNhan` \(receivedAt)", .warning)
+        }
         if status == .returned && returnedAt == nil {
             add("NgayTra", .returnDateMissing, "status 10 (returned) needs the return time `NgayTra`")
         }
+        if status.rawValue >= DossierStatus.received.rawValue, dueAt == nil {
+            add("NgayHenTra", .dueDateMissing, "a dossier in status \(status.rawValue) should carry its due date `NgayHenTra`", .warning)
+        }
+        if status == .awaitingReturn || status == .returned, processingEndedAt == nil {
+            add("NgayKetThucXuLy", .processingEndMissing, "status \(status.rawValue) should carry the end of processing `NgayKetThucXuLy`", .warning)
+        }
+        let stamps: [(String, PortalTimestamp?)] = [("NgayTiepNhan", receivedAt), ("NgayHenTra", dueAt), ("NgayTra", returnedAt),
+                                                    ("NgayKetThucXuLy", processingEndedAt), ("NgayNopHoSo", submittedAt), ("NgayTuChoi", refusedAt)]
+        for case let (key, stamp?) in stamps where stamp.date.year < Self.earliestPlausibleYear {
+            add(key, .timestampImplausible, "`\(key)` \(stamp) is before \(Self.earliestPlausibleYear): not a real dossier time")
+        }
+        if let now = context.now, receivedAt > now {
+            add("NgayTiepNhan", .timestampInFuture, "`NgayTiepNhan` \(receivedAt) is after now (\(now)): a time zone slip? The portal's clock is UTC+7")
+        }
+
+        // Required text and open code lists (warnings: the data is sent, but worth a look).
+        for (key, text) in [("TenTTHC", procedureName), ("TenLinhVuc", fieldName), ("TrichYeuHoSo", summary), ("DonViXuLy", processingAgencyName)]
+        where text.allSatisfy(\.isWhitespace) {
+            add(key, .textEmpty, "`\(key)` is empty", .warning)
+        }
+        for (key, value) in [("LoaiDoiTuong", applicantType.unknownValue), ("HinhThuc", resultDelivery.unknownValue), ("KenhThucHien", channel?.unknownValue)] {
+            if let value { add(key, .codeValueUnknown, "`\(key)` \"\(value.prefix(20))\" is not one of the standard's values", .warning) }
+        }
 
         // Links.
-        for (index, file) in submittedFiles.enumerated() where !Self.isFetchable(file.url) {
-            add("TaiLieuNop[\(index)].DuongDanTaiTepTin", .fileURLNotHTTPS, "`DuongDanTaiTepTin` must be an absolute https URL the portal can fetch")
+        for (index, file) in submittedFiles.enumerated() {
+            if let issue = Self.linkIssue(file.url, "DuongDanTaiTepTin") { add("TaiLieuNop[\(index)].DuongDanTaiTepTin", issue.rule, issue.message, issue.severity) }
         }
-        for (index, document) in resultDocuments.enumerated() where !Self.isFetchable(document.url) {
-            add("DanhSachGiayToKetQua[\(index)].DuongDanTepTinKetQua", .fileURLNotHTTPS, "`DuongDanTepTinKetQua` must be an absolute https URL the portal can fetch")
+        for (index, document) in resultDocuments.enumerated() {
+            if let issue = Self.linkIssue(document.url, "DuongDanTepTinKetQua") {
+                add("DanhSachGiayToKetQua[\(index)].DuongDanTepTinKetQua", issue.rule, issue.message, issue.severity)
+            }
         }
 
-        // Lengths (characters).
+        // Lengths (UTF-16 code units of the NFC form).
         let limits = context.limits
-        if summary.count > limits.summary {
-            add("TrichYeuHoSo", .lengthExceeded, "`TrichYeuHoSo` has \(summary.count) characters; at most \(limits.summary)")
+        if Self.wireLength(summary) > limits.summary {
+            add("TrichYeuHoSo", .lengthExceeded, "`TrichYeuHoSo` has \(Self.wireLength(summary)) characters; at most \(limits.summary)")
         }
-        if let note, note.count > limits.note {
-            add("GhiChu", .lengthExceeded, "`GhiChu` has \(note.count) characters; notes over \(limits.note) were not accepted by OpenCPS's portal adapter", .warning)
+        if let note, Self.wireLength(note) > limits.note {
+            add("GhiChu", .lengthExceeded, "`GhiChu` has \(Self.wireLength(note)) characters; notes over \(limits.note) were not accepted by OpenCPS's portal adapter", .warning)
         }
-        for (index, file) in submittedFiles.enumerated() where file.name.count > limits.fileName {
-            add("TaiLieuNop[\(index)].TenTepDinhKem", .lengthExceeded, "`TenTepDinhKem` has \(file.name.count) characters; at most \(limits.fileName)")
+        for (index, file) in submittedFiles.enumerated() where Self.wireLength(file.name) > limits.fileName {
+            add("TaiLieuNop[\(index)].TenTepDinhKem", .lengthExceeded, "`TenTepDinhKem` has \(Self.wireLength(file.name)) characters; at most \(limits.fileName)")
         }
 
         // Applicant identifiers.
@@ -150,9 +197,12 @@ extension Dossier {
             issues.append(ValidationIssue(path: path.isEmpty ? key : "\(path).\(key)", rule: rule, message: message, severity: severity))
         }
         if let agency = code.receivingAgency {
-            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit) {
+            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit), !context.alsoAcceptedLevelOneCodes.contains(agency.levelOneCode) {
+                let centralBranch = agency.levelOneCode.hasPrefix("G")
                 add("MaHoSo", .receivingAgencyOutsideUnit,
-                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))")
+                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))"
+                        + (centralBranch ? "; a central agency's local branch, accepted with a warning" : ""),
+                    centralBranch ? .warning : context.outsideUnitSeverity)
             }
         } else {
             add("MaHoSo", .receivingAgencyMissing,
@@ -180,11 +230,26 @@ extension Dossier {
         return issues
     }
 
-    /// An absolute `https` URL with a host.
-    static func isFetchable(_ text: String) -> Bool {
-        guard text.hasPrefix("https://") else { return false }
-        let rest = text.dropFirst("https://".count)
-        guard let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first else { return false }
-        return !host.isEmpty && !host.contains(" ") && !rest.contains(" ")
+    /// The year before which no dossier time is plausible (year 0001 is a null date in disguise).
+    public static let earliestPlausibleYear = 2000
+
+    /// A text's length as the portal counts it: UTF-16 code units of its NFC form.
+    public static func wireLength(_ text: String) -> Int {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.precomposedStringWithCanonicalMapping.utf16.count
+    }
+
+    /// What is wrong with a file link: nothing for an absolute `https` URL with a host; a warning
+    /// for `http` (many provincial file servers; the spec asks only for a publicly downloadable
+    /// URL, §5.1); an error for anything that is not an absolute web URL.
+    static func linkIssue(_ text: String, _ key: String) -> (rule: ValidationRule, message: String, severity: ValidationIssue.Severity)? {
+        let lower = text.lowercased()
+        let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : nil
+        guard let scheme else { return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error) }
+        let rest = text.dropFirst(scheme.count)
+        let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard !host.isEmpty, !rest.contains(where: \.isWhitespace) else {
+            return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error)
+        }
+        return scheme == "http://" ? (.fileURLNotHTTPS, "`\(key)` is http, not https: the file travels unencrypted", .warning) : nil
     }
 }

@@ -94,8 +94,22 @@ public struct ValidationRule: RawRepresentable, Sendable, Hashable, Codable, Com
     public static let datesOutOfOrder = ValidationRule(rawValue: "dates.order")
     /// A returned dossier (status 10) without a return date `NgayTra`.
     public static let returnDateMissing = ValidationRule(rawValue: "dates.return-missing")
-    /// A file link that is not an absolute `https` URL the portal can fetch.
+    /// A due date `NgayHenTra` missing from a dossier past reception (a warning).
+    public static let dueDateMissing = ValidationRule(rawValue: "dates.due-missing")
+    /// The end of processing `NgayKetThucXuLy` missing from a dossier in status 9 or 10 (a warning).
+    public static let processingEndMissing = ValidationRule(rawValue: "dates.end-missing")
+    /// A timestamp before 2000: a null date in disguise.
+    public static let timestampImplausible = ValidationRule(rawValue: "timestamp.implausible")
+    /// A reception time after the present (often a time-zone slip).
+    public static let timestampInFuture = ValidationRule(rawValue: "timestamp.future")
+    /// A required text that is empty (a warning: the reference system sends `""` when a look-up failed).
+    public static let textEmpty = ValidationRule(rawValue: "text.empty")
+    /// A value of an open code list (`LoaiDoiTuong`, `HinhThuc`, `KenhThucHien`) that the standard does not define (a warning).
+    public static let codeValueUnknown = ValidationRule(rawValue: "code.unknown-value")
+    /// A file link that is `http` rather than `https` (a warning).
     public static let fileURLNotHTTPS = ValidationRule(rawValue: "file-url.not-https")
+    /// A file link that is not an absolute web URL at all.
+    public static let fileURLMalformed = ValidationRule(rawValue: "file-url.malformed")
     /// A progress entry (`CapNhatTienDoHoSoMC`) sent with a dossier whose `MaHoSo` it does not carry.
     public static let progressDossierMismatch = ValidationRule(rawValue: "progress.dossier-mismatch")
 }

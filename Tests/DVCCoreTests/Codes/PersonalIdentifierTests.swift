@@ -152,11 +152,12 @@ struct PhoneNumberTests {
     func rejects(_ row: Rejection) { expectRejected(PhoneNumber.self, row) }
 
     @Test func prefixTableIsReplaceable() throws {
-        let table = MobilePrefixTable(["91": PhoneCarrier(rawValue: "Test"), "x": .viettel, "123": .viettel])
+        let table = MobilePrefixTable(["91": PhoneCarrier(rawValue: "Test"), "x": .viettel, "123": .viettel, "-1": .viettel, "+9": .viettel, "٩١": .viettel])
         #expect(try PhoneNumber("0912345678", prefixes: table).carrier?.rawValue == "Test")
         #expect(throws: CodeError(kind: .phoneNumber, rule: .unknownPrefix, offset: 1)) {
             try PhoneNumber("0981234567", prefixes: table)
         }
+        #expect((-1..<101).filter { table[prefix: $0] != nil } == [91], "malformed prefixes are ignored, never trap")
         #expect(MobilePrefixTable.standard[prefix: 98] == .viettel)
         #expect(MobilePrefixTable.standard[prefix: 100] == nil)
     }

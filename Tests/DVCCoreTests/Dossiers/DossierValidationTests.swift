@@ -16,13 +16,15 @@ struct DossierValidationTests {
         return dossier
     }
 
-    static let context = DossierValidationContext(
-        syncingUnit: try? AgencyCode("000.00.00.H20"),
-        catalogue: ProcedureCatalogue([(try? ProcedureCode("1.001193"))!: [(try? FieldCode("G15-HT01"))!]]),
-        previousStatus: .received)
+    static func context() throws -> DossierValidationContext {
+        DossierValidationContext(
+            syncingUnit: try AgencyCode("000.00.00.H20"),
+            catalogue: ProcedureCatalogue([try ProcedureCode("1.001193"): [try FieldCode("G15-HT01")]]),
+            previousStatus: .received, now: try PortalTimestamp("20250801000000"))
+    }
 
     @Test func aGoodDossierHasNoIssues() throws {
-        #expect(try Self.good().validate(against: Self.context).isEmpty)
+        #expect(try Self.good().validate(against: Self.context()).isEmpty)
     }
 
     struct Mutation: Sendable, CustomTestStringConvertible {
@@ -66,11 +68,12 @@ struct DossierValidationTests {
         },
         Mutation(name: "returned without a return date", rule: .returnDateMissing, path: "data[3].NgayTra", severity: .error, previous: .awaitingReturn) {
             $0.status = .returned
+            $0.processingEndedAt = $0.dueAt
         },
-        Mutation(name: "http link", rule: .fileURLNotHTTPS, path: "data[3].TaiLieuNop[0].DuongDanTaiTepTin", severity: .error) {
+        Mutation(name: "http link", rule: .fileURLNotHTTPS, path: "data[3].TaiLieuNop[0].DuongDanTaiTepTin", severity: .warning) {
             $0.submittedFiles[0].url = "http://motcua.vn/f/1.pdf"
         },
-        Mutation(name: "relative link", rule: .fileURLNotHTTPS, path: "data[3].DanhSachGiayToKetQua[0].DuongDanTepTinKetQua", severity: .error) {
+        Mutation(name: "relative link", rule: .fileURLMalformed, path: "data[3].DanhSachGiayToKetQua[0].DuongDanTepTinKetQua", severity: .error) {
             $0.resultDocuments = [ResultDocument(name: "KQ", url: "/files/kq.pdf")]
         },
         Mutation(name: "summary too long", rule: .lengthExceeded, path: "data[3].TrichYeuHoSo", severity: .error) {
@@ -88,13 +91,67 @@ struct DossierValidationTests {
         Mutation(name: "bad owner document", rule: .applicantIdentifierMalformed, path: "data[3].SoGiayToChuHoSo", severity: .error) {
             $0.ownerDocumentNumber = "ABC"
         },
+        Mutation(name: "central agency's local branch", rule: .receivingAgencyOutsideUnit, path: "data[3].MaHoSo", severity: .warning) {
+            $0.code = try DossierCode("000.00.14.G01-250703-0002")
+        },
+        Mutation(name: "HTTPS in capitals is fine; a space is not", rule: .fileURLMalformed, path: "data[3].TaiLieuNop[1].DuongDanTaiTepTin",
+                 severity: .error) {
+            $0.submittedFiles[0].url = "HTTPS://motcua.vn/f/1.pdf"
+            $0.submittedFiles.append(SubmittedFile(name: "b.pdf", url: "https://motcua.vn/f/b c.pdf"))
+        },
+        Mutation(name: "empty procedure name", rule: .textEmpty, path: "data[3].TenTTHC", severity: .warning) { $0.procedureName = " " },
+        Mutation(name: "unknown applicant type", rule: .codeValueUnknown, path: "data[3].LoaiDoiTuong", severity: .warning) {
+            $0.applicantType = .unknown("")
+        },
+        Mutation(name: "no due date past reception", rule: .dueDateMissing, path: "data[3].NgayHenTra", severity: .warning) { $0.dueAt = nil },
+        Mutation(name: "awaiting return without an end", rule: .processingEndMissing, path: "data[3].NgayKetThucXuLy", severity: .warning,
+                 previous: .processing) { $0.status = .awaitingReturn },
+        Mutation(name: "submitted after received", rule: .datesOutOfOrder, path: "data[3].NgayNopHoSo", severity: .warning) {
+            $0.submittedAt = try PortalTimestamp("20250703090000")
+        },
+        Mutation(name: "a null date in disguise", rule: .timestampImplausible, path: "data[3].NgayNopHoSo", severity: .error) {
+            $0.submittedAt = try PortalTimestamp("00010101000000")
+        },
+        // NFD Vietnamese: 700 "ệ" are 700 characters but 2,100 code units before NFC, 700 after.
+        Mutation(name: "summary counted after NFC, in UTF-16", rule: .lengthExceeded, path: "data[3].TrichYeuHoSo", severity: .error) {
+            $0.summary = String(repeating: "\u{1F600}", count: 501)    // 1,002 UTF-16 units
+        },
     ]
+
+    /// A reception time seven hours ahead is the classic UTC-vs-UTC+7 slip.
+    @Test func aReceptionTimeInTheFutureIsReported() throws {
+        var context = try Self.context()
+        context.now = try PortalTimestamp("20250703013000")
+        let issues = try Self.good().validate(against: context)
+        #expect(issues.map(\.rule) == [.timestampInFuture] && issues.first?.path == "NgayTiepNhan" && issues.first?.severity == .error)
+    }
+
+    @Test func decomposedVietnameseIsCountedComposed() throws {
+        var dossier = try Self.good()
+        dossier.summary = String(repeating: "e\u{0323}\u{0302}", count: 700)      // ệ written as e + two combining marks
+        #expect(dossier.summary.unicodeScalars.count == 2_100)
+        #expect(Dossier.wireLength(dossier.summary) == 700)
+        #expect(dossier.validate(against: try Self.context()).isEmpty)
+    }
+
+    @Test func alsoAcceptedLevelOneCodesCoverMergedProvinces() throws {
+        var dossier = try Self.good()
+        dossier.code = try DossierCode("000.00.14.H21-250703-0002")
+        var context = try Self.context()
+        context.previousStatus = .received
+        #expect(dossier.validate(against: context).map(\.rule) == [.receivingAgencyOutsideUnit])
+        context.alsoAcceptedLevelOneCodes = ["H21"]
+        #expect(dossier.validate(against: context).isEmpty)
+        context.alsoAcceptedLevelOneCodes = []
+        context.outsideUnitSeverity = .warning
+        #expect(dossier.validate(against: context).map(\.severity) == [.warning])
+    }
 
     @Test(arguments: mutations)
     func eachDefectIsReportedOnce(_ mutation: Mutation) throws {
         var dossier = try Self.good()
         try mutation.apply(&dossier)
-        var context = Self.context
+        var context = try Self.context()
         context.previousStatus = mutation.previous
         let issues = dossier.validate(against: context, path: "data[3]")
         #expect(issues.map(\.rule) == [mutation.rule] + mutation.alsoReported, "\(issues)")

@@ -39,8 +39,30 @@ struct FeedbackAndStatisticsTests {
         let json = String(decoding: try PortalJSON.encode(summary), as: UTF8.self)
         #expect(json.contains(#""NgayTongHop":"3-2026""#) && json.contains(#""PhanTramDanhGiaDichVuChuaHaiLong":"15%""#) && json.contains(#""TongSoNguoiDanhGia":100"#))
         #expect(try PortalJSON.decode(SatisfactionSummary.self, from: Data(json.utf8)) == summary)
+        // Thirds round to 33 + 33, and "not satisfied" takes the remainder the portal expects: 34.
         let thirds = SatisfactionSummary(year: 2026, month: 3, verySatisfied: 1, satisfied: 1, notSatisfied: 1, question: "q", unitCode: "H20")
-        #expect(thirds.verySatisfiedPercent + thirds.satisfiedPercent + thirds.notSatisfiedPercent == 100)
+        let thirdsPercents: [Int] = [thirds.verySatisfiedPercent, thirds.satisfiedPercent, thirds.notSatisfiedPercent]
+        #expect(thirdsPercents == [33, 33, 34])
+        // 2 of 3 very satisfied rounds to 67; the satisfied share is capped so the sum stays 100.
+        let twoThirds = SatisfactionSummary(year: 2026, month: 3, verySatisfied: 2, satisfied: 1, notSatisfied: 0, question: "q", unitCode: "H20")
+        let twoThirdsPercents: [Int] = [twoThirds.verySatisfiedPercent, twoThirds.satisfiedPercent, twoThirds.notSatisfiedPercent]
+        #expect(twoThirdsPercents == [67, 33, 0])
+    }
+
+    @Test func receivedSummariesKeepEverythingAndMustAddUp() throws {
+        let base = #"{"NgayTongHop":"3-2026","TongSoNguoiDanhGia":"20","PhanTramDanhGiaRatHaiLong":"50%","PhanTramDanhGiaHaiLong":"30%","PhanTramDanhGiaChuaHaiLong":"20%","DanhSachNoiDungYKien":"Nhanh gọn","MaThuTuc":"1.001193","NoiDung":"q","Madonvi":"H20"}"#
+        let summary = try PortalJSON.decode(SatisfactionSummary.self, from: Data(base.utf8))
+        #expect(summary.comments == "Nhanh gọn" && summary.procedureCode == "1.001193" && summary.respondents == 20)
+        let again = try PortalJSON.decode(SatisfactionSummary.self, from: try PortalJSON.encode(summary))
+        #expect(again == summary, "comments and procedure survive a round trip")
+        #expect(try PortalJSON.decode(SatisfactionSummary.self, from: try PortalJSON.encode(summary), strictness: .strict) == summary,
+                "strict decoding accepts DVCKit's own output")
+        do {
+            _ = try PortalJSON.decode(SatisfactionSummary.self, from: Data(base.replacingOccurrences(of: "\"20%\"", with: "\"25%\"").utf8))
+            Issue.record("percentages adding up to 105 were accepted")
+        } catch let error as WireDecodingError {
+            #expect(error.issues.map(\.path) == ["PhanTramDanhGiaChuaHaiLong"] && error.issues.first?.message.contains("105") == true)
+        }
     }
 
     @Test func citizenFeedbackDeadlinesAndTimeliness() throws {

@@ -93,3 +93,20 @@ struct WireRegressionTests {
         #expect(try PortalJSON.decode(PaymentConfirmation.self, from: try PortalJSON.encode(confirmation), strictness: .strict).amount == 75_000)
     }
 }
+
+/// §4: an envelope without `isUpdating` is a create when read leniently, and an error strictly.
+@Suite("Wire format: the sync envelope's flag")
+struct SyncEnvelopeFlagTests {
+    @Test(arguments: [#""isUpdating":"True","#, #""isUpdating":null,"#, ""])
+    func anAbsentFlagIsACreateLenientlyAndAnErrorStrictly(_ flag: String) throws {
+        let json = #"{"madonvi":"000.00.00.H20",\#(flag)"service":"DongBoHoSoMC","data":[]}"#
+        let lenient = try PortalJSON.decode(DossierSyncRequest.self, from: Data(json.utf8))
+        #expect(lenient.isUpdating == flag.contains("True"))
+        if flag.contains("True") {
+            #expect(try PortalJSON.decode(DossierSyncRequest.self, from: Data(json.utf8), strictness: .strict).isUpdating)
+        } else {
+            let error = #expect(throws: WireDecodingError.self) { try PortalJSON.decode(DossierSyncRequest.self, from: Data(json.utf8), strictness: .strict) }
+            #expect(error?.issues.map(\.path) == ["isUpdating"] && error?.issues.first?.rule == .fieldMissing)
+        }
+    }
+}
