@@ -179,8 +179,20 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Starts accepting connections on a background thread.
     public func start() {
-        lock.withLock { running = true }
-        let thread = Thread { [weak self] in self?.acceptLoop() }
+        let fd = lock.withLock { () -> Int32 in
+            running = listener >= 0
+            return listener
+        }
+        guard fd >= 0 else { return }
+        let thread = Thread { [weak self] in
+            guard let self else { return }
+            // This thread owns the listener from here on and closes it, under the lock, when accepting ends.
+            self.acceptLoop(fd)
+            self.lock.withLock {
+                close(fd)
+                self.listener = -1
+            }
+        }
         thread.name = "LoopbackHTTPServer.accept"
         acceptThread = thread
         thread.start()
@@ -190,29 +202,30 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// (callers are often async tasks, and a handler may need the same threads to finish): a
     /// request already in its handler completes, but no new request is read after it returns.
     public func stop() {
-        let (fd, open) = lock.withLock { () -> (Int32, Set<Int32>) in
-            running = false
-            let fd = listener
-            listener = -1
-            return (fd, connections)
-        }
         let both = Int32(SHUT_RDWR)
-        if fd >= 0 {
-            shutdown(fd, both)
-            close(fd)
+        // Everything under the lock: the accept thread closes the listener under the same lock,
+        // so a descriptor number is never shut down after it was closed and given to someone else.
+        lock.withLock {
+            let wasRunning = running
+            running = false
+            if listener >= 0 {
+                // A running accept thread owns the listener and closes it when accept() returns.
+                shutdown(listener, both)
+                if !wasRunning {
+                    close(listener)
+                    listener = -1
+                }
+            }
+            // A connection leaves the set (under the lock) before it closes its descriptor.
+            for connection in connections { shutdown(connection, both) }
         }
-        // Each descriptor is still open (a connection closes its own only after leaving the set
-        // under the lock), so shutting these down cannot reach a reused descriptor number.
-        lock.withLock { for connection in open where connections.contains(connection) { shutdown(connection, both) } }
     }
 
     /// Connections open right now.
     public var openConnections: Int { lock.withLock { connections.count } }
 
-    private func acceptLoop() {
-        while true {
-            let fd = lock.withLock { running ? listener : -1 }
-            guard fd >= 0 else { return }
+    private func acceptLoop(_ fd: Int32) {
+        while lock.withLock({ running }) {
             let client = accept(fd, nil, nil)
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {

@@ -56,6 +56,25 @@ struct PaymentTests {
         #expect(!configuration.description.contains("s3cret"))
     }
 
+    /// Known answers computed by an independent implementation (Python's `hashlib` and `hmac`)
+    /// from the field values in the order the spec lists them, so a field-order or encoding bug
+    /// shared by the code and its tests cannot pass.
+    @Test func checksumsMatchIndependentlyComputedAnswers() throws {
+        var request = PaymentRequest(partnerCode: "MOTCUA-DONGTHAP", reference: "48213_6f1c2a9e0b7d4c", amount: 75_000,
+                                     description: "Thanh toan le phi ho so 000.00.14.H20-200703-0003", transactionTime: try PortalTimestamp("20200703101500"),
+                                     ipAddress: "10.0.0.12", receipt: PaymentReceipt(service: .fees))
+        request.version = "1.0.6"
+        #expect(PaymentChecksum.platform(request.checksumValues, secret: "s3cret-key") == "2a8df327f5f2e2f4608d894596b9238d52846c21c5de6e77e41ad8c8c443d1bd")
+        #expect(try callback().checksum == "4a015158a031b611448fe607d9b524fae7900816b4f03943eb3fa9d1c5b8abfd")
+        let keyPay = KeyPayGateway(clientID: "dvc-dt", hashKey1: "h1", hashKey2: "h2")
+        #expect(keyPay.createChecksum(transactionID: "T100", amount: 75_000) == "c2170d551e19559c57d69771cf94037a4cc9ed0cb85bce2a8bf74368fdc40356")
+        let payGov = PayGovGateway(partnerCode: "PAYGOV-DONGTHAP", accessKey: "A", secretKey: "S")
+        let order = PayGovGateway.orderID(agencyCode: "000.00.14.H20", dossierCode: "000.00.14.H20-200703-0003")
+        let requestCode = PayGovGateway.requestCode(reference: "T100", at: Date(timeIntervalSince1970: 1_772_000_000.123))
+        #expect(payGov.checksum(orderID: order, requestCode: requestCode, amount: 75_000) == "8f58fd2d424b3758874c6059885d3e8768bb71878d504fe2272c2c027f5a7754")
+        #expect(PaymentChecksum.platform(["Lệ phí"], secret: "k") == "c84f3b06fc263420cac10b75bd1908e80446020250d8237c2e1e0b4b2a07b27c", "UTF-8, not Latin-1")
+    }
+
     @Test func aGenuineCallbackIsAcceptedAndAnswered00() throws {
         let body = try PortalJSON.encode(try callback())
         let verified = try client().verifyCallback(body, initiated: lookup)
@@ -186,7 +205,9 @@ struct PaymentGatewayTests {
         #expect((body["bill_info"] as? [String: Any])?["MaHoSo"] as? String == "000.00.14.H20-200703-0003")
         let refused = PaymentGatewayClient(gateway: keyPay, endpoint: URL(string: "https://keypay.example.vn/create")!,
                                            transport: InMemoryTransport { _ in PortalResponse(status: 200, body: Data(#"{"error":"1","msg":"sai chữ ký"}"#.utf8)) })
-        do { _ = try await refused.initiate(Self.order) } catch { #expect(error.code == .rejected && error.portalMessage == "sai chữ ký") }
+        do { _ = try await refused.initiate(Self.order); Issue.record("a refused create returned a URL") } catch {
+            #expect(error.code == .rejected && error.portalMessage == "sai chữ ký")
+        }
     }
 
     @Test func payGovCreatesASignedOrderWithItsTokens() async throws {

@@ -31,6 +31,35 @@ final class RecordingSleeper: Sleeper, @unchecked Sendable {
     func sleep(for duration: Duration) async throws { lock.withLock { slept.append(duration) } }
 }
 
+/// A sleeper that really waits (until cancelled) and says when it first starts to.
+final class WaitingSleeper: Sleeper, @unchecked Sendable {
+    private let lock = NSLock()
+    private var started = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func sleep(for duration: Duration) async throws {
+        let resume = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            started = true
+            defer { waiters = [] }
+            return waiters
+        }
+        resume.forEach { $0.resume() }
+        try await Task.sleep(for: .seconds(3_600))
+    }
+
+    /// Returns once a sleep has begun.
+    func firstSleep() async {
+        await withCheckedContinuation { continuation in
+            let now = lock.withLock { () -> Bool in
+                if started { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
 /// Collects events.
 final class CollectingSink: PortalEventSink, @unchecked Sendable {
     private let lock = NSLock()
@@ -173,9 +202,13 @@ struct PortalClientTests {
         portal.reply = { _, _ in (200, [:], #"{"error_code":-1,"message":"Dữ liệu không hợp lệ"}"#) }
         await #expect(throws: PortalError.self) { try await client(transport()).pushRatings([]) }
         portal.reply = { _, _ in (200, [:], "<html>gateway</html>") }
-        do { try await client(transport()).pushRatings([]) } catch { #expect(error.code == .invalidResponse) }
+        do { try await client(transport()).pushRatings([]); Issue.record("an HTML page was taken for a reply") } catch {
+            #expect(error.code == .invalidResponse)
+        }
         portal.reply = { _, _ in (400, [:], "") }
-        do { try await client(transport()).pushRatings([]) } catch { #expect(error.code == .httpStatus && error.httpStatus == 400) }
+        do { try await client(transport()).pushRatings([]); Issue.record("HTTP 400 was taken for success") } catch {
+            #expect(error.code == .httpStatus && error.httpStatus == 400)
+        }
         #expect(sleeper.delays.isEmpty)
     }
 
@@ -227,15 +260,40 @@ struct PortalClientTests {
 
     @Test func retriesStopAtTheLimitAndCancellationStopsThem() async throws {
         portal.reply = { _, _ in (503, [:], "") }
-        do { try await client(transport(), retry: .exponentialJitter(maximumAttempts: 3)).pushRatings([]) } catch {
+        do { try await client(transport(), retry: .exponentialJitter(maximumAttempts: 3)).pushRatings([]); Issue.record("503 taken for success") } catch {
             #expect(error.code == .httpStatus && error.httpStatus == 503)
         }
         #expect(sleeper.delays.count == 2)
-        let task = Task { try await client(transport(), retry: .exponentialJitter(maximumAttempts: 100)).pushRatings([]) }
-        task.cancel()
-        await #expect(throws: (any Error).self) { try await task.value }
-        #expect(RetryPolicy.none.maximumAttempts == 1)
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: Date(timeIntervalSince1970: 1_445_412_470)) == .seconds(10))
+    }
+
+    /// Cancelled while it waits to retry, a call stops there: one attempt, no more.
+    @Test func cancellationDuringTheRetryWaitStopsTheCall() async throws {
+        portal.reply = { _, _ in (503, [:], "") }
+        let waiting = WaitingSleeper()
+        let transport = transport()
+        let client = PortalClient(configuration: .init(adapterURL: URL(string: "https://lgsp.example.vn/adapter")!,
+                                                       credentials: .init(username: "motcua", password: "pa55-secret"), unitCode: "000.00.00.H20",
+                                                       retryPolicy: .exponentialJitter(maximumAttempts: 100)),
+                                  transport: transport, sleeper: waiting)
+        let task = Task { try await client.pushRatings([]) }
+        await waiting.firstSleep()
+        task.cancel()
+        do { try await task.value; Issue.record("a cancelled call succeeded") } catch {
+            #expect(error is CancellationError || (error as? PortalError)?.underlying is CancellationError, "\(error)")
+        }
+        let sent = await transport.requests.filter { $0.operation == "DongBoDanhGia" }
+        #expect(sent.count == 1, "no attempt after the cancellation")
+    }
+
+    /// `.none` sends once: a 503 is returned as it came, without a wait.
+    @Test func noRetryPolicySendsOnce() async throws {
+        portal.reply = { _, _ in (503, [:], "") }
+        let transport = transport()
+        do { try await client(transport, retry: .none).pushRatings([]); Issue.record("503 taken for success") } catch {
+            #expect(error.code == .httpStatus)
+        }
+        #expect(await transport.requests.filter { $0.operation == "DongBoDanhGia" }.count == 1 && sleeper.delays.isEmpty)
     }
 
     @Test func eventsNeverCarrySecretsOrFullCitizenIDs() async throws {

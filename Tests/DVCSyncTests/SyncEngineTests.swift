@@ -256,12 +256,23 @@ struct SyncEngineTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let portal = try Portal(.loopback)
-        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal), configuration: .init(dossierBatchSize: 5))
+        // The first call waits at a gate, so the second sync() surely starts while the first round runs.
+        let gate = Gate()
+        let inner = portal.endpoint.transport
+        let gated = InMemoryTransport { request in
+            if request.operation == "DongBoHoSoMC" { await gate.pass() }
+            return try await inner.send(request)
+        }
+        let engine = SyncEngine(client: portal.client(through: gated), outbox: try FileOutbox(url: scratch.journal), configuration: .init(dossierBatchSize: 5))
         for n in 1...30 { try await engine.enqueue(try Fixtures.dossier(n)) }
-        async let first = engine.sync()
-        async let second = engine.sync()
-        let rounds = await [first, second]
-        #expect(rounds.map(\.acknowledged).reduce(0, +) >= 30)
+        let first = Task { await engine.sync() }
+        await gate.waitForArrival()
+        let second = Task { await engine.sync() }
+        try await Task.sleep(for: .milliseconds(50))
+        await gate.open()
+        let rounds = [await first.value, await second.value]
+        #expect(rounds.map(\.acknowledged) == [30, 30], "the second caller shares the first round rather than starting its own")
+        #expect(rounds[0].calls == rounds[1].calls)
         let totals = await portal.totals()
         #expect(totals["creates"] == 30 && totals["updates"] == 0)
     }
@@ -299,5 +310,32 @@ final class Refusing: @unchecked Sendable {
             guard enabled, request.operation == "DongBoHoSoMC", String(decoding: request.body, as: UTF8.self).contains(code) else { return nil }
             return PortalResponse(status: 200, body: Data(#"{"error_code":"-1","message":"Dữ liệu hồ sơ không hợp lệ"}"#.utf8))
         }
+    }
+}
+
+/// Holds callers until opened, and says when the first one arrives.
+actor Gate {
+    private var isOpen = false
+    private var arrived = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var arrivals: [CheckedContinuation<Void, Never>] = []
+
+    func pass() async {
+        arrived = true
+        arrivals.forEach { $0.resume() }
+        arrivals = []
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func waitForArrival() async {
+        if arrived { return }
+        await withCheckedContinuation { arrivals.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        waiting.forEach { $0.resume() }
+        waiting = []
     }
 }

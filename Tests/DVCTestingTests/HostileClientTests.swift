@@ -9,8 +9,10 @@ import Darwin
 
 /// A raw TCP client that writes exactly the bytes given: nothing a well-behaved HTTP library
 /// would refuse to send is out of reach.
-struct RawClient {
+final class RawClient: @unchecked Sendable {
     let fd: Int32
+    private let lock = NSLock()
+    private var closed = false
 
     init(port: UInt16, receiveTimeout seconds: Int = 10) throws {
         #if canImport(Darwin)
@@ -23,6 +25,7 @@ struct RawClient {
         address.sin_port = port.bigEndian
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        // On failure the initialiser throws after every property is set, so deinit closes the socket.
         guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -67,7 +70,16 @@ struct RawClient {
         return String(decoding: result, as: UTF8.self)
     }
 
-    func close() { _ = Foundation.close(fd) }
+    /// Closes once: a second close could close a descriptor number since given to another socket.
+    func close() {
+        let first = lock.withLock { () -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        if first { _ = Foundation.close(fd) }
+    }
+
+    deinit { close() }
 }
 
 /// Runs blocking socket work on a thread of its own: blocking the test's task would starve the

@@ -185,7 +185,7 @@ struct SandboxTests {
     @Test(arguments: Mode.allCases)
     func singleSignOnEndToEnd(_ mode: Mode) async throws {
         let harness = try Harness(mode)
-        let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "x",
+        let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "sandbox-client-secret",
                                                     redirectURI: URL(string: "https://motcua.example.vn/callback")!, issuer: PortalSandbox.defaultIssuer), transport: harness.transport)
         let request = sso.makeAuthorizationRequest()
         let redirect = try await harness.transport.send(PortalRequest(method: .get, url: request.url, operation: "authorize"))
@@ -299,7 +299,7 @@ struct SandboxRestTests {
 
     @Test func identityServiceHasCitizensAndBusinesses() async throws {
         let harness = try Harness(.inProcess)
-        let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "x",
+        let sso = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "sandbox-client-secret",
                                                     redirectURI: URL(string: "https://motcua.example.vn/callback")!, issuer: PortalSandbox.defaultIssuer), transport: harness.transport)
         let request = sso.makeAuthorizationRequest()
         var components = try #require(URLComponents(url: request.url, resolvingAgainstBaseURL: false))
@@ -311,5 +311,15 @@ struct SandboxRestTests {
         #expect(identity.accountType == .business && identity.taxCode?.rawValue == "0100233488" && identity.businessName == "Công ty TNHH Sen Hồng")
         // A code cannot be redeemed twice.
         await #expect(throws: SingleSignOn.Failure.self) { try await sso.completeLogin(code: items["code"] ?? "", state: items["state"] ?? "", request: request) }
+        // A client with the wrong secret cannot redeem a code.
+        let impostor = SingleSignOn(configuration: .init(server: harness.baseURL, clientID: "sandbox-client", clientSecret: "guess",
+                                                         redirectURI: URL(string: "https://motcua.example.vn/callback")!, issuer: PortalSandbox.defaultIssuer),
+                                    transport: harness.transport)
+        let second = impostor.makeAuthorizationRequest()
+        let again = try await harness.transport.send(PortalRequest(method: .get, url: second.url, operation: "authorize"))
+        let code = (URLComponents(string: again.header("Location") ?? "")?.queryItems ?? []).first { $0.name == "code" }?.value ?? ""
+        do { _ = try await impostor.completeLogin(code: code, state: second.state, request: second); Issue.record("a wrong client secret was accepted") } catch {
+            #expect(error.reason == .rejected && error.detail.contains("401"))
+        }
     }
 }

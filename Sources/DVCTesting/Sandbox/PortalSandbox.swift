@@ -37,6 +37,8 @@ public final class PortalSandbox: Sendable {
         public var paymentPartner: String, paymentSecret: String
         /// The identity service's client id.
         public var clientID: String
+        /// The identity service's client secret, checked at the token endpoint.
+        public var clientSecret: String
         /// The identity service's issuer (`iss` of its ID tokens); configure `SingleSignOn` with it.
         public var issuer: String
         /// Where the identity service may send browsers back (`redirect_uri` must start with one
@@ -56,7 +58,8 @@ public final class PortalSandbox: Sendable {
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
                     clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil,
                     statusTransitionSeverity: ValidationIssue.Severity = .warning, issuer: String = PortalSandbox.defaultIssuer,
-                    redirectPrefixes: [String] = []) {
+                    redirectPrefixes: [String] = [], clientSecret: String = "sandbox-client-secret") {
+            self.clientSecret = clientSecret
             self.issuer = issuer
             self.redirectPrefixes = redirectPrefixes
             self.accounts = accounts

@@ -90,6 +90,9 @@ extension PortalSandbox {
             let encodedState = state.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return Reply(status: 302, headers: ["Location": "\(redirect)\(separator)code=\(code)&state=\(encodedState)"], body: Data())
         case "/oidc/token":
+            guard form["client_id"] == configuration.clientID, form["client_secret"] == configuration.clientSecret else {
+                return Reply(status: 401, body: Data(#"{"error":"invalid_client"}"#.utf8))
+            }
             guard let code = form["code"], let grant = await state.redeem(code: code), form["client_id"] == configuration.clientID,
                   let verifier = form["code_verifier"], SingleSignOn.codeChallenge(for: verifier) == grant.challenge,
                   form["redirect_uri"] == grant.redirect else {

@@ -8,14 +8,21 @@ struct CodeErrorTests {
         #expect(error.description == "tax code: check digit does not match (offset 9)")
     }
 
-    @Test func everyRuleHasAnExplanationForEveryKind() {
-        for rule in CodeError.Rule.allCases {
-            #expect(!rule.rawValue.isEmpty)
-            for kind in CodeKind.allCases {
-                #expect(!rule.explanation(for: kind).isEmpty)
-                #expect(!kind.displayName.isEmpty && !kind.formatSummary.isEmpty)
+    /// Each rule says something of its own: no two rules share a name or, for one kind, an
+    /// explanation; the rules that depend on the format name it; the names are kebab-case.
+    @Test func everyRuleHasItsOwnExplanationForEveryKind() {
+        let names = CodeError.Rule.allCases.map(\.rawValue)
+        #expect(Set(names).count == names.count)
+        #expect(names.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
+        for kind in CodeKind.allCases {
+            let explanations = CodeError.Rule.allCases.map { $0.explanation(for: kind) }
+            #expect(Set(explanations).count == explanations.count, "\(kind): two rules explain themselves alike")
+            #expect(!kind.displayName.isEmpty && !kind.formatSummary.isEmpty)
+            for rule in [CodeError.Rule.length, .expectedSeparator, .invalidCharacter, .nonNormativeForm] {
+                #expect(rule.explanation(for: kind).contains(kind.formatSummary), "\(rule) for \(kind) names the format")
             }
         }
+        #expect(Set(CodeKind.allCases.map(\.formatSummary)).count == CodeKind.allCases.count, "each kind has its own format summary")
     }
 
     @Test func offsetsCountCharactersNotBytes() {

@@ -18,10 +18,19 @@ struct TaxCodeTests {
             } else {
                 invalid += 1
                 #expect(!TaxCode.isValid(value), "\(value)")
+                // Each invalid vector fails for its own reason, which is pinned.
+                do { _ = try TaxCode(value); Issue.record("\(value) accepted") } catch {
+                    #expect(error.rule == Self.invalidVectorRules[value], "\(value): \(error.rule)")
+                }
             }
         }
         #expect(valid == 161 && invalid == 5)
     }
+
+    /// Why python-stdnum's five invalid vectors are invalid.
+    static let invalidVectorRules: [String: CodeError.Rule] = [
+        "12345": .length, "0100233480": .checkDigit, "VV34567890": .invalidCharacter, "0100000008": .zeroComponent, "0314409058-000": .zeroComponent,
+    ]
 
     struct Accepted: Sendable, CustomTestStringConvertible {
         let input: String, display: String, compact: String, kind: TaxCode.Kind
