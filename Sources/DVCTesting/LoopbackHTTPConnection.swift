@@ -19,6 +19,7 @@ extension LoopbackHTTPServer {
     enum HeadError: Error {
         case malformed(String)
         case conflictingLength
+        case tooManyHeaders
     }
 
     func serve(_ fd: Int32) {
@@ -50,7 +51,8 @@ extension LoopbackHTTPServer {
             }
             guard let end = headerEnd, end <= limits.maximumHeaderSize else { return write(fd, Self.status(431, "header too large"), keepAlive: false) }
             let head: Head
-            do { head = try Self.parseHead(buffer[0..<end]) } catch {
+            do { head = try Self.parseHead(buffer[0..<end], maximumHeaderCount: limits.maximumHeaderCount) } catch {
+                if case .tooManyHeaders = error { return write(fd, Self.status(431, "more than \(limits.maximumHeaderCount) header fields"), keepAlive: false) }
                 if case .conflictingLength = error { return write(fd, Self.status(400, "conflicting Content-Length headers"), keepAlive: false) }
                 if case .malformed(let why) = error { return write(fd, Self.status(400, "malformed request: \(why)"), keepAlive: false) }
                 return
@@ -174,7 +176,7 @@ extension LoopbackHTTPServer {
 
     /// The request line and headers: names lower-cased, repeated headers joined with `, `
     /// (conflicting `Content-Length`s refused), folded lines refused (RFC 9112 §5.2).
-    static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HeadError) -> Head {
+    static func parseHead(_ bytes: ArraySlice<UInt8>, maximumHeaderCount: Int = 100) throws(HeadError) -> Head {
         guard !bytes.contains(0) else { throw .malformed("NUL byte") }
         let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
         let parts = lines.first?.split(separator: " ", omittingEmptySubsequences: false).map(String.init) ?? []
@@ -182,6 +184,7 @@ extension LoopbackHTTPServer {
         guard !parts[0].isEmpty, parts[0].utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { throw .malformed("method") }
         guard parts[1].hasPrefix("/") else { throw .malformed("target") }
         var headers: [String: String] = [:]
+        guard lines.count - 1 <= maximumHeaderCount else { throw .tooManyHeaders }
         for line in lines.dropFirst() where !line.isEmpty {
             guard let first = line.first, first != " ", first != "\t" else { throw .malformed("folded header line") }
             guard let colon = line.firstIndex(of: ":") else { throw .malformed("header line") }

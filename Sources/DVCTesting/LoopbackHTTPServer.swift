@@ -97,6 +97,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var maximumRequestSize: Int
         /// The largest header block, in bytes (default 64 KiB); larger ones get 431.
         public var maximumHeaderSize: Int
+        /// The most header fields one request may carry (default 100); more get 431.
+        public var maximumHeaderCount: Int
         /// Connections served at once (default 256); more are answered 503 and closed.
         public var maximumConnections: Int
         /// How long a client may take to send one whole request (default 30 s); a slower one is disconnected.
@@ -104,7 +106,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
         /// Creates limits.
         public init(maximumRequestSize: Int = 16 << 20, maximumHeaderSize: Int = 64 << 10, maximumConnections: Int = 256,
-                    requestTimeout: Duration = .seconds(30)) {
+                    requestTimeout: Duration = .seconds(30), maximumHeaderCount: Int = 100) {
+            self.maximumHeaderCount = maximumHeaderCount
             self.maximumRequestSize = maximumRequestSize
             self.maximumHeaderSize = maximumHeaderSize
             self.maximumConnections = maximumConnections

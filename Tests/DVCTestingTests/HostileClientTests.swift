@@ -112,6 +112,7 @@ struct HostileClientTests {
         ("GET /anything?= HTTP/1.1\r\nConnection: close\r\n\r\n", "HTTP/1.1 404"),
         ("GET /_sandbox/state?limit=-1&=&&=x HTTP/1.1\r\nConnection: close\r\n\r\n", "HTTP/1.1 200"),
         (bigHeader, "HTTP/1.1 431"),
+        ("GET / HTTP/1.1\r\n" + String(repeating: "X-A: 1\r\n", count: 101) + "\r\n", "HTTP/1.1 431"),
         ("POST /payment HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", "HTTP/1.1 400"),
         ("POST /payment HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400"),
         ("POST /payment HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", "HTTP/1.1 400"),

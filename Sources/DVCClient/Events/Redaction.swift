@@ -1,5 +1,6 @@
 /// `Data` and `URL` appear in this file's public API.
 public import Foundation
+import DVCCore
 
 /// Removes secrets and masks personal identifiers before anything leaves the library in an event
 /// or an error description (che thông tin nhạy cảm).
@@ -31,7 +32,7 @@ public enum Redaction {
     public static func body(_ data: Data, limit: Int = 2_048) -> String {
         guard !data.isEmpty else { return "" }
         var text: String
-        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+        if (try? JSONLimits.standard.check(data)) != nil, let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
            let clean = try? JSONSerialization.data(withJSONObject: redact(object), options: [.sortedKeys, .fragmentsAllowed]) {
             text = String(decoding: clean, as: UTF8.self)
         } else if let form = String(data: data, encoding: .utf8), form.contains("="), !form.contains("{") {

@@ -1,5 +1,6 @@
 /// `URL`, `Data` and `Date` appear in this file's public API.
 public import Foundation
+import DVCCore
 
 /// Logging citizens and businesses in through the portal (đăng nhập một lần, SSO): OpenID
 /// Connect authorization-code flow with PKCE (S256), `state` and `nonce` (`spec/portal-protocol.md` §14).
@@ -227,7 +228,7 @@ public struct SingleSignOn: Sendable {
     /// The logged-in account (`userinfo`, bearer token).
     public func identity(accessToken: String) async throws(Failure) -> PortalIdentity {
         let data = try await postRaw(configuration.userInfoPath, body: Data(), bearer: accessToken, operation: "oidc-userinfo")
-        do { return try JSONDecoder().decode(PortalIdentity.self, from: data) } catch {
+        do { return try JSONLimits.standard.decode(PortalIdentity.self, from: data) } catch {
             throw Failure(reason: .invalidResponse, detail: "userinfo could not be read")
         }
     }
@@ -293,7 +294,7 @@ public struct SingleSignOn: Sendable {
         var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while payload.count % 4 != 0 { payload += "=" }
         guard let data = Data(base64Encoded: payload) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        return JSONLimits.standard.jsonObject(data)
     }
 
     static func form(_ fields: [String: String]) -> Data {
@@ -307,7 +308,7 @@ public struct SingleSignOn: Sendable {
 
     private func post(_ path: String, body: Data, bearer: String?, operation: String) async throws(Failure) -> [String: Any] {
         let data = try await postRaw(path, body: body, bearer: bearer, operation: operation)
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let object = JSONLimits.standard.jsonObject(data) else {
             throw Failure(reason: .invalidResponse, detail: "\(operation): not a JSON object")
         }
         if let error = object["error"] as? String { throw Failure(reason: .rejected, detail: "\(operation): \(error)") }

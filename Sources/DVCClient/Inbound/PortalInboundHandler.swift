@@ -124,7 +124,10 @@ public struct PortalInboundHandler: Sendable {
         let decoder = JSONDecoder()
         decoder.userInfo[InboundLimits.userInfoKey] = limits
         let message: InboundMessage
-        do { message = try decode(decoder) } catch {
+        do {
+            try JSONLimits(maximumBytes: limits.maximumBodyBytes, maximumStringBytes: limits.maximumFileBytes / 3 * 4 + 8).check(request.body)
+            message = try decode(decoder)
+        } catch {
             return Self.reply("-1", "invalid data: \(Self.reason(error))")
         }
         do {

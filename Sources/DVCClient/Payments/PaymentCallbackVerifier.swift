@@ -58,7 +58,7 @@ func callbackField(_ key: String, in fields: [String: Any]) -> String? {
 
 /// The top-level fields of a JSON callback body.
 func callbackFields(_ body: Data) -> [String: Any]? {
-    (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+    JSONLimits.standard.jsonObject(body)
 }
 
 extension PaymentPlatformClient: PaymentCallbackVerifier {

@@ -77,7 +77,7 @@ public struct PaymentGatewayClient<Definition: PaymentGatewayDefinition>: Paymen
         do { response = try await transport.send(request) } catch { throw PortalError(code: .transport, operation: operation, underlying: error) }
         guard (200...299).contains(response.status) else { throw PortalError(code: .httpStatus, operation: operation, httpStatus: response.status) }
         guard let url = gateway.paymentURL(from: response.body) else {
-            let message = ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["msg"] as? String
+            let message = JSONLimits.standard.jsonObject(response.body)?["msg"] as? String
             throw PortalError(code: .rejected, operation: operation, portalMessage: message, httpStatus: response.status)
         }
         return (url, InitiatedPayment(reference: gateway.reference(for: order), amount: order.amount, dossierCode: order.receipt.dossierCode))
@@ -121,7 +121,7 @@ extension KeyPayGateway: PaymentGatewayDefinition {
 
     /// `error` `"0"` and `payment_url`.
     public func paymentURL(from reply: Data) -> URL? {
-        guard let object = (try? JSONSerialization.jsonObject(with: reply)) as? [String: Any] else { return nil }
+        guard let object = JSONLimits.standard.jsonObject(reply) else { return nil }
         let error = (object["error"] as? String) ?? (object["error"] as? NSNumber)?.stringValue
         guard error == "0", let text = object["payment_url"] as? String else { return nil }
         return URL(string: text)
@@ -158,7 +158,7 @@ extension PayGovGateway: PaymentGatewayDefinition {
 
     /// `data.url`.
     public func paymentURL(from reply: Data) -> URL? {
-        guard let object = (try? JSONSerialization.jsonObject(with: reply)) as? [String: Any],
+        guard let object = JSONLimits.standard.jsonObject(reply),
               let data = object["data"] as? [String: Any], let text = data["url"] as? String else { return nil }
         return URL(string: text)
     }

@@ -131,7 +131,7 @@ public struct PaymentPlatformClient: Sendable {
 
     /// The reply to send back: `00` when the callback was verified, `99` with the reason otherwise.
     public func reply(to body: Data, initiated: (String) -> InitiatedPayment?, at time: PortalTimestamp = .now) -> (reply: PaymentConfirmationReply, confirmation: PaymentConfirmation?) {
-        let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        let fields = JSONLimits.standard.jsonObject(body)
         let reference = fields?["MaThamChieu"] as? String ?? ""
         var reply: PaymentConfirmationReply
         var verified: PaymentConfirmation?

@@ -58,7 +58,7 @@ public struct SessionExpiryDetector: Sendable {
             let error_code: FlexibleCode?
             let message: String?
         }
-        if let reply = try? JSONDecoder().decode(Reply.self, from: body) {
+        if let reply = try? JSONLimits.standard.decode(Reply.self, from: body) {
             guard reply.error_code?.isSuccess != true else { return nil }
             return reply.message
         }

@@ -1,5 +1,6 @@
 /// `URL`, `Data`, `Date` and `Duration` appear in this file's public API.
 public import Foundation
+import DVCCore
 
 /// Logs in to the portal adapter (`auth_endpoint`, `{username, password}` → `session`) and puts
 /// the session and the unit code `madonvi` into every request body, and `dstcode` into every
@@ -97,7 +98,7 @@ public struct SessionMiddleware: PortalMiddleware {
             throw PortalError(code: .loginFailed, operation: "login", underlying: error)
         }
         struct Reply: Decodable { let session: String?; let error_code: FlexibleCode?; let message: String? }
-        guard (200...299).contains(response.status), let reply = try? JSONDecoder().decode(Reply.self, from: response.body) else {
+        guard (200...299).contains(response.status), let reply = try? JSONLimits.standard.decode(Reply.self, from: response.body) else {
             throw PortalError(code: .loginFailed, operation: "login", httpStatus: response.status)
         }
         guard let session = reply.session, !session.isEmpty, reply.error_code?.isSuccess == true else {

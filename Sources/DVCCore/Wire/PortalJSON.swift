@@ -57,8 +57,10 @@ public enum PortalJSON {
         try encoder().encode(value)
     }
 
-    /// Decodes a `T` from wire bytes.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient) throws -> T {
-        try decoder(strictness).decode(type, from: data)
+    /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``).
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient,
+                                            limits: JSONLimits = .standard) throws -> T {
+        try limits.check(data)
+        return try decoder(strictness).decode(type, from: data)
     }
 }

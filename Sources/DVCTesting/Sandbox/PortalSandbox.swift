@@ -197,7 +197,7 @@ public final class PortalSandbox: Sendable {
 
     private func login(_ body: Data) async -> Reply {
         struct Login: Decodable { let username: String?; let password: String? }
-        guard let request = try? JSONDecoder().decode(Login.self, from: body), let user = request.username, let password = request.password,
+        guard let request = try? JSONLimits.standard.decode(Login.self, from: body), let user = request.username, let password = request.password,
               let token = await state.login(username: user, password: password) else {
             return Self.json(["error_code": "-1", "message": "Sai tên đăng nhập hoặc mật khẩu (invalid credentials)"])
         }
@@ -218,7 +218,7 @@ public final class PortalSandbox: Sendable {
         case "refuse": return Self.json(["error_code": "-1", "message": "Hệ thống đang bận, vui lòng thử lại sau (adapter unavailable)"])
         default: break
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+        guard let object = JSONLimits.standard.jsonObject(body) else {
             return Self.json(["error_code": "-1", "message": "body is not a JSON object"])
         }
         guard await state.isValid(session: object["session"] as? String) else {

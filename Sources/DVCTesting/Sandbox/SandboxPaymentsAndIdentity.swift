@@ -21,7 +21,7 @@ extension PortalSandbox {
 
     func payment(_ body: Data, host: String?) async -> Reply {
         await state.countCall()
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any], let type = object["LoaiBanTin"] as? String else {
+        guard let object = JSONLimits.standard.jsonObject(body), let type = object["LoaiBanTin"] as? String else {
             return Self.json(["MaLoi": "99", "MoTaLoi": "not a payment message"])
         }
         let secret = configuration.paymentSecret
