@@ -125,7 +125,7 @@ public struct PortalInboundHandler: Sendable {
         decoder.userInfo[InboundLimits.userInfoKey] = limits
         let message: InboundMessage
         do {
-            try JSONLimits(maximumBytes: limits.maximumBodyBytes, maximumStringBytes: limits.maximumFileBytes / 3 * 4 + 8).check(request.body)
+            try JSONLimits(maximumBytes: limits.maximumBodyBytes, maximumStringBytes: max(64 << 10, limits.maximumFileBytes / 3 * 4 + 8)).check(request.body)
             message = try decode(decoder)
         } catch {
             return Self.reply("-1", "invalid data: \(Self.reason(error))")
