@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "dvc-sync", targets: ["dvc-sync"]),
         .executable(name: "dvc-reconcile", targets: ["dvc-reconcile"]),
         .executable(name: "dvc-bench", targets: ["dvc-bench"]),
+        .executable(name: "dvc-fuzz", targets: ["dvc-fuzz"]),
     ],
     targets: [
         // Layers: DVCCore ← DVCClient ← DVCSync; DVCTesting ← DVCSync (the sandbox, the in-memory
@@ -57,6 +58,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "dvc-bench", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
+            swiftSettings: swiftSettings),
+        // libFuzzer targets for every input boundary (Fuzz/README.md); built normally it replays
+        // corpora, built with -sanitize=fuzzer,address -DDVC_LIBFUZZER it fuzzes (Scripts/fuzz.sh).
+        .executableTarget(
+            name: "dvc-fuzz", dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting"], path: "Fuzz/Sources/dvc-fuzz",
             swiftSettings: swiftSettings),
 
         .testTarget(

@@ -1,7 +1,7 @@
 /// CRC-32C (Castagnoli, the polynomial iSCSI, ext4 and Btrfs use for metadata): the checksum
 /// of every journal record, so a flipped bit is found on open instead of replayed silently.
 /// Slicing-by-8 tables; verified against RFC 3720 §B.4's test vectors.
-enum CRC32C {
+package enum CRC32C {
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for byte in 0..<256 {
@@ -19,7 +19,7 @@ enum CRC32C {
     }()
 
     /// The checksum of `bytes`.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         tables.withUnsafeBufferPointer { tables in
             let t0 = tables[0], t1 = tables[1], t2 = tables[2], t3 = tables[3]
@@ -42,7 +42,7 @@ enum CRC32C {
     }
 
     /// The checksum of `bytes`.
-    static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+    package static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
         if let fast = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0)) }) { return fast }
         return Array(bytes).withUnsafeBytes { checksum($0) }
     }

@@ -224,3 +224,15 @@ extension JournalRecord {
         }
     }
 }
+
+/// The journal's line reader as the fuzzer sees it (not public API).
+package enum JournalLineReader {
+    /// Why `line` is damaged (`nil` when it holds a readable record), and the payload's range
+    /// within the line when the record has one.
+    package static func read(_ line: UnsafeRawBufferPointer) -> (damage: String?, payload: Range<Int>?) {
+        switch JournalRecord.parse(line) {
+        case .damaged(let reason): (reason, nil)
+        case .record(_, let payload): (nil, payload)
+        }
+    }
+}

@@ -10,13 +10,13 @@ import Darwin
 /// One connection's requests: reading within the limits, answering, and writing safely.
 extension LoopbackHTTPServer {
     /// A request head, parsed.
-    struct Head {
-        var method: String, target: String, version: String
-        var headers: [String: String]
+    package struct Head {
+        package var method: String, target: String, version: String
+        package var headers: [String: String]
     }
 
     /// Why a request head is refused.
-    enum HeadError: Error {
+    package enum HeadError: Error {
         case malformed(String)
         case conflictingLength
         case tooManyHeaders
@@ -176,7 +176,7 @@ extension LoopbackHTTPServer {
 
     /// The request line and headers: names lower-cased, repeated headers joined with `, `
     /// (conflicting `Content-Length`s refused), folded lines refused (RFC 9112 §5.2).
-    static func parseHead(_ bytes: ArraySlice<UInt8>, maximumHeaderCount: Int = 100) throws(HeadError) -> Head {
+    package static func parseHead(_ bytes: ArraySlice<UInt8>, maximumHeaderCount: Int = 100) throws(HeadError) -> Head {
         guard !bytes.contains(0) else { throw .malformed("NUL byte") }
         let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
         let parts = lines.first?.split(separator: " ", omittingEmptySubsequences: false).map(String.init) ?? []

@@ -10,9 +10,9 @@ import Foundation
 /// - The five predefined entities and numeric character references are decoded; an unknown
 ///   entity is kept as written.
 /// - The text is trimmed; empty elements and self-closing ones yield nothing.
-enum XMLElementScanner {
+package enum XMLElementScanner {
     /// The trimmed text of every element whose local name is `name`, in document order.
-    static func texts(of name: String, in xml: String) -> [String] {
+    package static func texts(of name: String, in xml: String) -> [String] {
         let bytes = Array(xml.utf8)
         var results: [String] = []
         var depth = 0

@@ -89,27 +89,24 @@ extension WorkingCalendar {
             pauses.contains { $0.start.date <= day && day <= $0.end.date }
         }
         let value = limit.value.isFinite ? min(max(limit.value, 0), Self.longestLimit * (limit.unit == .workingHours ? 24 : 1)) : 0
+        /// The day on which the `days`-th counted day after receipt falls (bounded search).
+        func dayAfter(counting days: Int, _ counts: (CalendarDate) -> Bool) -> CalendarDate {
+            var remaining = days
+            var day = receivedAt.date
+            var steps = 0
+            while remaining > 0 && steps < Self.searchLimit {
+                day = day.adding(days: 1)
+                steps += 1
+                if counts(day) { remaining -= 1 }
+            }
+            return day
+        }
         switch limit.unit {
         case .workingDays:
-            var remaining = Int(value.rounded(.up))
-            var day = receivedAt.date
-            var steps = 0
-            while remaining > 0 && steps < Self.searchLimit {
-                day = day.adding(days: 1)
-                steps += 1
-                if isWorkingDay(day) && !paused(day) { remaining -= 1 }
-            }
-            return atClosing(day)
+            return atClosing(dayAfter(counting: Int(value.rounded(.up))) { isWorkingDay($0) && !paused($0) })
         case .calendarDays:
             // Only the days a pause takes out of the window extend it.
-            var remaining = Int(value.rounded(.up))
-            var day = receivedAt.date
-            var steps = 0
-            while remaining > 0 && steps < Self.searchLimit {
-                day = day.adding(days: 1)
-                steps += 1
-                if !paused(day) { remaining -= 1 }
-            }
+            var day = dayAfter(counting: Int(value.rounded(.up))) { !paused($0) }
             if calendarDaysEndOnAWorkingDay && !isWorkingDay(day) { day = nextWorkingDay(after: day) }
             return atClosing(day)
         case .workingHours:

@@ -184,12 +184,13 @@ public struct AgencyCode: NationalCode {
         for group in 0..<3 {
             let start = i
             var value = 0
-            while i < b.count, ASCII.isDigit(b[i]) {
+            let maxWidth = 3, minWidth = group == 0 ? 3 : 2
+            // One digit past the widest group is enough to report it; reading on could overflow.
+            while i < b.count, i - start <= maxWidth, ASCII.isDigit(b[i]) {
                 value = value * 10 + ASCII.digit(b[i])
                 i += 1
             }
             let width = i - start
-            let maxWidth = 3, minWidth = group == 0 ? 3 : 2
             if width > maxWidth { return .failure(.groupLength, byteOffset: start + maxWidth) }
             if i == b.count { return .failure(.length, byteOffset: i) }
             if b[i] != ASCII.dot {

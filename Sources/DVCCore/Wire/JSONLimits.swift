@@ -1,3 +1,4 @@
+/// `Data` appears in this file's public API (the document checked).
 public import Foundation
 
 /// Hard bounds on a JSON document, checked in one pass over its bytes before anything is decoded

@@ -56,6 +56,9 @@ struct AgencyCodeTests {
         Rejection("0000.00.00.H29", .groupLength, at: 3),
         Rejection("000.0.00.H29", .groupLength, at: 5),
         Rejection("000.0000.00.H29", .groupLength, at: 7),
+        // Found by the `codes` fuzz target: a long digit run overflowed the group's value (a trap).
+        Rejection("022603020302083000083000", .groupLength, at: 3),
+        Rejection("000." + String(repeating: "9", count: 40) + ".00.H29", .groupLength, at: 7),
         Rejection("000.00.00", .length, at: 9),
         Rejection("000-00.00.H29", .expectedSeparator, at: 3),
         Rejection("000.0A.00.H29", .expectedDigit, at: 5),

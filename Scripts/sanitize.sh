@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the test suite under AddressSanitizer, and the concurrent suites under ThreadSanitizer.
+#
+#   Scripts/sanitize.sh [address|thread|all]     (default: all)
+#
+# Each sanitizer builds into its own scratch path (.build/asan, .build/tsan) so the ordinary
+# debug build is left alone. A report from either sanitizer fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which=${1:-all}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
+
+if [ "$which" = address ] || [ "$which" = all ]; then
+  echo "=== AddressSanitizer: the whole suite"
+  swift test --sanitize=address --scratch-path .build/asan
+fi
+
+if [ "$which" = thread ] || [ "$which" = all ]; then
+  # The suites whose code runs concurrently: the sync engine and its outboxes, the client's
+  # session and transport, the sandbox server and the command-line tools that drive it.
+  echo "=== ThreadSanitizer: the concurrent suites"
+  swift test --sanitize=thread --scratch-path .build/tsan \
+    --filter 'DVCSyncTests|DVCClientTests|DVCTestingTests'
+fi
