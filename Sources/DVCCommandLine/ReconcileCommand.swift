@@ -1,7 +1,5 @@
-/// The command works on DVCKit's public types, which its own public API exposes.
-public import DVCKit
-/// `URL`, `Duration` and `Date` appear in this file's public API.
-public import Foundation
+import DVCKit
+import Foundation
 
 /// `dvc-reconcile`: finds what the portal is missing. Every dossier of an export is looked up
 /// with `TraCuuHoSo` and classified *current* (the portal has it with the same status), *stale*

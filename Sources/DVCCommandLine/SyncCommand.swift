@@ -1,6 +1,5 @@
-/// The command works on DVCKit's public types, which its own public API exposes.
-public import DVCKit
-/// `URL`, `Duration` and `Date` appear in this file's public API.
+import DVCKit
+/// `URL` appears in this file's public API.
 public import Foundation
 
 /// `dvc-sync`: the operator's tool — loads `DongBoHoSoMC` files into a durable journal and syncs

@@ -209,7 +209,7 @@ extension JournalRecord {
         return encoder
     }()
 
-    nonisolated(unsafe) private static let decoder = JSONDecoder()
+    private static let decoder = JSONDecoder()
 
     private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)

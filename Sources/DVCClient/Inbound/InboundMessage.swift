@@ -1,5 +1,4 @@
-/// `Data` appears in this file's public API.
-public import Foundation
+import Foundation
 /// Inbound payment confirmations are DVCCore models.
 public import DVCCore
 

@@ -1,5 +1,4 @@
-/// `Data` appears in this file's public API.
-public import Foundation
+import Foundation
 import DVCCore
 
 /// How an adapter's answer shows that the session is gone (phiên hết hạn) — so the client logs

@@ -144,13 +144,22 @@ public struct AnswerPush: Sendable, Hashable, Codable {
         let content = r.string(.content)
         var date: CalendarDate?
         if let text = r.string(.answeredOn) {
-            let parts = text.split(separator: "/").compactMap { Int($0) }
-            date = parts.count == 3 ? CalendarDate(year: parts[2], month: parts[1], day: parts[0]) : nil
-            if date == nil { r.record(.answeredOn, .fieldInvalid, "`NGAYTRALOI` must be a dd/MM/yyyy date") }
+            date = Self.date(text)
+            if date == nil { r.record(.answeredOn, .fieldInvalid, "`NGAYTRALOI` must be a dd/MM/yyyy date (a four-digit year)") }
         }
         try r.finish()
         guard let id, let unit, let by, let content, let date else { throw WireDecodingError(issues: r.issues) }
         self.init(questionID: id, unitCode: unit, answeredBy: by, answeredOn: date, content: content, answererTitle: title)
+    }
+
+    /// `dd/MM/yyyy` (day and month of one or two digits, a four-digit year) as a real date; a
+    /// two-digit year such as `05/03/25` is refused rather than read as the year 25.
+    static func date(_ text: String) -> CalendarDate? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(ASCII.isDigit) }),
+              (1...2).contains(parts[0].utf8.count), (1...2).contains(parts[1].utf8.count), parts[2].utf8.count == 4,
+              let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]) else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
     }
 
     /// Encodes the wire form.

@@ -153,16 +153,19 @@ extension Procedure {
             self.fees = fees
         }
 
-        /// The limit as a ``ProcessingTime``, when the unit text is recognized: "làm việc" means
-        /// working days (or working hours with "giờ"), "giờ" hours, "ngày" calendar days.
+        /// The limit as a ``ProcessingTime``, when the unit text is recognized. The unit is the
+        /// first of "ngày" (day) and "giờ" (hour) the text names, so "Ngày làm việc (giờ hành
+        /// chính)" is working days: days with "làm việc" (working) are working days, other days
+        /// calendar days, and hours are working hours. `nil` for any other unit (months, years),
+        /// which no deadline rule covers.
         public var processingTime: ProcessingTime? {
             guard let value, let unitText else { return nil }
             let unit = VietnameseNameKey.make(unitText)
-            let working = unit.contains(VietnameseNameKey.make("làm việc"))
-            if unit.contains(VietnameseNameKey.make("giờ")) { return .workingHours(value) }
-            if working { return .workingDays(value) }
-            if unit.contains(VietnameseNameKey.make("ngày")) { return .calendarDays(value) }
-            return nil
+            let day = unit.range(of: VietnameseNameKey.make("ngày"))?.lowerBound
+            let hour = unit.range(of: VietnameseNameKey.make("giờ"))?.lowerBound
+            if let hour, day.map({ hour < $0 }) ?? true { return .workingHours(value) }
+            guard day != nil else { return nil }
+            return unit.contains(VietnameseNameKey.make("làm việc")) ? .workingDays(value) : .calendarDays(value)
         }
 
         /// Decodes the wire form.

@@ -177,5 +177,14 @@ struct DossierValidationTests {
         #expect(catalogue.contains(try ProcedureCode("1.001193")))
         #expect(catalogue.fields(of: try ProcedureCode("1.001193.H20")) == [])
         #expect(catalogue.count == 1)
+        // Review: another province's variant of the procedure is not in this catalogue.
+        #expect(!catalogue.contains(try ProcedureCode("1.001193.000.00.00.H55")))
+        #expect(catalogue.fields(of: try ProcedureCode("1.001193.H55")) == nil)
+        #expect(catalogue.contains(try ProcedureCode("1.001193.000.00.14.H20.02")))
+        // An entry without an agency applies everywhere.
+        var national = catalogue
+        national.insert(try ProcedureCode("1.001193"), fields: [try FieldCode("G15-HT01")])
+        #expect(national.fields(of: try ProcedureCode("1.001193.H55")) == [try FieldCode("G15-HT01")])
+        #expect(national.count == 1)
     }
 }

@@ -16,6 +16,14 @@ struct FeedbackAndStatisticsTests {
         }
     }
 
+    @Test(arguments: ["05/03/25", "5/3/0025x", "05/03/+2026", "05//2026", "05/03/2026/1", "005/03/2026", "31/02/2026"])
+    func answerDatesNeedAFourDigitYearAndARealDay(_ text: String) throws {
+        let json = #"{"HOIDAPID":"1","MADONVI":"000.00.00.H20","NGUOITRALOI":"A","NGAYTRALOI":"\#(text)","NOIDUNGTRALOI":"x"}"#
+        #expect(throws: WireDecodingError.self) { try PortalJSON.decode(AnswerPush.self, from: Data(json.utf8)) }
+        let valid = json.replacingOccurrences(of: text, with: "5/3/2026")
+        #expect(try PortalJSON.decode(AnswerPush.self, from: Data(valid.utf8)).answeredOn == .ymd(2026, 3, 5))
+    }
+
     @Test func questionAndAnswerPushes() throws {
         let question = QuestionPush(id: "q-17", content: "Hỏi về lệ phí", unitCode: "000.00.00.H20", unitName: "UBND tỉnh Đồng Tháp", fieldCode: "G15-HT01")
         let request = PortalBatchRequest(service: PortalService(rawValue: "DongBoHoiDap"), unitCode: "000.00.00.H20", items: [question], session: "secret-token")

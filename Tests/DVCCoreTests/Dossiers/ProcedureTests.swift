@@ -4,6 +4,22 @@ import Testing
 
 @Suite("Procedures and service levels")
 struct ProcedureTests {
+    static let units: [(String, ProcessingTime?)] = [
+        ("Ngày làm việc", .workingDays(3)),
+        ("Ngày làm việc (giờ hành chính)", .workingDays(3)),  // review: was read as working hours
+        ("ngày", .calendarDays(3)),
+        ("Giờ làm việc", .workingHours(3)),
+        ("Giờ", .workingHours(3)),
+        ("giờ (trong ngày làm việc)", .workingHours(3)),
+        ("Tháng", nil),
+        ("Năm", nil),
+    ]
+
+    @Test(arguments: units)
+    func processingTimeUnits(_ unit: String, _ expected: ProcessingTime?) {
+        #expect(Procedure.Timing(value: 3, unitText: unit).processingTime == expected)
+    }
+
     @Test func fullProcedureDecodesAndRoundTrips() throws {
         let reply = try PortalJSON.decode(PortalReply<[Procedure]>.self, from: Data(try fixture("LayThuTuc-1.001193.json").utf8))
         #expect(reply.isSuccess)
