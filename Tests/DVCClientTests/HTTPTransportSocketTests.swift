@@ -118,6 +118,37 @@ struct HTTPTransportSocketTests {
         #expect(tooLarge.status == 413)
     }
 
+    /// A `POST` redirected by 301/302/303 would arrive as a body-less `GET`: not followed, the
+    /// caller sees the 3xx. 307/308 keep the method and body and are followed; a `GET` is
+    /// followed on any of them; another port is never followed.
+    @Test func redirectsKeepTheRequestOrAreNotFollowed() async throws {
+        let other = try Self.server { _ in LoopbackHTTPServer.Response(status: 200, body: Data("other port".utf8)) }
+        defer { other.stop() }
+        let server = try Self.server { request in
+            switch request.path {
+            case "/target": return LoopbackHTTPServer.Response(status: 200, headers: ["X-Method": request.method], body: request.body)
+            case "/elsewhere": return LoopbackHTTPServer.Response(status: 302, headers: ["Location": other.baseURL.appendingPathComponent("target").absoluteString])
+            default: return LoopbackHTTPServer.Response(status: Int(request.path.dropFirst()) ?? 500, headers: ["Location": "/target"])
+            }
+        }
+        defer { server.stop() }
+        let transport = HTTPTransport(configuration: .init(allowsInsecureLoopback: true))
+        let body = Data(#"{"session":"s","service":"DongBoHoSoMC"}"#.utf8)
+        for status in [301, 302, 303, 307, 308] {
+            let url = server.baseURL.appendingPathComponent(String(status))
+            let post = try await transport.send(PortalRequest(url: url, body: body, operation: "post"))
+            if status >= 307 {
+                #expect(post.status == 200 && post.header("X-Method") == "POST" && post.body == body, "POST after \(status)")
+            } else {
+                #expect(post.status == status, "POST after \(status) must not become a GET")
+            }
+            let get = try await transport.send(PortalRequest(method: .get, url: url, operation: "get"))
+            #expect(get.status == 200 && get.header("X-Method") == "GET", "GET after \(status)")
+        }
+        let away = try await transport.send(PortalRequest(method: .get, url: server.baseURL.appendingPathComponent("elsewhere"), operation: "get"))
+        #expect(away.status == 302)
+    }
+
     @Test func stopReleasesThePort() throws {
         let server = try LoopbackHTTPServer { _ in LoopbackHTTPServer.Response(status: 200) }
         server.start()

@@ -267,6 +267,37 @@ struct PortalClientTests {
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: Date(timeIntervalSince1970: 1_445_412_470)) == .seconds(10))
     }
 
+    static let retryAfterValues: [(String, Duration?)] = [
+        ("120", .seconds(120)),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", .seconds(10)),          // IMF-fixdate
+        ("Wednesday, 21-Oct-15 07:28:00 GMT", .seconds(10)),      // RFC 850
+        ("Wed Oct 21 07:28:00 2015", .seconds(10)),               // asctime
+        ("Wed Oct  21 07:27:00 2015", .zero),                     // in the past: no wait
+        ("Wed, 21 Oct 2015 07:28:00 CET", nil),
+        ("Wed, 31 Feb 2015 07:28:00 GMT", nil),
+        ("Wed, 21 Oct 99999999999 07:28:00 GMT", nil),
+        ("soon", nil), ("-5", nil), ("", nil),
+        ("99999999999999999999999", .seconds(Int.max)),
+    ]
+
+    @Test(arguments: retryAfterValues)
+    func retryAfterReadsEveryHTTPDateForm(_ value: String, _ expected: Duration?) {
+        #expect(RetryPolicy.retryAfter(value, now: Date(timeIntervalSince1970: 1_445_412_470)) == expected)
+    }
+
+    /// A server asking for a longer wait than the policy allows is not retried early.
+    @Test func aRetryAfterBeyondThePolicyEndsTheCall() async throws {
+        let attempts = Counter()
+        portal.reply = { _, _ in
+            _ = attempts.next()
+            return (429, ["Retry-After": "3600"], "")
+        }
+        do { try await client(transport()).pushRatings([]); Issue.record("429 taken for success") } catch {
+            #expect(error.code == .httpStatus && error.httpStatus == 429)
+        }
+        #expect(attempts.value == 1 && sleeper.delays.isEmpty)
+    }
+
     /// Cancelled while it waits to retry, a call stops there: one attempt, no more.
     @Test func cancellationDuringTheRetryWaitStopsTheCall() async throws {
         portal.reply = { _, _ in (503, [:], "") }

@@ -103,11 +103,11 @@ struct SyncCommandTests {
         defer { workspace.cleanUp() }
         let portal = try ServedSandbox(faults: "error=1")
         let file = try workspace.write(try (1...10).map { try Fixtures.dossier($0) }, to: "batch.json")
-        let started = ContinuousClock.now
+        // Against a portal that fails every call, only the deadline can end the run (exit 4, all
+        // pending); no wall-clock bound is asserted (shared machines, sanitizer builds).
         let run = await Run.sync(portal.options + ["--journal", workspace.journal, "--deadline", "1", "--json", file])
         #expect(run.status == 4)
         #expect(run.json["pending"] as? Int == 10 && run.json["acknowledged"] as? Int == 0)
-        #expect(ContinuousClock.now - started < .seconds(30))
         // The portal comes back: a second run finishes the job.
         let healthy = try ServedSandbox()
         #expect(await Run.sync(healthy.options + ["--journal", workspace.journal, file]).status == 0)

@@ -9,8 +9,9 @@ import FoundationNetworking
 ///
 /// - `https` is required, except for loopback addresses when ``Configuration/allowsInsecureLoopback``
 ///   is set (for the sandbox in tests); anything else is refused before it is sent.
-/// - No cookies are stored or sent; a redirect is followed only to the same host (and scheme
-///   policy); any other redirect is not followed, and its 3xx response is returned as it is.
+/// - No cookies are stored or sent; a redirect is followed only to the same host and port (and
+///   scheme policy), and for a request with a body only on 307/308, which keep the method and
+///   body; any other redirect is not followed, and its 3xx response is returned as it is.
 /// - A response larger than ``Configuration/maximumResponseSize`` is cut off and reported as an error.
 public final class HTTPTransport: Transport {
     /// Limits and policies.
@@ -99,8 +100,25 @@ public final class HTTPTransport: Transport {
         }
     }
 
-    /// Sends `request` and collects the response.
+    /// Sends `request` and collects the response. A request with a body redirected by 307 or
+    /// 308 to the same host and port is sent again, method and body unchanged, to the new
+    /// location (at most ``maximumRedirects`` times; each hop has the request's timeout).
     public func send(_ request: PortalRequest) async throws -> PortalResponse {
+        var request = request
+        for _ in 0...Self.maximumRedirects {
+            let response = try await sendOnce(request)
+            guard request.method != .get, response.status == 307 || response.status == 308,
+                  let location = response.header("Location"), let target = URL(string: location, relativeTo: request.url)?.absoluteURL,
+                  Self.sameOrigin(request.url, target) else { return response }
+            request.url = target
+        }
+        throw Failure(reason: .invalidResponse, url: request.url.absoluteString)
+    }
+
+    /// The most redirects one request follows.
+    public static let maximumRedirects = 5
+
+    private func sendOnce(_ request: PortalRequest) async throws -> PortalResponse {
         guard Self.isAllowed(request.url, allowsInsecureLoopback: configuration.allowsInsecureLoopback) else {
             throw Failure(reason: .insecureURL, url: request.url.absoluteString)
         }
@@ -144,6 +162,24 @@ public final class HTTPTransport: Transport {
         } onCancel: {
             delegate.cancel(task)
         }
+    }
+
+    /// Whether URLSession may follow a redirect: a `GET` to the same host and port. A request with
+    /// a body is never followed there: after 301, 302 or 303 it would arrive as a body-less `GET`
+    /// (which an RPC endpoint answers with something else entirely), and swift-corelibs-foundation
+    /// drops the body even on 307/308. ``send(_:)`` follows 307/308 itself, body included
+    /// (RFC 9110 §15.4.8–9); any other 3xx is returned to the caller as it is.
+    static func followsRedirect(from original: URLRequest, status: Int, to next: URLRequest) -> Bool {
+        guard let from = original.url, let to = next.url, sameOrigin(from, to) else { return false }
+        return (original.httpMethod ?? "GET") == "GET"
+    }
+
+    static func sameOrigin(_ from: URL, _ to: URL) -> Bool {
+        from.host?.lowercased() == to.host?.lowercased() && effectivePort(from) == effectivePort(to)
+    }
+
+    private static func effectivePort(_ url: URL) -> Int? {
+        url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil)
     }
 
     /// Collects each task's response and body, enforces the size limit and the redirect policy.
@@ -199,10 +235,10 @@ public final class HTTPTransport: Transport {
 
         func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-            let original = task.originalRequest?.url
             let allowsLoopback = lock.withLock { pending[task.taskIdentifier]?.allowsInsecureLoopback ?? false }
-            guard let target = request.url, target.host?.lowercased() == original?.host?.lowercased(),
-                  HTTPTransport.isAllowed(target, allowsInsecureLoopback: allowsLoopback) else {
+            guard let original = task.originalRequest,
+                  HTTPTransport.followsRedirect(from: original, status: response.statusCode, to: request),
+                  let target = request.url, HTTPTransport.isAllowed(target, allowsInsecureLoopback: allowsLoopback) else {
                 completionHandler(nil)  // not followed: the caller gets the 3xx response itself
                 return
             }

@@ -1,5 +1,6 @@
 /// `Duration` appears in this file's public API.
 public import Foundation
+import DVCCore
 
 /// When and how long to wait before sending a failed request again (chính sách thử lại).
 ///
@@ -9,7 +10,8 @@ public import Foundation
 /// DVCKit refused to send, cancellation. The portal's create and update of a dossier are keyed by
 /// the dossier code, so resending them is safe; a request that is not idempotent
 /// (``PortalRequest/isIdempotent``) is resent only after HTTP 429 or a connection that was never
-/// made. `Retry-After` (seconds or an HTTP date) is honoured up to ``maximumDelay``.
+/// made. `Retry-After` (seconds or an HTTP date) is honoured; a response asking for a longer
+/// wait than ``maximumDelay`` is returned to the caller instead of being retried early.
 ///
 /// ```swift
 /// let policy = RetryPolicy.exponentialJitter(maximumAttempts: 6, base: .milliseconds(200), cap: .seconds(20))
@@ -17,7 +19,8 @@ public import Foundation
 public struct RetryPolicy: Sendable {
     /// How many times a request is sent at most, the first time included.
     public var maximumAttempts: Int
-    /// The longest wait, whatever `Retry-After` asks for.
+    /// The longest wait between attempts. A server asking (`Retry-After`) for longer is not
+    /// retried within the call.
     public var maximumDelay: Duration
     private let delayForAttempt: @Sendable (_ attempt: Int, _ random: Double) -> Duration
 
@@ -84,16 +87,37 @@ public struct RetryPolicy: Sendable {
         return [NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorNotConnectedToInternet].contains(error.code)
     }
 
-    /// Reads `Retry-After`: whole seconds, or an HTTP date relative to `now`.
+    /// Reads `Retry-After` (RFC 9110 §10.2.3): whole seconds, or an HTTP date in any of the three
+    /// forms a recipient must accept (§5.6.7: IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the
+    /// obsolete RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`),
+    /// relative to `now`. `nil` when the value is none of these.
     public static func retryAfter(_ value: String?, now: Date = Date()) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
+        if value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return .seconds(Int(value) ?? Int.max)  // more digits than an Int holds: longer than any policy waits
+        }
+        guard let date = httpDate(value) else { return nil }
+        return .milliseconds(max(0, Int((date - now.timeIntervalSince1970) * 1000)))
+    }
+
+    /// An HTTP date as seconds since 1970, or `nil`.
+    static func httpDate(_ text: String) -> Double? {
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map { $0.lowercased() }
+        // IMF-fixdate and RFC 850: weekday, day, month, year, time, GMT. asctime: weekday, month, day, time, year.
+        let day: String, month: String, year: String, time: String
+        switch words.count {
+        case 6 where words[5] == "gmt": (day, month, year, time) = (words[1], words[2], words[3], words[4])
+        case 5: (day, month, year, time) = (words[2], words[1], words[4], words[3])
+        default: return nil
+        }
+        let clock = time.split(separator: ":").compactMap { Int($0) }
+        guard let monthIndex = months.firstIndex(of: month), let d = Int(day), var y = Int(year), clock.count == 3,
+              (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
+        if year.count == 2 { y += y < 70 ? 2000 : 1900 }  // RFC 850's two-digit year (RFC 9110 §5.6.7)
+        guard (1...9999).contains(y) else { return nil }
+        guard let date = CalendarDate(year: y, month: monthIndex + 1, day: d) else { return nil }
+        return Double(date.daysSinceEpoch * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2])
     }
 }
 
@@ -142,6 +166,10 @@ public struct RetryMiddleware: PortalMiddleware {
                 guard retryable, attempt < policy.maximumAttempts else { return response }
                 reason = "HTTP \(response.status)"
                 retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"))
+                // Asked to wait longer than the policy ever waits: sending earlier than asked
+                // would only be refused again, so the response goes back to the caller (the sync
+                // engine backs off between rounds).
+                if let retryAfter, retryAfter > policy.maximumDelay { return response }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {

@@ -39,7 +39,10 @@ extension CodeError {
     /// Converts a UTF-8 byte offset found by a byte parser into a character offset of `string`.
     static func at(_ kind: CodeKind, _ rule: Rule, byte offset: Int, in string: String) -> CodeError {
         let characters = withUTF8Bytes(string) { bytes -> Int in
-            let clamped = min(max(offset, 0), bytes.count)
+            var clamped = min(max(offset, 0), bytes.count)
+            // Back to the start of the scalar the offset falls in: a cut sequence would decode as
+            // one more character than the input has (found by the `codes` fuzz target).
+            while clamped > 0, clamped < bytes.count, bytes[clamped] & 0xC0 == 0x80 { clamped -= 1 }
             var i = 0
             while i < clamped, bytes[i] < 0x80 { i += 1 }
             if i == clamped { return clamped }  // all ASCII: bytes are characters

@@ -34,6 +34,22 @@ struct CodeErrorTests {
         expectRejected(FieldCode.self, Rejection("G03-GĐ06", .invalidCharacter, at: 5))
     }
 
+    /// Found by the `codes` fuzz target: an offset inside a multi-byte character (here before a
+    /// combining mark, U+07B0) counted the cut character as one more than the input has.
+    @Test(arguments: ["02UnsafeMu0.00.1\u{FFFD}.H20-603\u{FFFD})\u{07B0}", "0912345)\u{0301}", "09\u{1F1FB}\u{1F1F3}9", "000.00.1\u{0301}"])
+    func anOffsetNeverPassesTheEndOfTheInput(_ input: String) {
+        func check<Code: NationalCode>(_ type: Code.Type) {
+            let error = #expect(throws: CodeError.self) { try Code(validating: input) }
+            #expect(error.map { (0...input.count).contains($0.offset) } == true, "\(Code.self): offset \(error?.offset ?? -1) in \(input.count) characters")
+        }
+        check(PhoneNumber.self)
+        check(AgencyCode.self)
+        check(DossierCode.self)
+        check(ProcedureCode.self)
+        check(TaxCode.self)
+        check(CitizenID.self)
+    }
+
     @Test func errorsNeverCarryTheInput() {
         do {
             _ = try CitizenID("001999012345")

@@ -109,4 +109,18 @@ struct SyncEnvelopeFlagTests {
             #expect(error?.issues.map(\.path) == ["isUpdating"] && error?.issues.first?.rule == .fieldMissing)
         }
     }
+
+    /// A refusal whose `result` has an odd shape keeps its code and message (review: they were
+    /// lost in a `keyNotFound`); a success with an unreadable `result` is still an error.
+    @Test(arguments: [#""""#, "{}", #""OK""#, "42", "null"])
+    func aRefusalWithAnOddResultKeepsItsCodeAndMessage(_ result: String) throws {
+        let json = #"{"error_code":"-1","message":"Mã đơn vị không hợp lệ","result":\#(result)}"#
+        let reply = try PortalJSON.decode(PortalReply<[Procedure]>.self, from: Data(json.utf8))
+        #expect(!reply.isSuccess && reply.errorCode == "-1" && reply.message == "Mã đơn vị không hợp lệ" && reply.result == nil)
+        if result != "null" {
+            #expect(throws: (any Error).self) {
+                try PortalJSON.decode(PortalReply<[Procedure]>.self, from: Data(json.replacingOccurrences(of: "\"-1\"", with: "0").utf8))
+            }
+        }
+    }
 }
