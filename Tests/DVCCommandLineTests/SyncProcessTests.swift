@@ -17,11 +17,14 @@ import Darwin
 @Suite("dvc-sync processes", .serialized)
 struct SyncProcessTests {
     /// A `dvc-sandbox` child process, and what it says it listens on.
-    final class SandboxProcess {
+    final class SandboxProcess: Sendable {
         let process = Process()
         let url: String
 
-        init(_ arguments: [String] = []) throws {
+        /// Starts `dvc-sandbox` and reads the line announcing its address, off the cooperative
+        /// pool (a blocking read there can starve the pool, and with it Foundation's own
+        /// child-process bookkeeping, which runs on the same dispatch queues).
+        init(_ arguments: [String] = []) async throws {
             let binary = try #require(ValidateCommandTests.executable("dvc-sandbox"))
             process.executableURL = binary
             process.arguments = ["--port", "0"] + arguments
@@ -29,19 +32,23 @@ struct SyncProcessTests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
+            let reader = output.fileHandleForReading
+            let line = try await offThePool { () -> Data in
+                var line = Data()
+                while !line.contains(UInt8(ascii: "\n")) {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    line.append(chunk)
+                }
+                return line
             }
             let text = String(decoding: line, as: UTF8.self)
             url = try #require(text.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
         }
 
         deinit {
+            // Not waited for here (a deinit may run on the cooperative pool); Foundation reaps it.
             process.terminate()
-            process.waitUntilExit()
         }
 
         /// Every dossier the sandbox holds.
@@ -62,7 +69,7 @@ struct SyncProcessTests {
     }
 
     /// A `dvc-sync` child process with its output in files.
-    final class SyncProcess {
+    final class SyncProcess: Sendable {
         let process = Process()
         let output: URL, errors: URL
 
@@ -96,16 +103,19 @@ struct SyncProcessTests {
 
         func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-        func wait() -> (status: Int32, signalled: Bool) {
-            process.waitUntilExit()
-            return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+        /// Waits for the process to end, on a thread of its own (never blocking the pool).
+        func wait() async throws -> (status: Int32, signalled: Bool) {
+            try await offThePool { [self] in
+                process.waitUntilExit()
+                return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+            }
         }
     }
 
     @Test func killedAtRandomMomentsItResumesLosingNothingAndCreatingNothingTwice() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
-        let sandbox = try SandboxProcess()
+        let sandbox = try await SandboxProcess()
         // 16,000 dossiers, 4,000 of them with a later version: 20,000 versions, in two files.
         var first: [Dossier] = [], second: [Dossier] = []
         var expected: [String: [String]] = [:]
@@ -138,14 +148,14 @@ struct SyncProcessTests {
                 try await Task.sleep(for: .milliseconds(50 + Int(random.next() * 900)))
             }
             run.signal(SIGKILL)
-            let (_, signalled) = run.wait()
+            let (_, signalled) = try await run.wait()
             guard signalled else { break }   // it had already finished
             if run.errorText.contains("second.json:") { killedWhileSending += 1 } else { killedWhileLoading += 1 }
         }
         #expect(killedWhileLoading >= 1 && killedWhileSending >= 2, "loading \(killedWhileLoading), sending \(killedWhileSending)")
 
         let last = try SyncProcess(arguments, in: workspace, name: "final")
-        let (status, _) = last.wait()
+        let (status, _) = try await last.wait()
         #expect(status == 0, "\(last.errorText.suffix(500))")
         #expect(last.json["received"] as? Int == 20_000 && last.json["acknowledged"] as? Int == 20_000)
         #expect(last.json["pending"] as? Int == 0 && last.json["deadLettered"] as? Int == 0)
@@ -170,23 +180,23 @@ struct SyncProcessTests {
     @Test func aSecondProcessOnTheSameJournalIsRefused() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
-        let sandbox = try SandboxProcess()
+        let sandbox = try await SandboxProcess()
         let file = try workspace.write([try Fixtures.dossier(1)], to: "batch.json")
         try FileManager.default.createDirectory(atPath: workspace.journal, withIntermediateDirectories: true)
         let holder = try FileOutbox(url: SyncCommand.journalURL(workspace.journal))
         let arguments = ["--portal", sandbox.url, "--agency", "000.00.00.H20", "--username", "sandbox", "--journal", workspace.journal, file]
         let refused = try SyncProcess(arguments, in: workspace, name: "second")
-        #expect(refused.wait().status == 1)
+        #expect(try await refused.wait().status == 1)
         #expect(refused.errorText.contains("is in use by process \(getpid())"))
         await holder.close()
         let after = try SyncProcess(arguments, in: workspace, name: "after")
-        #expect(after.wait().status == 0)
+        #expect(try await after.wait().status == 0)
     }
 
     @Test func sigtermStopsCleanlyWithTheSummaryAndExitFour() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
-        let sandbox = try SandboxProcess(["--latency", "20"])
+        let sandbox = try await SandboxProcess(["--latency", "20"])
         let file = try workspace.write(try (1...2_000).map { try Fixtures.dossier($0) }, to: "batch.json")
         let arguments = ["--portal", sandbox.url, "--agency", "000.00.00.H20", "--username", "sandbox", "--journal", workspace.journal,
                          "--batch", "10", "--concurrency", "2", "--json", file]
@@ -194,13 +204,13 @@ struct SyncProcessTests {
         #expect(try await run.waitFor("batch.json:"))
         try await Task.sleep(for: .milliseconds(500))
         run.signal(SIGTERM)
-        let (status, signalled) = run.wait()
+        let (status, signalled) = try await run.wait()
         #expect(!signalled && status == 4, "\(run.errorText.suffix(300))")
         let pending = run.json["pending"] as? Int ?? 0, acknowledged = run.json["acknowledged"] as? Int ?? 0
         #expect(pending > 0 && acknowledged > 0 && pending + acknowledged == 2_000)
         #expect(run.json["stopReason"] as? String == "cancelled")
         let finish = try SyncProcess(arguments, in: workspace, name: "finish")
-        #expect(finish.wait().status == 0)
+        #expect(try await finish.wait().status == 0)
         #expect(finish.json["acknowledged"] as? Int == 2_000)
         #expect(try await sandbox.records().values.allSatisfy { $0["creates"] as? Int == 1 })
     }

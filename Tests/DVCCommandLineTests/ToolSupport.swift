@@ -12,6 +12,15 @@ import Darwin
 #endif
 
 /// A directory of its own for one test, removed by `cleanUp()`.
+/// Runs blocking work (a pipe read, waiting for a child process) on a thread of its own: on the
+/// cooperative pool it can starve every task, and Foundation's child-process bookkeeping, which
+/// runs on the same dispatch queues.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
 struct Workspace {
     let directory: URL
 

@@ -95,7 +95,7 @@ struct ValidateCommandTests {
     }
 
     /// The real executable, fed through a pipe: the same output as in process, for many lines.
-    @Test func executableStreamsThroughPipes() throws {
+    @Test func executableStreamsThroughPipes() async throws {
         let binary = try #require(Self.executable("dvc-validate"))
         let values = (0..<20_000).map { $0 % 2 == 0 ? "0100233488" : "0100233480" }
         let process = Process()
@@ -110,9 +110,13 @@ struct ValidateCommandTests {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let reader = output.fileHandleForReading
+        let data = try await offThePool { reader.readDataToEndOfFile() }
+        let status = try await offThePool {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(status == 1)
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == values.count)
         #expect(lines.filter { $0.contains("\tok\t") }.count == 10_000)
