@@ -178,11 +178,30 @@ extension Dossier {
                 break
             }
         }
+        // Contact fields (warnings: the portal takes them as free text, but a number that is no
+        // Vietnamese phone number, or an address without a domain, reaches nobody).
+        for (key, number) in [("SoDienThoai", phone), ("Fax", fax)] {
+            if let number, !number.allSatisfy(\.isWhitespace), !PhoneNumber.isValid(number) {
+                add(key, .contactMalformed, "`\(key)` is not a Vietnamese phone number", .warning)
+            }
+        }
+        if let email, !email.allSatisfy(\.isWhitespace), !Self.looksLikeEmail(email) {
+            add("Email", .contactMalformed, "`Email` is not an address of the form name@domain.tld", .warning)
+        }
         if let number = ownerDocumentNumber, !number.isEmpty,
            !(CitizenID.isValid(number) || LegacyIDCard.isValid(number) || TaxCode.isValid(number)) {
             add("SoGiayToChuHoSo", .applicantIdentifierMalformed, "`SoGiayToChuHoSo` is neither a personal ID, an ID card number nor a tax code")
         }
         return issues
+    }
+
+    /// `local@domain.tld` with no spaces, one `@`, and a dot inside the domain (a shape check, not
+    /// RFC 5322).
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 
     /// The checks that need only the dossier's key fields — the receiving agency in the dossier

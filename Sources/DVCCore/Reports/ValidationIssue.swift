@@ -110,6 +110,8 @@ public struct ValidationRule: RawRepresentable, Sendable, Hashable, Codable, Com
     public static let fileURLNotHTTPS = ValidationRule(rawValue: "file-url.not-https")
     /// A file link that is not an absolute web URL at all.
     public static let fileURLMalformed = ValidationRule(rawValue: "file-url.malformed")
+    /// A contact field (`SoDienThoai`, `Fax`, `Email`) that is no phone number or e-mail address (a warning).
+    public static let contactMalformed = ValidationRule(rawValue: "contact.malformed")
     /// A progress entry (`CapNhatTienDoHoSoMC`) sent with a dossier whose `MaHoSo` it does not carry.
     public static let progressDossierMismatch = ValidationRule(rawValue: "progress.dossier-mismatch")
 }

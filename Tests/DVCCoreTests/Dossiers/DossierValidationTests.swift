@@ -116,7 +116,24 @@ struct DossierValidationTests {
         Mutation(name: "summary counted after NFC, in UTF-16", rule: .lengthExceeded, path: "data[3].TrichYeuHoSo", severity: .error) {
             $0.summary = String(repeating: "\u{1F600}", count: 501)    // 1,002 UTF-16 units
         },
+        Mutation(name: "a phone number that is none", rule: .contactMalformed, path: "data[3].SoDienThoai", severity: .warning) {
+            $0.phone = "0123"
+        },
+        Mutation(name: "a fax (OpenCPS's phone) that is none", rule: .contactMalformed, path: "data[3].Fax", severity: .warning) {
+            $0.fax = "không có"
+        },
+        Mutation(name: "an e-mail without a domain", rule: .contactMalformed, path: "data[3].Email", severity: .warning) {
+            $0.email = "an.nguyen@gmail"
+        },
     ]
+
+    /// Contact fields that are fine: real numbers in both forms, addresses, and empty fields.
+    @Test(arguments: [("0981234567", "an.nguyen@gmail.com"), ("+84 24 3825 1234", "a@b.vn"), ("", ""), (" ", "")])
+    func reachableContactsPass(_ phone: String, _ email: String) throws {
+        var dossier = try Self.good()
+        (dossier.phone, dossier.fax, dossier.email) = (phone, phone, email)
+        #expect(dossier.validate(against: try Self.context()).isEmpty)
+    }
 
     /// A reception time seven hours ahead is the classic UTC-vs-UTC+7 slip.
     @Test func aReceptionTimeInTheFutureIsReported() throws {
