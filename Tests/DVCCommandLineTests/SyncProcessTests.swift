@@ -77,7 +77,10 @@ struct SyncProcessTests {
             guard let binary = ValidateCommandTests.executable("dvc-sync") else { throw CocoaError(.fileNoSuchFile) }
             process.executableURL = binary
             process.arguments = arguments
-            process.environment = ["DVC_PORTAL_PASSWORD": "sandbox", "PATH": "/usr/bin:/bin"]
+            // Sanitizer settings pass through (Scripts/sanitize.sh turns leak reports off; a child
+            // without them would end with LeakSanitizer's report on libcurl's caches).
+            let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+            process.environment = sanitizers.merging(["DVC_PORTAL_PASSWORD": "sandbox", "PATH": "/usr/bin:/bin"]) { $1 }
             output = workspace.directory.appendingPathComponent("\(name).out")
             errors = workspace.directory.appendingPathComponent("\(name).err")
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
