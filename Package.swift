@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "dvc-sandbox", targets: ["dvc-sandbox"]),
         .executable(name: "dvc-sync", targets: ["dvc-sync"]),
         .executable(name: "dvc-reconcile", targets: ["dvc-reconcile"]),
+        .executable(name: "dvc-report", targets: ["dvc-report"]),
         .executable(name: "dvc-bench", targets: ["dvc-bench"]),
         .executable(name: "dvc-fuzz", targets: ["dvc-fuzz"]),
     ],
@@ -57,6 +58,9 @@ let package = Package(
             name: "dvc-reconcile", dependencies: ["DVCCommandLine"], path: "Examples/dvc-reconcile",
             swiftSettings: swiftSettings),
         .executableTarget(
+            name: "dvc-report", dependencies: ["DVCCommandLine"], path: "Examples/dvc-report",
+            swiftSettings: swiftSettings),
+        .executableTarget(
             name: "dvc-bench", dependencies: ["DVCKit", "DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine"], path: "Benchmarks/dvc-bench",
             swiftSettings: swiftSettings),
         // libFuzzer targets for every input boundary (Fuzz/README.md); built normally it replays
@@ -79,7 +83,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "DVCCommandLineTests",
-            dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine", "dvc-validate", "dvc-sync", "dvc-reconcile", "dvc-sandbox"],
+            dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine", "dvc-validate", "dvc-sync", "dvc-reconcile", "dvc-report", "dvc-sandbox"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

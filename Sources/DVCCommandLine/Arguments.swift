@@ -8,10 +8,14 @@ public struct Arguments: Sendable, Equatable {
     public private(set) var flags: Set<String> = []
     /// Words that are not options.
     public private(set) var positionals: [String] = []
+    /// Values of options that may be given more than once, in order.
+    public private(set) var repeated: [String: [String]] = [:]
 
     /// Parses `words` (without the program name), accepting only the named options and flags.
+    /// Options in `repeatable` may be given any number of times (``subscript(all:)``).
     /// - Throws: ``UsageError`` for an unknown option, a missing value or a repeated option.
-    public init(_ words: [String], options allowedOptions: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+    public init(_ words: [String], options allowedOptions: Set<String>, flags allowedFlags: Set<String>,
+                repeatable: Set<String> = []) throws(UsageError) {
         var index = 0
         while index < words.count {
             let word = words[index]
@@ -28,11 +32,15 @@ public struct Arguments: Sendable, Equatable {
             if allowedFlags.contains(name) {
                 guard value == nil else { throw UsageError("\(name) takes no value") }
                 flags.insert(name)
-            } else if allowedOptions.contains(name) {
+            } else if allowedOptions.contains(name) || repeatable.contains(name) {
                 if value == nil {
                     guard index < words.count else { throw UsageError("\(name) needs a value") }
                     value = words[index]
                     index += 1
+                }
+                if repeatable.contains(name) {
+                    repeated[name, default: []].append(value ?? "")
+                    continue
                 }
                 guard options[name] == nil else { throw UsageError("\(name) is given twice") }
                 options[name] = value
@@ -44,6 +52,9 @@ public struct Arguments: Sendable, Equatable {
 
     /// The value of option `name`, if given.
     public subscript(option name: String) -> String? { options[name] }
+
+    /// Every value of a repeatable option, in order.
+    public subscript(all name: String) -> [String] { repeated[name] ?? [] }
 
     /// Whether flag `name` was given.
     public func has(_ name: String) -> Bool { flags.contains(name) }

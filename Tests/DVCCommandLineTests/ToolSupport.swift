@@ -82,6 +82,12 @@ struct Run {
         return Run(status: status, output: output.text, errors: errors.text)
     }
 
+    static func report(_ words: [String]) async -> Run {
+        let output = TextStream(), errors = TextStream()
+        let status = await ReportCommand.run(words, environment: [:], output: output, errors: errors)
+        return Run(status: status, output: output.text, errors: errors.text)
+    }
+
     /// The `--json` summary.
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:] }
 }

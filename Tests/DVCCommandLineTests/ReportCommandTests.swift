@@ -1,0 +1,74 @@
+import DVCCommandLine
+import DVCCore
+import DVCTesting
+import Foundation
+import Testing
+
+@Suite("dvc-report")
+struct ReportCommandTests {
+    /// Ten dossiers of two agencies, four received online; two returned on time.
+    static func batch(in workspace: Workspace) throws -> String {
+        var dossiers: [Dossier] = []
+        for n in 1...10 {
+            var dossier = try Fixtures.dossier(n, agency: n <= 6 ? "000.00.14.H20" : "000.00.15.H20", status: n <= 2 ? .returned : .received)
+            dossier.channel = n % 3 == 0 || n == 1 ? .online : .direct
+            dossiers.append(dossier)
+        }
+        return try workspace.write(dossiers, to: "batch.json")
+    }
+
+    @Test func printsAlignedTablesWithTotals() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        let run = await Run.report(["--dossiers", try Self.batch(in: workspace), "--as-of", "20260331235959"])
+        #expect(run.status == 0, "\(run.errors)")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("agency") == true)
+        #expect(lines.contains { $0.hasPrefix("000.00.14.H20") && $0.contains("UBND xã") })
+        // total: 10 dossiers, 4 online (1, 3, 6, 9), 2 resolved on time, 8 overdue at the end of March.
+        let total = try #require(lines.first { $0.hasPrefix("total") })
+        #expect(total.split(separator: " ").map(String.init) == ["total", "10", "40.00", "100.00", "20.00", "8", "0.00"])
+        // Columns line up: every row of the first table is as wide as its header up to "dossiers".
+        let header = try #require(lines.first)
+        let dossiersEnd = try #require(header.range(of: "dossiers")).upperBound.utf16Offset(in: header)
+        #expect(lines[1...3].allSatisfy { $0.count >= dossiersEnd && $0[$0.index($0.startIndex, offsetBy: dossiersEnd - 1)].isNumber })
+        #expect(run.output.contains("level-4 upgrade (≥ 30 % received and resolved online): 0 of 1 procedure(s) qualify"))
+        #expect(run.output.contains("2.1        2/10 = 20.00 %"))
+    }
+
+    @Test func jsonCarriesEveryShareAndRecordsAreWritten() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        let records = workspace.path("statistics.json")
+        let run = await Run.report(["--dossiers", try Self.batch(in: workspace), "--json", "--by", "month", "--from", "2026-03-01", "--to", "2026-03-31",
+                                    "--statistics-records", records])
+        #expect(run.status == 0, "\(run.errors)")
+        let report = try #require(run.json["report"] as? [String: Any])
+        let shares = try #require(report["totalShares"] as? [String: [String: Any]])
+        #expect(shares["online"]?["numerator"] as? Int == 4 && shares["online"]?["denominator"] as? Int == 10 && shares["online"]?["percent"] as? String == "40.00")
+        #expect(report["asOf"] as? String == "20260331235959")   // a past period is judged at its end
+        let statistics = try PortalJSON.decode([MonthlyStatistics].self, from: Data(contentsOf: URL(fileURLWithPath: records)), strictness: .strict)
+        #expect(statistics.map(\.unitCode) == ["000.00.14.H20", "000.00.15.H20"])
+        #expect(statistics.allSatisfy { $0.consistencyIssues().isEmpty && $0.month == 3 && $0.year == 2026 })
+        #expect(statistics.map(\.received) == [6, 4] && statistics[0].resolvedOnTime == 2 && statistics[1].pendingOverdue == 4)
+    }
+
+    @Test func invalidDossiersAreCountedAndListedNeverDropped() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        let good = String(decoding: try PortalJSON.encode(try Fixtures.dossier(1)), as: UTF8.self)
+        let file = workspace.path("mixed.json")
+        try Data("[\(good), {\"MaHoSo\": \"x\"}]".utf8).write(to: URL(fileURLWithPath: file))
+        let run = await Run.report(["--dossiers", file, "--json"])
+        #expect(run.status == 1)
+        #expect(run.json["invalid"] as? Int == 1)
+        #expect(run.errors.contains("dossier 2 left out"))
+    }
+
+    @Test(arguments: [[], ["--dossiers", "x.json", "--by", "year"], ["--dossiers", "x.json", "--from", "2026-13-01"],
+                      ["--dossiers", "x.json", "--from", "2026-03-02", "--to", "2026-03-01"], ["--dossiers", "/no/such/file.json"]])
+    func usageAndInputErrorsExitTwo(_ words: [String]) async {
+        let run = await Run.report(words)
+        #expect(run.status == 2 && !run.errors.isEmpty)
+    }
+}
