@@ -19,7 +19,7 @@ struct PlainDossier: Codable {
 }
 
 /// Encode/decode and validation throughput on generated OpenCPS-shaped dossiers.
-struct DossierFigures: Codable {
+struct DossierBenchFigures: Codable {
     var count: Int
     var megabytes: Double
     var encodePerSecond: Int, encodeMBPerSecond: Double
@@ -62,7 +62,7 @@ enum DossierBenchmark {
         return (clock.now - start).inSeconds
     }
 
-    static func run(count: Int) throws -> DossierFigures {
+    static func run(count: Int) throws -> DossierBenchFigures {
         let values = dossiers(count)
         var encoded = Data()
         let encodeTime = try seconds { encoded = try PortalJSON.encode(values) }
@@ -89,7 +89,7 @@ enum DossierBenchmark {
         }
         let mb = Double(encoded.count) / 1_000_000, plainMB = Double(plainData.count) / 1_000_000
         func round(_ x: Double) -> Double { (x * 10).rounded() / 10 }
-        return DossierFigures(
+        return DossierBenchFigures(
             count: count, megabytes: round(mb),
             encodePerSecond: Int(Double(count) / encodeTime), encodeMBPerSecond: round(mb / encodeTime),
             decodePerSecond: Int(Double(count) / decodeTime), decodeMBPerSecond: round(mb / decodeTime),

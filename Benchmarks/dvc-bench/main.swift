@@ -310,7 +310,7 @@ let syncToolFigures = (only == nil || only?.contains("sync-tool") == true) && !a
 struct Report: Codable {
     var validators: [String: ValidatorFigure]
     var pipeline: [String: PipelineFigure]
-    var dossiers: DossierFigures?
+    var dossiers: DossierBenchFigures?
     var sandbox: SandboxFigures?
     var sync: SyncFigures?
     var syncTool: SyncToolFigures?

@@ -95,8 +95,9 @@ enum Demo {
         for entry in report.issues { print("    \(entry.path): \(entry.message) [\(entry.rule.rawValue)]") }
 
         try await syncThroughAFlakyPortal(dossier)
+        try reportOnAMonth()
 
-        print("\nNext: swift run dvc-validate --help")
+        print("\nNext: swift run dvc-validate --help, swift run dvc-report --help")
     }
 
     /// Section 7: the sync engine against the sandbox with faults, in process (no network needed).
@@ -124,6 +125,38 @@ enum Demo {
             if round.remaining == 0 { break }
         }
         print("  " + (try await engine.report()).description.replacingOccurrences(of: "\n", with: "\n  "))
+    }
+
+    /// Section 8: a province's month reported the way the portal will judge it (DossierReportBuilder).
+    static func reportOnAMonth() throws {
+        heading("8. A province's month, judged before the portal judges it")
+        let month = Fixtures.provinceMonth(year: 2026, month: 3, count: 4_000)
+        let end = PortalTimestamp(date: CalendarDate(year: 2026, month: 3, day: 31) ?? .today, hour: 23, minute: 59, second: 59) ?? .now
+        var builder = DossierReportBuilder(grouping: .agency, asOf: end)
+        for dossier in month { builder.add(dossier) }
+        let report = builder.report()
+        print("  \(Ratio.grouped(report.total.dossiers)) dossiers over \(report.levelUpgrades.count) procedures and \(report.groups.count) agencies (Fixtures.provinceMonth)")
+        print("  received online            \(report.total.online)")
+        print("  resolved on time           \(report.total.resolvedOnTime)")
+        print("  handled in time (766, 2.1) \(report.total.handledInTime)")
+        print("  processed fully online     \(report.total.fullyOnlineShare)   (Decree 307/2025)")
+        let qualifying = report.levelUpgrades.filter(\.qualifies)
+        print("  level-4 upgrade: \(qualifying.count) of \(report.levelUpgrades.count) procedures have ≥ 30 % received and resolved online")
+        var inputs = ServiceIndex.Inputs()
+        inputs.fill(from: report.total)
+        let index = ServiceIndex(inputs)
+        print("  Decision 766 index: \(String(format: "%.2f", index.points)) of the \(String(format: "%.0f", index.computedMaximum)) points "
+              + "the dossiers can show (ServiceIndex)")
+        var statistics = MonthlyStatistics.Builder(year: 2026, month: 3, unitCode: "000.00.14.H20")
+        for dossier in month where dossier.code.receivingAgency?.rawValue == "000.00.14.H20" { statistics?.add(dossier) }
+        if let record = statistics?.statistics() {
+            print("  DongBoThongKeHoSo for 000.00.14.H20: received \(record.received), on time \(record.resolvedOnTime) (\(record.resolvedOnTimePercent) %), "
+                  + "overdue \(record.pendingOverdue); adds up: \(record.consistencyIssues().isEmpty)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-demo-month.json")
+        try PortalJSON.encode(DossierSyncRequest(unitCode: "000.00.00.H20", isUpdating: false, dossiers: month)).write(to: file)
+        print("  wrote the month to \(file.path); as a page with charts:")
+        print("  swift run dvc-report --dossiers \(file.path) --as-of 20260331235959 --html report.html")
     }
 
     static func heading(_ text: String) { print("\n" + text) }

@@ -6,7 +6,8 @@ public enum ReportCommand {
     /// The usage text.
     public static let help = """
     usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
-                      [--by agency|procedure|field|month] [--as-of YYYYMMDDHHMMSS] [--json] [--statistics-records OUT.json]
+                      [--by agency|procedure|field|month] [--as-of YYYYMMDDHHMMSS] [--json] [--html OUT.html]
+                      [--statistics-records OUT.json]
 
     Reads DongBoHoSoMC files (envelopes or bare arrays, streamed; - for standard input) and prints, per
     group and in total: dossiers, the share received online, resolved on time, handled in time
@@ -21,6 +22,7 @@ public enum ReportCommand {
       --procedures FILE         LayThuTuc procedures (a reply or an array): those with an online channel
                                 are the procedures offered online; their fees decide "fully online"
       --json                    print the report as JSON: every share with numerator and denominator
+      --html OUT                write one self-contained page (inline SVG charts, no scripts) to OUT
       --statistics-records OUT  write the DongBoThongKeHoSo records (one per receiving agency and month
                                 from --from to --to, or the month of --as-of) ready to sync
       --help                    print this text
@@ -35,7 +37,7 @@ public enum ReportCommand {
         let arguments: Arguments
         let options: Options
         do throws(UsageError) {
-            arguments = try Arguments(words, options: ["--procedures", "--from", "--to", "--by", "--as-of", "--statistics-records"],
+            arguments = try Arguments(words, options: ["--procedures", "--from", "--to", "--by", "--as-of", "--statistics-records", "--html"],
                                       flags: ["--json"], repeatable: ["--dossiers"])
             options = try Options(arguments)
         } catch {
@@ -71,6 +73,14 @@ public enum ReportCommand {
             output.write(json(ReportJSON(report: report, invalid: invalid, serviceIndex: ServiceIndex(index))) + "\n")
         } else {
             output.write(ReportTable.text(report, index: ServiceIndex(index), invalid: invalid))
+        }
+        if let path = options.htmlPath {
+            do {
+                try Data(ReportHTML.page(report, index: ServiceIndex(index), invalid: invalid).utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                errors.write("dvc-report: cannot write \(path): \(error)\n")
+                return 2
+            }
         }
         if let path = options.statisticsPath {
             let records = statistics.keys.sorted().compactMap { statistics[$0]?.statistics() }
@@ -116,6 +126,7 @@ public enum ReportCommand {
         var fees: [String: [Procedure.Fee]] = [:]
         var json = false
         var statisticsPath: String?
+        var htmlPath: String?
         var statisticsMonths: [(year: Int, month: Int)] = []
 
         init(_ arguments: Arguments) throws(UsageError) {
@@ -139,6 +150,7 @@ public enum ReportCommand {
             }
             json = arguments.has("--json")
             statisticsPath = arguments[option: "--statistics-records"]
+            htmlPath = arguments[option: "--html"]
             let first = from ?? to ?? asOf.date, last = to ?? from ?? asOf.date
             var (year, month) = (first.year, first.month)
             while (year, month) <= (last.year, last.month) && statisticsMonths.count < 120 {

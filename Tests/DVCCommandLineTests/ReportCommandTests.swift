@@ -53,6 +53,25 @@ struct ReportCommandTests {
         #expect(statistics.map(\.received) == [6, 4] && statistics[0].resolvedOnTime == 2 && statistics[1].pendingOverdue == 4)
     }
 
+    /// One self-contained page: four inline SVG charts, no script or outside resource, and every
+    /// text from the data escaped. (Scripts/check-report-page.sh opens it in a real browser.)
+    @Test func theHTMLPageIsSelfContainedAndEscaped() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        var dossiers = Fixtures.provinceMonth(count: 300)
+        dossiers[0].processingAgencyName = "<script>alert(1)</script> & \"quotes\""
+        let file = try workspace.write(dossiers, to: "month.json")
+        let page = workspace.path("report.html")
+        let run = await Run.report(["--dossiers", file, "--as-of", "20260331235959", "--html", page])
+        #expect(run.status == 0, "\(run.errors)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>") && html.contains(#"<meta name="viewport""#))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("@import"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"))
+        #expect(html.contains("tính đến 23:59 31/03/2026"))
+    }
+
     @Test func invalidDossiersAreCountedAndListedNeverDropped() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }

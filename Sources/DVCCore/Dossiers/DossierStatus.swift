@@ -53,6 +53,22 @@ public enum DossierStatus: Int, Sendable, Hashable, Codable, CaseIterable, Custo
         }
     }
 
+    /// The Vietnamese name, as one-stop systems label the status (`đang xử lý`).
+    public var vietnameseName: String {
+        switch self {
+        case .new: "mới đăng ký"
+        case .received: "đã tiếp nhận"
+        case .notAccepted: "không tiếp nhận"
+        case .processing: "đang xử lý"
+        case .awaitingSupplement: "yêu cầu bổ sung"
+        case .awaitingPayment: "nghĩa vụ tài chính"
+        case .withdrawn: "rút hồ sơ"
+        case .refused: "dừng xử lý"
+        case .awaitingReturn: "chờ trả kết quả"
+        case .returned: "đã trả kết quả"
+        }
+    }
+
     /// Whether no further status can follow (under the standard transition table).
     public var isTerminal: Bool { DossierStatusTransitions.standard.next(after: self).isEmpty }
 

@@ -73,6 +73,9 @@ public struct DossierFigures: Sendable, Hashable, Codable {
     public var digitisedWithElectronicResult = 0
     /// Dossiers that used the national population database (`CSDLLienThong` names it).
     public var populationDatabase = 0
+    /// Dossiers that say whether they were digitised (`DuocSoHoa` present), and whether they used
+    /// connected databases (`CSDLLienThong` present): the denominators of what dossiers can show.
+    public var digitisationReported = 0, databasesReported = 0
 
     /// Creates empty figures.
     public init() {}
@@ -129,7 +132,9 @@ public struct DossierFigures: Sendable, Hashable, Codable {
         }
         let electronic = dossier.resultDocuments.contains { !$0.url.isEmpty }
         if isResolved && electronic { electronicResult += 1 }
+        if dossier.hasDigitizedComponents != nil { digitisationReported += 1 }
         if electronic && dossier.hasDigitizedComponents == true { digitisedWithElectronicResult += 1 }
+        if dossier.connectedDatabases != nil { databasesReported += 1 }
         if dossier.connectedDatabases?.contains(where: { $0.localizedCaseInsensitiveContains("dân cư") || $0.uppercased().contains("DANCU") }) == true {
             populationDatabase += 1
         }
@@ -150,6 +155,8 @@ public struct DossierFigures: Sendable, Hashable, Codable {
         electronicResult += other.electronicResult
         digitisedWithElectronicResult += other.digitisedWithElectronicResult
         populationDatabase += other.populationDatabase
+        digitisationReported += other.digitisationReported
+        databasesReported += other.databasesReported
     }
 
     static func channelKey(_ channel: Channel?) -> String {

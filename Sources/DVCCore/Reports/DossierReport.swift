@@ -33,6 +33,10 @@ public struct DossierReport: Sendable, Hashable, Codable {
     public struct LevelUpgrade: Sendable, Hashable, Codable {
         /// The national procedure code.
         public var procedure: String
+        /// The procedure's name, as its dossiers carry it.
+        public var name: String?
+        /// Dossiers received online, among all the procedure's dossiers.
+        public var onlineReceived: Ratio
         /// Dossiers received online and resolved, among all the procedure's dossiers.
         public var onlineResolved: Ratio
         /// Whether the share reaches the policy's threshold.
@@ -47,6 +51,8 @@ public struct DossierReport: Sendable, Hashable, Codable {
     public var asOf: PortalTimestamp
     /// The groups, by key.
     public var groups: [Group]
+    /// The same dossiers by month of reception (whatever the grouping), for trends.
+    public var months: [Group]
     /// All counted dossiers.
     public var total: DossierFigures
     /// Their shares, each with numerator and denominator.
@@ -84,7 +90,8 @@ public struct DossierReportBuilder: Sendable {
     public let procedureFees: [String: [Procedure.Fee]]
 
     private var groups: [String: DossierReport.Group] = [:]
-    private var procedures: [String: (online: Int, total: Int, onlineResolved: Int)] = [:]
+    private var procedures: [String: (online: Int, total: Int, onlineResolved: Int, name: String)] = [:]
+    private var months: [String: DossierFigures] = [:]
     private var total = DossierFigures()
     private var outsidePeriod = 0
 
@@ -108,7 +115,8 @@ public struct DossierReportBuilder: Sendable {
         if group.name == nil || group.name?.isEmpty == true { group.name = name }
         group.figures.add(dossier, at: asOf, procedureFees: fees)
         groups[key] = group
-        var counts = procedures[procedure] ?? (0, 0, 0)
+        months[Self.month(day), default: DossierFigures()].add(dossier, at: asOf, procedureFees: fees)
+        var counts = procedures[procedure] ?? (0, 0, 0, dossier.procedureName)
         let before = total.onlineResolved
         total.add(dossier, at: asOf, procedureFees: fees)
         counts.total += 1
@@ -129,14 +137,19 @@ public struct DossierReportBuilder: Sendable {
         let upgrades = procedures.keys.sorted().compactMap { code -> DossierReport.LevelUpgrade? in
             guard let counts = procedures[code] else { return nil }
             let verdict = upgradePolicy.evaluate(onlineResolved: counts.onlineResolved, total: counts.total)
-            return DossierReport.LevelUpgrade(procedure: code, onlineResolved: Ratio(counts.onlineResolved, of: counts.total), qualifies: verdict.qualifies)
+            return DossierReport.LevelUpgrade(procedure: code, name: counts.name.isEmpty ? nil : counts.name,
+                                              onlineReceived: Ratio(counts.online, of: counts.total),
+                                              onlineResolved: Ratio(counts.onlineResolved, of: counts.total), qualifies: verdict.qualifies)
         }
         let sorted = groups.values.sorted { $0.key < $1.key }.map { group in
             var group = group
             group.shares = group.figures.shares
             return group
         }
-        return DossierReport(grouping: grouping, from: from, to: to, asOf: asOf, groups: sorted,
+        let byMonth = months.keys.sorted().compactMap { key in
+            months[key].map { DossierReport.Group(key: key, name: nil, figures: $0, shares: $0.shares) }
+        }
+        return DossierReport(grouping: grouping, from: from, to: to, asOf: asOf, groups: sorted, months: byMonth,
                              total: total, totalShares: total.shares, outsidePeriod: outsidePeriod, proceduresWithOnlineDossiers: coverage, levelUpgrades: upgrades)
     }
 

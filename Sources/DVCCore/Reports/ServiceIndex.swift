@@ -142,14 +142,15 @@ public struct ServiceIndex: Sendable, Hashable, Codable {
         }
 
         /// The indicators a dossier report can supply: 2.1, 3 (fully online among all dossiers
-        /// unless the caller narrows it), 3.6, 4.1, 4.2 and 4.5b.
+        /// unless the caller narrows it), 3.6, 4.1, and — over the dossiers that carry the flags
+        /// they need (`DuocSoHoa`, `CSDLLienThong`), else not computed — 4.2 and 4.5b.
         public mutating func fill(from figures: DossierFigures) {
             ratios[.handledInTime] = figures.handledInTime
             ratios[.fullyOnline] = figures.fullyOnlineShare
             ratios[.paidOnline] = figures.paidOnlineShare
             ratios[.electronicResult] = Ratio(figures.electronicResult, of: figures.resolved)
-            ratios[.digitised] = Ratio(figures.digitisedWithElectronicResult, of: figures.dossiers)
-            ratios[.populationUsed] = Ratio(figures.populationDatabase, of: figures.dossiers)
+            ratios[.digitised] = Ratio(figures.digitisedWithElectronicResult, of: figures.digitisationReported)
+            ratios[.populationUsed] = Ratio(figures.populationDatabase, of: figures.databasesReported)
         }
     }
 
