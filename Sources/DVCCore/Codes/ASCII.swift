@@ -44,8 +44,9 @@ extension CodeError {
             // one more character than the input has (found by the `codes` fuzz target).
             while clamped > 0, clamped < bytes.count, bytes[clamped] & 0xC0 == 0x80 { clamped -= 1 }
             var i = 0
-            while i < clamped, bytes[i] < 0x80 { i += 1 }
-            if i == clamped { return clamped }  // all ASCII: bytes are characters
+            // ASCII bytes are characters, except CR LF, which Swift counts as one (fuzz finding).
+            while i < clamped, bytes[i] < 0x80, bytes[i] != 0x0D { i += 1 }
+            if i == clamped { return clamped }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<clamped]), as: UTF8.self).count
         }
         return CodeError(kind: kind, rule: rule, offset: characters)

@@ -35,8 +35,10 @@ struct CodeErrorTests {
     }
 
     /// Found by the `codes` fuzz target: an offset inside a multi-byte character (here before a
-    /// combining mark, U+07B0) counted the cut character as one more than the input has.
-    @Test(arguments: ["02UnsafeMu0.00.1\u{FFFD}.H20-603\u{FFFD})\u{07B0}", "0912345)\u{0301}", "09\u{1F1FB}\u{1F1F3}9", "000.00.1\u{0301}"])
+    /// combining mark, U+07B0) counted the cut character as one more than the input has; and
+    /// CR LF, two ASCII bytes but one Swift character, was counted as two.
+    @Test(arguments: ["02UnsafeMu0.00.1\u{FFFD}.H20-603\u{FFFD})\u{07B0}", "0912345)\u{0301}", "09\u{1F1FB}\u{1F1F3}9", "000.00.1\u{0301}",
+                      "00000.15.,5.\r\nH20-0.15.,5.\r\nH20-2"])
     func anOffsetNeverPassesTheEndOfTheInput(_ input: String) {
         func check<Code: NationalCode>(_ type: Code.Type) {
             let error = #expect(throws: CodeError.self) { try Code(validating: input) }
