@@ -20,7 +20,7 @@ import Darwin
 let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers",
-                                       "--sync-tool-dossiers", "--sync-tool-large"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+                                       "--sync-tool-dossiers", "--sync-tool-large", "--report-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -41,6 +41,8 @@ if arguments.has("--help") {
       --sync-tool-dossiers N  dossiers sent by the dvc-sync binary to dvc-sandbox --latency 50 with
                    --concurrency 8 (default 20,000; 200 more one by one, the reference system's way)
       --sync-tool-large N  dossiers of a dvc-sync run measured for peak memory (default 1,000,000; 0 skips)
+      --report-dossiers N  dossiers of the file dvc-report and dvc-validate read (default 1,000,000);
+                   --only report also builds reports over 1,000,000 decoded dossiers in process
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -305,6 +307,9 @@ let syncToolLarge = Int(arguments[option: "--sync-tool-large"] ?? "") ?? (quick 
 let syncToolFigures = (only == nil || only?.contains("sync-tool") == true) && !arguments.has("--no-pipeline")
     ? SyncToolBenchmark.run(dossiers: syncToolCount, oneByOneDossiers: quick ? 20 : 200, largeDossiers: syncToolLarge) : nil
 
+let reportFigures = (only == nil || only?.contains("report") == true) && !arguments.has("--no-pipeline")
+    ? ReportBenchmark.run(inProcess: quick ? 20_000 : 1_000_000, file: Int(arguments[option: "--report-dossiers"] ?? "") ?? (quick ? 2_000 : 1_000_000)) : nil
+
 // MARK: - Report
 
 struct Report: Codable {
@@ -314,13 +319,14 @@ struct Report: Codable {
     var sandbox: SandboxFigures?
     var sync: SyncFigures?
     var syncTool: SyncToolFigures?
+    var report: ReportFigures?
 }
 
 if arguments.has("--json") {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let report = Report(validators: figures, pipeline: Dictionary(uniqueKeysWithValues: (pipeline + [dossierPipeline].compactMap { $0 }).map { ($0.kind, $0) }),
-                        dossiers: dossierFigures, sandbox: sandboxFigures, sync: syncFigures, syncTool: syncToolFigures)
+                        dossiers: dossierFigures, sandbox: sandboxFigures, sync: syncFigures, syncTool: syncToolFigures, report: reportFigures)
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
@@ -372,6 +378,7 @@ if arguments.has("--json") {
         }
         if let ratio = s.ratio { print("batched sends \(ratio)× as many dossiers per second as one by one") }
     }
+    if let r = reportFigures { ReportBenchmark.print(r) }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
 }
 

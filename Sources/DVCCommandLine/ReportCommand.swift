@@ -5,9 +5,9 @@ import Foundation
 public enum ReportCommand {
     /// The usage text.
     public static let help = """
-    usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
+    usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--ratings FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
                       [--by agency|procedure|field|month] [--as-of YYYYMMDDHHMMSS] [--json] [--html OUT.html]
-                      [--statistics-records OUT.json]
+                      [--statistics-records OUT.json] [--satisfaction-records OUT.json]
 
     Reads DongBoHoSoMC files (envelopes or bare arrays, streamed; - for standard input) and prints, per
     group and in total: dossiers, the share received online, resolved on time, handled in time
@@ -21,10 +21,14 @@ public enum ReportCommand {
       --as-of TIMESTAMP         judge timeliness at this moment (default: now, the portal's clock)
       --procedures FILE         LayThuTuc procedures (a reply or an array): those with an online channel
                                 are the procedures offered online; their fees decide "fully online"
+      --ratings FILE            single ratings (a JSON array of {"unitCode","question","ratedAt","level"}, level
+                                very-satisfied, satisfied or not-satisfied): a satisfaction summary per unit,
+                                month and question
       --json                    print the report as JSON: every share with numerator and denominator
       --html OUT                write one self-contained page (inline SVG charts, no scripts) to OUT
       --statistics-records OUT  write the DongBoThongKeHoSo records (one per receiving agency and month
                                 from --from to --to, or the month of --as-of) ready to sync
+      --satisfaction-records OUT  write the DongBoDanhGia items of --ratings, ready to sync
       --help                    print this text
 
     Invalid dossiers are counted and listed on standard error, never silently dropped.
@@ -37,7 +41,7 @@ public enum ReportCommand {
         let arguments: Arguments
         let options: Options
         do throws(UsageError) {
-            arguments = try Arguments(words, options: ["--procedures", "--from", "--to", "--by", "--as-of", "--statistics-records", "--html"],
+            arguments = try Arguments(words, options: ["--procedures", "--ratings", "--from", "--to", "--by", "--as-of", "--statistics-records", "--satisfaction-records", "--html"],
                                       flags: ["--json"], repeatable: ["--dossiers"])
             options = try Options(arguments)
         } catch {
@@ -67,12 +71,24 @@ public enum ReportCommand {
             return 2
         }
         let report = builder.report()
+        let satisfaction = options.ratings.map { ratings -> [SatisfactionSummary] in
+            var summaries = SatisfactionSummary.Builder()
+            for rating in ratings where options.includes(rating.ratedAt.date) { summaries.add(rating) }
+            return summaries.summaries()
+        }
         var index = ServiceIndex.Inputs()
         index.fill(from: report.total)
         if options.json {
-            output.write(json(ReportJSON(report: report, invalid: invalid, serviceIndex: ServiceIndex(index))) + "\n")
+            output.write(json(ReportJSON(report: report, invalid: invalid, serviceIndex: ServiceIndex(index), satisfaction: satisfaction)) + "\n")
         } else {
             output.write(ReportTable.text(report, index: ServiceIndex(index), invalid: invalid))
+            if let satisfaction { output.write(ReportTable.satisfaction(satisfaction)) }
+        }
+        if let path = options.satisfactionPath {
+            do { try PortalJSON.encode(satisfaction ?? []).write(to: URL(fileURLWithPath: path)) } catch {
+                errors.write("dvc-report: cannot write \(path): \(error)\n")
+                return 2
+            }
         }
         if let path = options.htmlPath {
             do {
@@ -99,6 +115,7 @@ public enum ReportCommand {
         let report: DossierReport
         let invalid: Int
         let serviceIndex: ServiceIndex
+        let satisfaction: [SatisfactionSummary]?
     }
 
     static func json(_ value: some Encodable) -> String {
@@ -127,6 +144,10 @@ public enum ReportCommand {
         var json = false
         var statisticsPath: String?
         var htmlPath: String?
+        var satisfactionPath: String?
+        var ratings: [Rating]?
+
+        func includes(_ day: CalendarDate) -> Bool { !(from.map { day < $0 } ?? false) && !(to.map { $0 < day } ?? false) }
         var statisticsMonths: [(year: Int, month: Int)] = []
 
         init(_ arguments: Arguments) throws(UsageError) {
@@ -151,6 +172,14 @@ public enum ReportCommand {
             json = arguments.has("--json")
             statisticsPath = arguments[option: "--statistics-records"]
             htmlPath = arguments[option: "--html"]
+            satisfactionPath = arguments[option: "--satisfaction-records"]
+            if let path = arguments[option: "--ratings"] {
+                guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--ratings \(path): cannot read it") }
+                do { ratings = try JSONLimits.standard.decode([Rating].self, from: data, with: JSONDecoder()) } catch {
+                    throw UsageError("--ratings \(path): not a JSON array of ratings (\(error))")
+                }
+            }
+            if satisfactionPath != nil && ratings == nil { throw UsageError("--satisfaction-records needs --ratings FILE") }
             let first = from ?? to ?? asOf.date, last = to ?? from ?? asOf.date
             var (year, month) = (first.year, first.month)
             while (year, month) <= (last.year, last.month) && statisticsMonths.count < 120 {

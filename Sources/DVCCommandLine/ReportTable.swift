@@ -31,6 +31,16 @@ enum ReportTable {
         return out
     }
 
+    /// The satisfaction summaries (`DongBoDanhGia`) as a table.
+    static func satisfaction(_ summaries: [SatisfactionSummary]) -> String {
+        var rows = [["unit", "month", "question", "respondents", "very satisfied %", "satisfied %", "not satisfied %"]]
+        for s in summaries {
+            rows.append([s.unitCode, "\(s.year)-\(s.month < 10 ? "0" : "")\(s.month)", String(s.question.prefix(40)), Ratio.grouped(s.respondents),
+                         String(s.verySatisfiedPercent), String(s.satisfiedPercent), String(s.notSatisfiedPercent)])
+        }
+        return "\nSatisfaction (DongBoDanhGia)\n" + (summaries.isEmpty ? "no ratings in the period\n" : table(rows, numericFrom: 3))
+    }
+
     static func format(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded(.toNearestOrAwayFromZero))
         let fraction = hundredths % 100

@@ -72,6 +72,25 @@ struct ReportCommandTests {
         #expect(html.contains("tính đến 23:59 31/03/2026"))
     }
 
+    @Test func ratingsBecomeDongBoDanhGiaItems() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        let ratings = workspace.path("ratings.json"), items = workspace.path("satisfaction.json")
+        let json = """
+        [{"unitCode":"000.00.14.H20","question":"Hài lòng?","ratedAt":"20260305101500","level":"very-satisfied"},
+         {"unitCode":"000.00.14.H20","question":"Hài lòng?","ratedAt":"20260306101500","level":"not-satisfied"},
+         {"unitCode":"000.00.14.H20","question":"Hài lòng?","ratedAt":"20260206101500","level":"satisfied"}]
+        """
+        try Data(json.utf8).write(to: URL(fileURLWithPath: ratings))
+        let run = await Run.report(["--dossiers", try Self.batch(in: workspace), "--ratings", ratings, "--from", "2026-03-01", "--to", "2026-03-31",
+                                    "--satisfaction-records", items])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("Satisfaction (DongBoDanhGia)") && run.output.contains("000.00.14.H20  2026-03  Hài lòng?"))
+        let summaries = try PortalJSON.decode([SatisfactionSummary].self, from: Data(contentsOf: URL(fileURLWithPath: items)))
+        #expect(summaries.count == 1 && summaries[0].respondents == 2 && summaries[0].verySatisfiedPercent == 50 && summaries[0].notSatisfiedPercent == 50)
+        #expect(await Run.report(["--dossiers", "x.json", "--satisfaction-records", items]).status == 2)
+    }
+
     @Test func invalidDossiersAreCountedAndListedNeverDropped() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }

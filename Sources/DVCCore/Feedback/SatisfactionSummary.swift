@@ -34,7 +34,8 @@ public struct SatisfactionSummary: Sendable, Hashable, Codable {
     /// Creates a summary from counts of answers (percentages rounded to whole numbers).
     public init(year: Int, month: Int, verySatisfied: Int, satisfied: Int, notSatisfied: Int, question: String, unitCode: String, unitName: String? = nil) {
         let total = verySatisfied + satisfied + notSatisfied
-        func percent(_ n: Int) -> Int { total > 0 ? Int((Double(n) * 100 / Double(total)).rounded()) : 0 }
+        // Whole percentages, half up, in integers (as the portal's other figures; ``Percent``).
+        func percent(_ n: Int) -> Int { Percent.wholeHalfUp(n, of: total) }
         self.init(year: year, month: month, respondents: total, verySatisfiedPercent: percent(verySatisfied),
                   satisfiedPercent: min(percent(satisfied), 100 - percent(verySatisfied)), question: question, unitCode: unitCode, unitName: unitName)
     }

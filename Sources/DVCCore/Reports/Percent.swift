@@ -14,6 +14,15 @@ public enum Percent {
         return (scaled / whole + 1) / 2
     }
 
+    /// `part / whole` in whole percent, rounded half up (`24` for 376 of 1,551; `50` for 1 of 2);
+    /// 0 when `whole` is not positive or `part` is negative.
+    public static func wholeHalfUp(_ part: Int, of whole: Int) -> Int {
+        guard whole > 0, part >= 0 else { return 0 }
+        let (scaled, overflow) = part.multipliedReportingOverflow(by: 200)
+        guard !overflow else { return Int((Double(part) * 100 / Double(whole)).rounded(.toNearestOrAwayFromZero)) }
+        return (scaled / whole + 1) / 2
+    }
+
     /// `part / whole` as text with two decimals: `"24.24"`, `"100.00"`, `"0.13"`; `"0.00"` when
     /// `whole` is zero (nothing to count).
     public static func twoDecimals(_ part: Int, of whole: Int) -> String {

@@ -150,6 +150,27 @@ struct ReportTests {
         #expect(ServiceIndex(ServiceIndex.Inputs()).points == 0 && ServiceIndex(ServiceIndex.Inputs()).computedMaximum == 0)
     }
 
+    /// A month of ratings becomes one `DongBoDanhGia` item per unit and question; whole
+    /// percentages, half up, adding up to 100.
+    @Test func ratingsBecomeSatisfactionSummaries() throws {
+        var builder = SatisfactionSummary.Builder()
+        let question = "Ông/bà đánh giá thế nào về việc giải quyết hồ sơ?"
+        let levels: [Rating.Level] = Array(repeating: .verySatisfied, count: 5) + Array(repeating: .satisfied, count: 2) + [.notSatisfied]
+        for (n, level) in levels.enumerated() {
+            builder.add(Rating(unitCode: "000.00.14.H20", question: question, ratedAt: try PortalTimestamp("202603\(10 + n)101500"), level: level))
+        }
+        builder.add(Rating(unitCode: "000.00.14.H20", question: question, ratedAt: try PortalTimestamp("20260402090000"), level: .satisfied))
+        builder.add(Rating(unitCode: "000.00.15.H20", question: question, ratedAt: try PortalTimestamp("20260302090000"), level: .notSatisfied))
+        let summaries = builder.summaries()
+        #expect(summaries.map { "\($0.unitCode) \($0.month)" } == ["000.00.14.H20 3", "000.00.14.H20 4", "000.00.15.H20 3"])
+        // 5/8 = 62.5 % → 63 (half up), 2/8 = 25 %, the rest 12 %.
+        #expect((summaries[0].respondents, summaries[0].verySatisfiedPercent, summaries[0].satisfiedPercent, summaries[0].notSatisfiedPercent) == (8, 63, 25, 12))
+        #expect(summaries[2].notSatisfiedPercent == 100)
+        let json = String(decoding: try PortalJSON.encode(summaries[0]), as: UTF8.self)
+        #expect(json.contains(#""NgayTongHop":"3-2026""#) && json.contains(#""PhanTramDanhGiaRatHaiLong":"63%""#))
+        #expect(Percent.wholeHalfUp(1, of: 8) == 13 && Percent.wholeHalfUp(1, of: 3) == 33 && Percent.wholeHalfUp(5, of: 0) == 0)
+    }
+
     @Test func reportsRoundTripAsJSON() throws {
         var builder = DossierReportBuilder(grouping: .month, asOf: Self.asOf)
         for n in 0..<10 { builder.add(try Self.dossier(n, channel: n % 2 == 0 ? .online : .postal)) }
