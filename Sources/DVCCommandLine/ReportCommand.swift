@@ -6,7 +6,7 @@ public enum ReportCommand {
     /// The usage text.
     public static let help = """
     usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--ratings FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
-                      [--by agency|procedure|field|month] [--as-of YYYYMMDDHHMMSS] [--json] [--html OUT.html]
+                      [--by agency|procedure|field|month|quarter|year] [--as-of YYYYMMDDHHMMSS] [--json] [--html OUT.html]
                       [--statistics-records OUT.json] [--satisfaction-records OUT.json]
 
     Reads DongBoHoSoMC files (envelopes or bare arrays, streamed; - for standard input) and prints, per
@@ -16,7 +16,7 @@ public enum ReportCommand {
     received and resolved online); and the Decision 766 indicators the dossiers can supply.
 
     Options:
-      --by KEY                  group by agency (default), procedure, field or month
+      --by KEY                  group by agency (default), procedure, field, month, quarter or year
       --from, --to DATE         count only dossiers received on these days (inclusive)
       --as-of TIMESTAMP         judge timeliness at this moment (default: now, the portal's clock)
       --procedures FILE         LayThuTuc procedures (a reply or an array): those with an online channel
@@ -154,7 +154,7 @@ public enum ReportCommand {
             files = arguments[all: "--dossiers"] + arguments.positionals
             guard !files.isEmpty else { throw UsageError("--dossiers FILE is required") }
             if let by = arguments[option: "--by"] {
-                guard let grouping = DossierReport.Grouping(rawValue: by) else { throw UsageError("--by takes agency, procedure, field or month") }
+                guard let grouping = DossierReport.Grouping(rawValue: by) else { throw UsageError("--by takes agency, procedure, field, month, quarter or year") }
                 self.grouping = grouping
             }
             for (name, keyPath) in [("--from", \Options.from), ("--to", \Options.to)] {

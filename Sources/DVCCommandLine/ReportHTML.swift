@@ -139,6 +139,8 @@ enum ReportHTML {
         case .procedure: "thủ tục"
         case .field: "lĩnh vực"
         case .month: "tháng"
+        case .quarter: "quý"
+        case .year: "năm"
         }
     }
 

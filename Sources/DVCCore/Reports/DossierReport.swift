@@ -15,6 +15,10 @@ public struct DossierReport: Sendable, Hashable, Codable {
         case field
         /// By month of reception (`NgayTiepNhan`, `YYYY-MM`).
         case month
+        /// By quarter of reception (`YYYY-Q1` … `YYYY-Q4`).
+        case quarter
+        /// By year of reception (`YYYY`).
+        case year
     }
 
     /// One group's figures.
@@ -159,6 +163,8 @@ public struct DossierReportBuilder: Sendable {
         case .procedure: (dossier.procedureCode.national, dossier.procedureName)
         case .field: (dossier.fieldCode.rawValue, dossier.fieldName)
         case .month: (Self.month(dossier.receivedAt.date), nil)
+        case .quarter: ("\(dossier.receivedAt.date.year)-Q\((dossier.receivedAt.date.month + 2) / 3)", nil)
+        case .year: (String(dossier.receivedAt.date.year), nil)
         }
     }
 

@@ -181,6 +181,11 @@ struct ReportTests {
         #expect(try JSONDecoder().decode(DossierReport.self, from: data) == report)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains(#""online":{"denominator":10,"numerator":5,"percent":"50.00"}"#) && report.groups.map(\.key) == ["2026-03"])
+        for (grouping, key) in [(DossierReport.Grouping.quarter, "2026-Q1"), (.year, "2026")] {
+            var other = DossierReportBuilder(grouping: grouping, asOf: Self.asOf)
+            other.add(try Self.dossier(1))
+            #expect(other.report().groups.map(\.key) == [key])
+        }
         var inputs = ServiceIndex.Inputs()
         inputs.fill(from: report.total)
         let index = ServiceIndex(inputs)
