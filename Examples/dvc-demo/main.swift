@@ -3,7 +3,8 @@
 // It replays, on a small scale, what the national portal's audits found in real batches —
 // dossiers without the receiving agency's code, malformed dossier codes, wrong procedure codes —
 // and shows DVCKit catching each before anything is sent, then syncs dossiers through a portal
-// sandbox that fails a third of its calls, and loses none.
+// sandbox that fails a third of its calls, and loses none; reports on a province's month the way
+// the portal will judge it; pays a fee online; and logs a citizen in through single sign-on.
 import DVCKit
 import DVCTesting
 import Foundation
@@ -96,6 +97,7 @@ enum Demo {
 
         try await syncThroughAFlakyPortal(dossier)
         try reportOnAMonth()
+        try await payAndLogIn()
 
         print("\nNext: swift run dvc-validate --help, swift run dvc-report --help")
     }
@@ -157,6 +159,38 @@ enum Demo {
         try PortalJSON.encode(DossierSyncRequest(unitCode: "000.00.00.H20", isUpdating: false, dossiers: month)).write(to: file)
         print("  wrote the month to \(file.path); as a page with charts:")
         print("  swift run dvc-report --dossiers \(file.path) --as-of 20260331235959 --html report.html")
+    }
+
+    /// Sections 9 and 10: an online payment through the sandbox's payment platform, its callback
+    /// verified, and a citizen's login through the portal's single sign-on with PKCE.
+    static func payAndLogIn() async throws {
+        heading("9. Pay a fee online through the national payment platform (sandbox)")
+        let sandbox = PortalSandbox()
+        let payments = PaymentPlatformClient(
+            configuration: .init(endpoint: PortalSandbox.inProcessURL.appendingPathComponent("payment"), partnerCode: "SANDBOX",
+                                 secret: "sandbox-secret", ipAddress: "127.0.0.1"), transport: sandbox.transport)
+        let (reply, payment) = try await payments.initiate(reference: "DEMO-000.00.14.H20-0042", amount: 75_000, description: "Lệ phí khai sinh",
+                                                           receipt: PaymentReceipt(service: .fees))
+        print("  INIT accepted; the citizen pays at \(reply.paymentURL ?? "-")   (PaymentPlatformClient.initiate)")
+        guard let callback = await sandbox.completePayment(reference: payment.reference) else { return }
+        let verified = try payments.verify(callback) { $0 == payment.reference ? payment : nil }
+        print("  callback verified: \(verified.amount.formatted()) đồng, paid \(verified.isPaid)   (checksum over the text received)")
+        var record = PaymentRecord(reference: payment.reference, amount: payment.amount)
+        let first = record.record(verified.evidence), again = record.record(verified.evidence)
+        print("  PaymentRecord: \(first == .moved(from: .initiated, to: .paid) ? "initiated → paid" : "\(first)"), "
+              + "the same callback again: \(again == .replay ? "a replay, ignored" : "\(again)")   (paid is final)")
+
+        heading("10. A citizen logs in through the portal's single sign-on (OIDC + PKCE, sandbox)")
+        let sso = SingleSignOn(configuration: .init(server: PortalSandbox.inProcessURL, clientID: "sandbox-client", clientSecret: "sandbox-client-secret",
+                                                    redirectURI: URL(string: "https://motcua.example.vn/callback") ?? PortalSandbox.inProcessURL,
+                                                    issuer: PortalSandbox.defaultIssuer), transport: sandbox.transport)
+        let request = sso.makeAuthorizationRequest()
+        print("  redirect the browser to the portal with state, nonce and an S256 code challenge   (makeAuthorizationRequest)")
+        let redirect = try await sandbox.transport.send(PortalRequest(method: .get, url: request.url, operation: "authorize"))
+        let items = Dictionary((URLComponents(string: redirect.header("Location") ?? "")?.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }
+        let tokens = try await sso.completeLogin(code: items["code"] ?? "", state: items["state"] ?? "", request: request)
+        let identity = try await sso.identity(accessToken: tokens.accessToken)
+        print("  ID token checked (iss, aud, exp, nonce); signed in: \(identity.techID ?? "-"), citizen ID \(identity.personalID.map { "\($0)" } ?? "-")")
     }
 
     static func heading(_ text: String) { print("\n" + text) }
