@@ -152,6 +152,33 @@ public struct ServiceIndex: Sendable, Hashable, Codable {
             ratios[.digitised] = Ratio(figures.digitisedWithElectronicResult, of: figures.digitisationReported)
             ratios[.populationUsed] = Ratio(figures.populationDatabase, of: figures.databasesReported)
         }
+
+        /// Indicators 5.2 and 5.3 from feedback (PAKN) records at `moment`
+        /// (``ServiceIndex/feedbackRatios(_:at:)``).
+        public mutating func fill(feedback: [CitizenFeedback], at moment: PortalTimestamp) {
+            let ratios = ServiceIndex.feedbackRatios(feedback, at: moment)
+            self.ratios[.feedbackOnTime] = ratios.handledOnTime
+            self.ratios[.feedbackSatisfaction] = ratios.satisfaction
+        }
+    }
+
+    /// The feedback (PAKN) indicators 5.2 and 5.3 from feedback records, at `moment`:
+    /// - 5.2: handled on time or still within time, among the feedback with a deadline;
+    /// - 5.3: the feedback received that is neither dissatisfied, re-submitted nor overdue, among
+    ///   all feedback received (the formula's "first received").
+    /// Feedback classified as about officials is tracked but scores no points, so it is left out.
+    public static func feedbackRatios(_ feedback: [CitizenFeedback], at moment: PortalTimestamp) -> (handledOnTime: Ratio, satisfaction: Ratio) {
+        var judged = 0, inTime = 0, counted = 0, good = 0
+        for item in feedback where item.classification != .aboutOfficials && item.classification != .rejected {
+            counted += 1
+            let timeliness = item.timeliness(at: moment)
+            if let timeliness {
+                judged += 1
+                if timeliness != .overdue { inTime += 1 }
+            }
+            if timeliness != .overdue, item.citizenResponse != .dissatisfied, item.citizenResponse != .resubmitted { good += 1 }
+        }
+        return (Ratio(inTime, of: judged), Ratio(good, of: counted))
     }
 
     /// One indicator's result.

@@ -171,6 +171,33 @@ struct ReportTests {
         #expect(Percent.wholeHalfUp(1, of: 8) == 13 && Percent.wholeHalfUp(1, of: 3) == 33 && Percent.wholeHalfUp(5, of: 0) == 0)
     }
 
+    /// 5.2 and 5.3 from feedback: on time or within time among those with a deadline; neither
+    /// dissatisfied, re-submitted nor overdue among all; feedback about officials scores nothing.
+    @Test func feedbackIndicators() throws {
+        func item(_ id: Int, due: String?, resolved: String?, response: CitizenFeedback.CitizenResponse? = nil,
+                  classification: CitizenFeedback.Classification = .withinCompetence) throws -> CitizenFeedback {
+            var feedback = CitizenFeedback(id: "\(id)", receivedAt: try PortalTimestamp("20260302080000"), content: "x")
+            feedback.classification = classification
+            feedback.dueAt = try due.map { try PortalTimestamp($0) }
+            feedback.resolvedAt = try resolved.map { try PortalTimestamp($0) }
+            feedback.citizenResponse = response
+            return feedback
+        }
+        let feedback = [
+            try item(1, due: "20260310170000", resolved: "20260309100000", response: .satisfied),      // on time, satisfied
+            try item(2, due: "20260310170000", resolved: "20260312100000"),                            // late
+            try item(3, due: "20260410170000", resolved: nil),                                         // within time
+            try item(4, due: "20260310170000", resolved: "20260305100000", response: .resubmitted),    // on time, re-submitted
+            try item(5, due: nil, resolved: nil, response: .dissatisfied),                             // no deadline, dissatisfied
+            try item(6, due: "20260303170000", resolved: nil, classification: .aboutOfficials),        // left out
+        ]
+        var inputs = ServiceIndex.Inputs()
+        inputs.fill(feedback: feedback, at: Self.asOf)
+        #expect(inputs[.feedbackOnTime] == Ratio(3, of: 4))
+        #expect(inputs[.feedbackSatisfaction] == Ratio(2, of: 5))
+        #expect(ServiceIndex(inputs).scores.first { $0.indicator == .feedbackOnTime }?.points == 4.5)
+    }
+
     @Test func reportsRoundTripAsJSON() throws {
         var builder = DossierReportBuilder(grouping: .month, asOf: Self.asOf)
         for n in 0..<10 { builder.add(try Self.dossier(n, channel: n % 2 == 0 ? .online : .postal)) }
