@@ -100,6 +100,11 @@ enum DossierBenchmark {
 
     /// Writes `count` dossiers as a `DongBoHoSoMC` envelope, in blocks, to `url`.
     static func writeBatch(count: Int, to url: URL) throws {
+        try writeBatch(count: count, to: url) { start, count in dossiers(count, from: start) }
+    }
+
+    /// A `DongBoHoSoMC` envelope of `count` dossiers, made by `chunk(start, count)` in blocks of 10,000.
+    static func writeBatch(count: Int, to url: URL, chunk makeChunk: (Int, Int) -> [Dossier]) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
             throw CocoaError(.fileWriteUnknown)
         }
@@ -108,7 +113,8 @@ enum DossierBenchmark {
         let block = 10_000
         var written = 0
         while written < count {
-            let chunk = dossiers(min(block, count - written), from: written)
+            let chunk = makeChunk(written, min(block, count - written))
+            guard !chunk.isEmpty else { break }
             var data = try PortalJSON.encode(chunk)
             data.removeFirst()
             data.removeLast()

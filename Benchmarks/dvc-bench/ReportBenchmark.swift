@@ -44,25 +44,12 @@ enum ReportBenchmark {
                              validateSeconds: (validateSeconds * 1000).rounded() / 1000, validatePerSecond: Int(Double(count) / validateSeconds))
     }
 
-    /// A `DongBoHoSoMC` envelope of `count` dossiers cycling through `month`, written in blocks.
+    /// A `DongBoHoSoMC` envelope of `count` dossiers cycling through `month`.
     static func write(_ count: Int, from month: [Dossier], to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw CocoaError(.fileWriteUnknown)
+        try DossierBenchmark.writeBatch(count: count, to: url) { start, count in
+            let from = start % month.count
+            return Array(month[from..<min(month.count, from + count)])
         }
-        defer { try? handle.close() }
-        handle.write(Data(#"{"madonvi":"000.00.00.H20","service":"DongBoHoSoMC","isUpdating":"False","data":["#.utf8))
-        var written = 0
-        while written < count {
-            let start = written % month.count
-            let chunk = Array(month[start..<min(month.count, start + min(10_000, count - written))])
-            var data = try PortalJSON.encode(chunk)
-            data.removeFirst()
-            data.removeLast()
-            if written > 0 { handle.write(Data(",".utf8)) }
-            handle.write(data)
-            written += chunk.count
-        }
-        handle.write(Data("]}".utf8))
     }
 
     /// Runs `binary` with `arguments` (under GNU time when it is there): seconds and peak KiB.

@@ -9,6 +9,7 @@
 // asserts a time: machines are shared and noisy, so numbers are recorded, not tested.
 import DVCCommandLine
 import DVCKit
+import DVCTesting
 import Foundation
 
 #if canImport(Glibc)
@@ -380,17 +381,4 @@ if arguments.has("--json") {
     }
     if let r = reportFigures { ReportBenchmark.print(r) }
     if pipeline.isEmpty && !arguments.has("--no-pipeline") && (only == nil || !(only ?? []).isDisjoint(with: ["tax-code", "dossier-code", "ward-code"])) { print("(dvc-validate was not found next to dvc-bench; build it first: swift build -c release)") }
-}
-
-/// A small deterministic generator, so every run measures the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

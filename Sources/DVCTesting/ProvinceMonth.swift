@@ -45,7 +45,7 @@ extension Fixtures {
     /// - Returns: The dossiers, in order of reception; invalid parameters give none.
     public static func provinceMonth(year: Int = 2026, month: Int = 3, count: Int = 4_000, seed: UInt64 = 2026) -> [Dossier] {
         guard (1...12).contains(month), count > 0 else { return [] }
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let agencies = [("000.00.14.H20", "UBND xã Mỹ Hiệp"), ("000.00.15.H20", "UBND phường Cao Lãnh"), ("000.00.16.H20", "UBND xã Tháp Mười"),
                         ("000.00.17.H20", "UBND phường Sa Đéc"), ("000.00.18.H20", "UBND xã Hồng Ngự"), ("000.10.01.H20", "Sở Tư pháp")]
         let days = CalendarDate.daysInMonth(year: year, month: month)
@@ -97,11 +97,14 @@ private func digits(_ value: Int, _ width: Int) -> String {
     return String(repeating: "0", count: max(0, width - text.count)) + text
 }
 
-/// SplitMix64: small, fast and the same everywhere, for generated data that must not change.
-struct SplitMix {
+/// SplitMix64 (Steele, Lea and Flood, 2014): a small, fast generator that gives the same numbers
+/// everywhere, for generated test data and benchmarks that must not change between runs.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -109,5 +112,5 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     /// Uniform in 0..<1.
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }
