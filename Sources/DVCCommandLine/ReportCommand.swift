@@ -92,7 +92,7 @@ public enum ReportCommand {
         }
         if let path = options.htmlPath {
             do {
-                try Data(ReportHTML.page(report, index: ServiceIndex(index), invalid: invalid).utf8).write(to: URL(fileURLWithPath: path))
+                try Data(ReportHTML.page(report, index: ServiceIndex(index), invalid: invalid, satisfaction: satisfaction).utf8).write(to: URL(fileURLWithPath: path))
             } catch {
                 errors.write("dvc-report: cannot write \(path): \(error)\n")
                 return 2

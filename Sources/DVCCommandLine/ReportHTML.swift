@@ -4,7 +4,7 @@ import DVCKit
 /// inline SVG charts — status mix, online share by procedure, on-time trend by month, the
 /// Decision 766 index by group — and the group table; readable on a phone.
 enum ReportHTML {
-    static func page(_ report: DossierReport, index: ServiceIndex, invalid: Int) -> String {
+    static func page(_ report: DossierReport, index: ServiceIndex, invalid: Int, satisfaction: [SatisfactionSummary]? = nil) -> String {
         let total = report.total
         var body = "<header><h1>Báo cáo giải quyết hồ sơ</h1><p>\(escape(period(report)))</p></header>\n"
         body += "<section class=\"cards\">\n"
@@ -40,6 +40,13 @@ enum ReportHTML {
         let groups = index.groups.map { group in
             Bar(label: group.group.name, value: group.points, maximum: group.maximum,
                 text: group.computedMaximum > 0 ? "\(ReportTable.format(group.points)) / \(ReportTable.format(group.maximum))" : "chưa tính")
+        }
+        if let satisfaction {
+            let rows = satisfaction.prefix(15).map { s in
+                Bar(label: "\(s.unitCode) · \(s.month)/\(s.year)", value: Double(s.verySatisfiedPercent + s.satisfiedPercent), maximum: 100,
+                    text: "\(s.verySatisfiedPercent + s.satisfiedPercent) % · \(Ratio.grouped(s.respondents))")
+            }
+            body += figure("Mức độ hài lòng", "Very satisfied or satisfied, by unit and month (DongBoDanhGia), with the respondents", bars(Array(rows)))
         }
         body += figure("Chỉ số 766 theo nhóm", "Decision 766 index by group (points of the computed indicators, of the group's maximum)", bars(groups))
         body += table(report)

@@ -89,6 +89,9 @@ struct ReportCommandTests {
         let summaries = try PortalJSON.decode([SatisfactionSummary].self, from: Data(contentsOf: URL(fileURLWithPath: items)))
         #expect(summaries.count == 1 && summaries[0].respondents == 2 && summaries[0].verySatisfiedPercent == 50 && summaries[0].notSatisfiedPercent == 50)
         #expect(await Run.report(["--dossiers", "x.json", "--satisfaction-records", items]).status == 2)
+        let page = workspace.path("report.html")
+        #expect(await Run.report(["--dossiers", try Self.batch(in: workspace), "--ratings", ratings, "--html", page]).status == 0)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("Mức độ hài lòng"))
     }
 
     @Test func invalidDossiersAreCountedAndListedNeverDropped() async throws {
