@@ -50,7 +50,7 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Encodes `{"numerator":…,"denominator":…,"percent":"24.24"}` (`percent` is `null` over zero).
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+        var container = encoder.container(keyedBy: Field.self)
         try container.encode(numerator, forKey: .numerator)
         try container.encode(denominator, forKey: .denominator)
         try container.encode(denominator > 0 ? percent : nil, forKey: .percent)
@@ -58,9 +58,10 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Decodes the parts (the percentage is recomputed from them).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.container(keyedBy: Field.self)
         self.init(try container.decode(Int.self, forKey: .numerator), of: try container.decode(Int.self, forKey: .denominator))
     }
 
-    enum CodingKeys: String, CodingKey { case numerator, denominator, percent }
+    /// The JSON keys (not a portal wire model: these are DVCKit's own reports).
+    enum Field: String, CodingKey { case numerator, denominator, percent }
 }
