@@ -6,7 +6,7 @@
 /// lenient on the documented variants (numbers for strings, `0`/`1` flags, absent lists) but
 /// reports **every** defect of a payload at once (``WireDecodingError``), by wire path.
 /// Semantic checks that need context — dates, status transitions, the syncing unit, a catalogue —
-/// are ``validate(against:)``.
+/// are ``validate(against:path:)``.
 ///
 /// ```swift
 /// var dossier = Dossier(

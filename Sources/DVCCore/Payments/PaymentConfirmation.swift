@@ -53,7 +53,7 @@ public struct PaymentConfirmation: Sendable, Hashable, Codable {
         public init(values: [String]? = nil) { self.values = values }
         /// Always equal: the text is not part of the value.
         public static func == (_: ReceivedText, _: ReceivedText) -> Bool { true }
-        /// Hashes nothing, as ``==`` compares nothing.
+        /// Hashes nothing, as `==` compares nothing.
         public func hash(into hasher: inout Hasher) {}
     }
 
