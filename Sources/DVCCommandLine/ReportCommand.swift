@@ -5,7 +5,7 @@ import Foundation
 public enum ReportCommand {
     /// The usage text.
     public static let help = """
-    usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--ratings FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
+    usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--ratings FILE] [--feedback FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]
                       [--by agency|procedure|field|month|quarter|year] [--as-of YYYYMMDDHHMMSS] [--json] [--html OUT.html]
                       [--statistics-records OUT.json] [--satisfaction-records OUT.json]
 
@@ -24,6 +24,8 @@ public enum ReportCommand {
       --ratings FILE            single ratings (a JSON array of {"unitCode","question","ratedAt","level"}, level
                                 very-satisfied, satisfied or not-satisfied): a satisfaction summary per unit,
                                 month and question
+      --feedback FILE           feedback (PAKN) records, a JSON array of CitizenFeedback: Decision 766
+                                indicators 5.2 (handled on time) and 5.3 (satisfaction with the handling)
       --json                    print the report as JSON: every share with numerator and denominator
       --html OUT                write one self-contained page (inline SVG charts, no scripts) to OUT
       --statistics-records OUT  write the DongBoThongKeHoSo records (one per receiving agency and month
@@ -41,7 +43,7 @@ public enum ReportCommand {
         let arguments: Arguments
         let options: Options
         do throws(UsageError) {
-            arguments = try Arguments(words, options: ["--procedures", "--ratings", "--from", "--to", "--by", "--as-of", "--statistics-records", "--satisfaction-records", "--html"],
+            arguments = try Arguments(words, options: ["--procedures", "--ratings", "--feedback", "--from", "--to", "--by", "--as-of", "--statistics-records", "--satisfaction-records", "--html"],
                                       flags: ["--json"], repeatable: ["--dossiers"])
             options = try Options(arguments)
         } catch {
@@ -78,6 +80,7 @@ public enum ReportCommand {
         }
         var index = ServiceIndex.Inputs()
         index.fill(from: report.total)
+        if let feedback = options.feedback { index.fill(feedback: feedback.filter { options.includes($0.receivedAt.date) }, at: report.asOf) }
         if options.json {
             output.write(json(ReportJSON(report: report, invalid: invalid, serviceIndex: ServiceIndex(index), satisfaction: satisfaction)) + "\n")
         } else {
@@ -146,6 +149,7 @@ public enum ReportCommand {
         var htmlPath: String?
         var satisfactionPath: String?
         var ratings: [Rating]?
+        var feedback: [CitizenFeedback]?
 
         func includes(_ day: CalendarDate) -> Bool { !(from.map { day < $0 } ?? false) && !(to.map { $0 < day } ?? false) }
         var statisticsMonths: [(year: Int, month: Int)] = []
@@ -177,6 +181,12 @@ public enum ReportCommand {
                 guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--ratings \(path): cannot read it") }
                 do { ratings = try JSONLimits.standard.decode([Rating].self, from: data, with: JSONDecoder()) } catch {
                     throw UsageError("--ratings \(path): not a JSON array of ratings (\(error))")
+                }
+            }
+            if let path = arguments[option: "--feedback"] {
+                guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--feedback \(path): cannot read it") }
+                do { feedback = try JSONLimits.standard.decode([CitizenFeedback].self, from: data, with: JSONDecoder()) } catch {
+                    throw UsageError("--feedback \(path): not a JSON array of feedback records (\(error))")
                 }
             }
             if satisfactionPath != nil && ratings == nil { throw UsageError("--satisfaction-records needs --ratings FILE") }

@@ -94,6 +94,23 @@ struct ReportCommandTests {
         #expect(try String(contentsOfFile: page, encoding: .utf8).contains("Mức độ hài lòng"))
     }
 
+    /// Feedback records fill Decision 766 indicators 5.2 and 5.3.
+    @Test func feedbackFillsTheFeedbackIndicators() async throws {
+        let workspace = try Workspace()
+        defer { workspace.cleanUp() }
+        var handled = CitizenFeedback(id: "1", receivedAt: try PortalTimestamp("20260302080000"), content: "x")
+        handled.dueAt = try PortalTimestamp("20260310170000")
+        handled.resolvedAt = try PortalTimestamp("20260305100000")
+        var late = handled
+        late.id = "2"
+        late.resolvedAt = try PortalTimestamp("20260312100000")
+        let file = workspace.path("feedback.json")
+        try JSONEncoder().encode([handled, late]).write(to: URL(fileURLWithPath: file))
+        let run = await Run.report(["--dossiers", try Self.batch(in: workspace), "--feedback", file, "--as-of", "20260331235959"])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("5.2        1/2 = 50.00 %") && run.output.contains("5.3        1/2 = 50.00 %"))
+    }
+
     @Test func invalidDossiersAreCountedAndListedNeverDropped() async throws {
         let workspace = try Workspace()
         defer { workspace.cleanUp() }
