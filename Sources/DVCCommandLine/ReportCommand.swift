@@ -20,7 +20,9 @@ public enum ReportCommand {
       --from, --to DATE         count only dossiers received on these days (inclusive)
       --as-of TIMESTAMP         judge timeliness at this moment (default: now, the portal's clock)
       --procedures FILE         LayThuTuc procedures (a reply or an array): those with an online channel
-                                are the procedures offered online; their fees decide "fully online"
+                                are the procedures offered online; their fees decide "fully online"; a
+                                dossier without NgayHenTra is judged against the due time the working
+                                calendar gives for its procedure's processing time
       --ratings FILE            single ratings (a JSON array of {"unitCode","question","ratedAt","level"}, level
                                 very-satisfied, satisfied or not-satisfied): a satisfaction summary per unit,
                                 month and question
@@ -51,7 +53,8 @@ public enum ReportCommand {
             return 2
         }
         var builder = DossierReportBuilder(grouping: options.grouping, from: options.from, to: options.to, asOf: options.asOf,
-                                           proceduresOfferedOnline: options.offeredOnline, procedureFees: options.fees)
+                                           proceduresOfferedOnline: options.offeredOnline, procedureFees: options.fees,
+                                           processingTimes: options.processingTimes)
         var statistics: [String: MonthlyStatistics.Builder] = [:]
         var invalid = 0
         do {
@@ -60,7 +63,7 @@ public enum ReportCommand {
                     switch element.dossier {
                     case .success(let dossier):
                         builder.add(dossier)
-                        if options.statisticsPath != nil { addToStatistics(dossier, months: options.statisticsMonths, &statistics) }
+                        if options.statisticsPath != nil { addToStatistics(builder.withDeadline(dossier), months: options.statisticsMonths, &statistics) }
                     case .failure(let defects):
                         invalid += 1
                         let first = defects.issues.first.map { "\($0.path): \($0.message)" } ?? "cannot be decoded"
@@ -144,6 +147,7 @@ public enum ReportCommand {
         var asOf = PortalTimestamp.now
         var offeredOnline: Set<String>?
         var fees: [String: [Procedure.Fee]] = [:]
+        var processingTimes: [String: ProcessingTime] = [:]
         var json = false
         var statisticsPath: String?
         var htmlPath: String?
@@ -214,6 +218,11 @@ public enum ReportCommand {
                 let national = procedure.code.national
                 if procedure.channels.contains(where: { $0.channel == .online }) { offered.insert(national) }
                 fees[national, default: []] += procedure.channels.flatMap { $0.timings.flatMap(\.fees) }
+                // The online channel's time limit first, else any channel's.
+                let channels = procedure.channels.sorted { ($0.channel == .online ? 0 : 1) < ($1.channel == .online ? 0 : 1) }
+                if processingTimes[national] == nil, let limit = channels.lazy.flatMap(\.timings).compactMap(\.processingTime).first {
+                    processingTimes[national] = limit
+                }
             }
             offeredOnline = offered
         }

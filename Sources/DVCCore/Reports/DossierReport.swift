@@ -92,6 +92,11 @@ public struct DossierReportBuilder: Sendable {
     public let upgradePolicy: LevelUpgradePolicy
     /// The procedures' fees by national code, when known (for "processed fully online").
     public let procedureFees: [String: [Procedure.Fee]]
+    /// The procedures' processing times by national code, when known: a dossier without a due
+    /// time (`NgayHenTra`) is judged against the one the working calendar gives for its procedure.
+    public let processingTimes: [String: ProcessingTime]
+    /// The working calendar those due times are computed with.
+    public let calendar: WorkingCalendar
 
     private var groups: [String: DossierReport.Group] = [:]
     private var procedures: [String: (online: Int, total: Int, onlineResolved: Int, name: String)] = [:]
@@ -102,13 +107,25 @@ public struct DossierReportBuilder: Sendable {
     /// A builder; `asOf` is usually now, or the end of the period for a report after the fact.
     public init(grouping: DossierReport.Grouping = .agency, from: CalendarDate? = nil, to: CalendarDate? = nil, asOf: PortalTimestamp,
                 proceduresOfferedOnline: Set<String>? = nil, procedureFees: [String: [Procedure.Fee]] = [:],
+                processingTimes: [String: ProcessingTime] = [:], calendar: WorkingCalendar = WorkingCalendar(),
                 upgradePolicy: LevelUpgradePolicy = LevelUpgradePolicy()) {
         (self.grouping, self.from, self.to, self.asOf) = (grouping, from, to, asOf)
         (self.proceduresOfferedOnline, self.procedureFees, self.upgradePolicy) = (proceduresOfferedOnline, procedureFees, upgradePolicy)
+        (self.processingTimes, self.calendar) = (processingTimes, calendar)
+    }
+
+    /// `dossier` with a due time: its own `NgayHenTra`, else the one the working calendar gives
+    /// for its procedure's processing time (when known); otherwise unchanged.
+    public func withDeadline(_ dossier: Dossier) -> Dossier {
+        guard dossier.dueAt == nil, let limit = processingTimes[dossier.procedureCode.national] else { return dossier }
+        var dated = dossier
+        dated.dueAt = calendar.dueDate(receivedAt: dossier.receivedAt, limit: limit)
+        return dated
     }
 
     /// Counts one dossier (or only notes it as outside the period).
     public mutating func add(_ dossier: Dossier) {
+        let dossier = withDeadline(dossier)
         let day = dossier.receivedAt.date
         if let from, day < from { outsidePeriod += 1; return }
         if let to, to < day { outsidePeriod += 1; return }

@@ -95,6 +95,24 @@ struct ReportTests {
         #expect(figures.resolved == 4)
     }
 
+    /// A dossier without `NgayHenTra` is judged against the due time the working calendar gives
+    /// for its procedure: received Friday 27 March 2026, 3 working days → Wednesday 1 April 17:00.
+    @Test func aMissingDueTimeComesFromTheWorkingCalendar() throws {
+        var dossier = try Self.dossier(1, day: 27)
+        dossier.dueAt = nil
+        let moment = try PortalTimestamp("20260401120000")
+        var plain = DossierReportBuilder(asOf: moment)
+        plain.add(dossier)
+        #expect(plain.report().total[.withoutDeadline] == 1)
+        var dated = DossierReportBuilder(asOf: moment, processingTimes: ["1.001193": .workingDays(3)])
+        #expect(dated.withDeadline(dossier).dueAt == (try PortalTimestamp("20260401170000")))
+        dated.add(dossier)
+        #expect(dated.report().total[.withinTime] == 1)
+        var later = DossierReportBuilder(asOf: try PortalTimestamp("20260402080000"), processingTimes: ["1.001193": .workingDays(3)])
+        later.add(dossier)
+        #expect(later.report().total[.overdue] == 1)
+    }
+
     /// The `DongBoThongKeHoSo` record built from dossiers adds up and places every dossier.
     @Test func monthlyStatisticsFromDossiers() throws {
         var builder = try #require(MonthlyStatistics.Builder(year: 2026, month: 3, unitCode: "000.00.14.H20"))
