@@ -1,5 +1,6 @@
 import Foundation
-import DVCCore
+/// `PortalDialect` appears in this file's public API.
+public import DVCCore
 
 /// How an adapter's answer shows that the session is gone (phiên hết hạn) — so the client logs
 /// in once more and resends before judging the answer.
@@ -37,10 +38,10 @@ public struct SessionExpiryDetector: Sendable {
     /// The default detector (see the type's documentation).
     public static let `default` = SessionExpiryDetector()
 
-    /// Whether `response` says the session is gone.
-    public func isExpired(_ response: PortalResponse) -> Bool {
+    /// Whether `response` says the session is gone, reading its body by `dialect`'s reply rules.
+    public func isExpired(_ response: PortalResponse, in dialect: PortalDialect = .reference) -> Bool {
         if statuses.contains(response.status) { return true }
-        if (200...299).contains(response.status), let message = Self.refusalMessage(response.body), names(message) { return true }
+        if (200...299).contains(response.status), let message = dialect.refusalMessage(response.body), names(message) { return true }
         return custom?(response) ?? false
     }
 
@@ -48,21 +49,6 @@ public struct SessionExpiryDetector: Sendable {
     public func names(_ message: String) -> Bool {
         let lowered = message.lowercased()
         return phrases.contains { lowered.contains($0) }
-    }
-
-    /// The message of a refusal: a JSON reply's `message` when its `error_code` is not success, or
-    /// a short body that is not JSON at all (e.g. `Unauthorized`); `nil` otherwise.
-    static func refusalMessage(_ body: Data) -> String? {
-        struct Reply: Decodable {
-            let error_code: FlexibleCode?
-            let message: String?
-        }
-        if let reply = try? JSONLimits.standard.decode(Reply.self, from: body) {
-            guard reply.error_code?.isSuccess != true else { return nil }
-            return reply.message
-        }
-        guard body.count <= 256, let text = String(data: body, encoding: .utf8), !text.hasPrefix("{"), !text.hasPrefix("[") else { return nil }
-        return text
     }
 }
 

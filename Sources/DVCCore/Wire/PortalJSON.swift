@@ -45,6 +45,13 @@ public enum PortalJSON {
         return encoder
     }
 
+    /// An encoder writing `style` (the canonical form unless a dialect asks for another).
+    public static func encoder(style: WireStyle) -> JSONEncoder {
+        let encoder = encoder()
+        if !style.isCanonical { encoder.userInfo[.dvcWireStyle] = style }
+        return encoder
+    }
+
     /// A decoder applying `strictness`.
     public static func decoder(_ strictness: WireStrictness = .lenient) -> JSONDecoder {
         let decoder = JSONDecoder()
