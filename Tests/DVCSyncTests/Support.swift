@@ -3,6 +3,7 @@ import DVCCore
 import DVCSync
 import DVCTesting
 import Foundation
+import Testing
 
 /// Retries without waiting, so fault-injection tests stay fast.
 struct Immediate: Sleeper {
@@ -22,12 +23,25 @@ struct Scratch {
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 }
 
-typealias Route = PortalSandbox.Route
+/// How a test reaches the sandbox: in process (reference dialect), or over loopback HTTP in each
+/// shipped dialect.
+struct Route: Sendable, Hashable, CustomTestStringConvertible {
+    let way: PortalSandbox.Route
+    let dialect: PortalDialect
+
+    static let inProcess = Route(way: .inProcess, dialect: .reference)
+    static let loopback = Route(way: .loopback, dialect: .reference)
+    /// In process, then over loopback HTTP in every shipped dialect.
+    static let allCases: [Route] = [.inProcess] + PortalDialect.shipped.map { Route(way: .loopback, dialect: $0) }
+
+    var testDescription: String { "\(way), \(dialect.name)" }
+}
 
 /// A sandbox reached by one route, and clients for it.
 final class Portal: @unchecked Sendable {
     let sandbox: PortalSandbox
     let endpoint: PortalSandbox.Endpoint
+    let dialect: PortalDialect
     private var transport: any Transport { endpoint.transport }
     private var url: URL { endpoint.adapterURL }
 
@@ -36,8 +50,9 @@ final class Portal: @unchecked Sendable {
         var faults = try SandboxFaults(faults)
         if let timeoutDelay { faults.timeoutDelay = timeoutDelay }
         sandbox = PortalSandbox(configuration: .init(faults: faults, seed: seed, latency: latency,
-                                                     statusTransitionSeverity: strictTransitions ? .error : .warning))
-        endpoint = try sandbox.endpoint(route)
+                                                     statusTransitionSeverity: strictTransitions ? .error : .warning, dialect: route.dialect))
+        endpoint = try sandbox.endpoint(route.way)
+        dialect = route.dialect
     }
 
     deinit { endpoint.stop() }
@@ -52,7 +67,7 @@ final class Portal: @unchecked Sendable {
     }
 
     func client(attempts: Int = 6, timeout: Duration = .seconds(6), through custom: (any Transport)? = nil) -> PortalClient {
-        PortalClient(configuration: .init(adapterURL: url, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20",
+        PortalClient(configuration: .init(adapterURL: url, dialect: dialect, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: "000.00.00.H20",
                                           timeout: timeout, retryPolicy: .exponentialJitter(maximumAttempts: attempts, base: .milliseconds(1), cap: .milliseconds(1))),
                      transport: custom ?? transport, sleeper: Immediate())
     }

@@ -9,11 +9,15 @@ struct NoSleep: Sleeper {
     func sleep(for duration: Duration) async throws { try Task.checkCancellation() }
 }
 
-/// The two ways to reach the sandbox.
-enum Mode: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case inProcess = "in process"
-    case http = "over HTTP"
-    var testDescription: String { rawValue }
+/// The ways to reach the sandbox: in process (reference dialect), and over HTTP in every shipped dialect.
+struct Mode: Sendable, Hashable, CustomTestStringConvertible {
+    let route: PortalSandbox.Route
+    let dialect: PortalDialect
+
+    static let inProcess = Mode(route: .inProcess, dialect: .reference)
+    static let allCases: [Mode] = [.inProcess] + PortalDialect.shipped.map { Mode(route: .loopback, dialect: $0) }
+
+    var testDescription: String { "\(route), \(dialect.name)" }
 }
 
 /// A sandbox and a client wired to it in one mode.
@@ -22,10 +26,14 @@ final class Harness: @unchecked Sendable {
     let server: LoopbackHTTPServer?
     let transport: any Transport
     let baseURL: URL
+    let dialect: PortalDialect
 
     init(_ mode: Mode, _ configuration: PortalSandbox.Configuration = .init()) throws {
+        var configuration = configuration
+        configuration.dialect = mode.dialect
+        dialect = mode.dialect
         sandbox = PortalSandbox(configuration: configuration)
-        let endpoint = try sandbox.endpoint(mode == .inProcess ? .inProcess : .loopback)
+        let endpoint = try sandbox.endpoint(mode.route)
         server = endpoint.server
         transport = endpoint.transport
         baseURL = endpoint.adapterURL
@@ -34,7 +42,7 @@ final class Harness: @unchecked Sendable {
     deinit { server?.stop() }
 
     func client(unit: String = "000.00.00.H20", retry: RetryPolicy = .default, timeout: Duration = .seconds(6)) -> PortalClient {
-        PortalClient(configuration: .init(adapterURL: baseURL, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: unit,
+        PortalClient(configuration: .init(adapterURL: baseURL, dialect: dialect, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: unit,
                                           timeout: timeout, retryPolicy: retry),
                      transport: transport, sleeper: NoSleep())
     }

@@ -17,7 +17,8 @@
 ///
 /// Real systems also emit codes outside these forms (3-digit agency groups, abbreviated agency
 /// codes, 5- to 13-digit sequences); ``Strictness/lenient`` accepts any
-/// `[0-9A-Z]+(.[0-9A-Z]+)*-YYMMDD-NNNN…` and marks it ``Form/lenient``. In every form the date must
+/// `[0-9A-Z]+(.[0-9A-Z]+)*-YYMMDD-NNNN…` (the date also as `YYYYMMDD`, as the newer DVC API writes it) and
+/// marks it ``Form/lenient``. In every form the date must
 /// be a real calendar date (20YY) and the sequence must not be zero.
 ///
 /// The initializer is normative by default; decoding from JSON is lenient, so data a real
@@ -167,15 +168,19 @@ public struct DossierCode: NationalCode {
         }
         guard dash < b.count else { return .failure(.expectedSeparator, byteOffset: dash) }
 
-        // YYMMDD
+        // YYMMDD; leniently also YYYYMMDD, as the newer DVC API writes it (`G09.20-20260609-0092637`).
         let dateStart = dash + 1
-        let (yymmdd, badDate) = ASCII.number(b, dateStart, 6)
+        let longDate = strictness == .lenient && dateStart + 8 < b.count && b[dateStart + 8] == ASCII.dash
+            && ASCII.isDigit(b[dateStart + 6]) && ASCII.isDigit(b[dateStart + 7])
+        let dateDigits = longDate ? 8 : 6
+        let (dateValue, badDate) = ASCII.number(b, dateStart, dateDigits)
         if let badDate { return .failure(badDate >= b.count ? .length : .expectedDigit, byteOffset: badDate) }
-        let year = 2000 + yymmdd / 10_000, month = yymmdd / 100 % 100, day = yymmdd % 100
+        let year = (longDate ? 0 : 2000) + dateValue / 10_000, month = dateValue / 100 % 100, day = dateValue % 100
+        let monthOffset = dateStart + dateDigits - 4
         guard CalendarDate.isValid(year: year, month: month, day: day) else {
-            return .failure(.invalidDate, byteOffset: month < 1 || month > 12 ? dateStart + 2 : dateStart + 4)
+            return .failure(.invalidDate, byteOffset: month < 1 || month > 12 ? monthOffset : monthOffset + 2)
         }
-        let secondDash = dateStart + 6
+        let secondDash = dateStart + dateDigits
         guard secondDash < b.count else { return .failure(.length, byteOffset: secondDash) }
         guard b[secondDash] == ASCII.dash else { return .failure(.expectedSeparator, byteOffset: secondDash) }
 
@@ -197,6 +202,8 @@ public struct DossierCode: NationalCode {
 
         let form: Form
         switch agencyParts {
+        case _ where longDate:
+            form = .lenient
         case let parts? where parts.form == .qcvn102 && !parts.isVariant && digits == 4:
             form = .circular01of2018
         case let parts? where parts.form == .decision20 && digits == 4:

@@ -120,6 +120,9 @@ public struct Dossier: Sendable, Hashable, Codable {
     public var ownerIdentifiers: [OwnerIdentifier]?
     /// National databases consulted (`DSKetNoiCSDL[].MaCSDL`).
     public var connectedDatabases: [String]?
+    /// Fields this release does not know, as they came (decoded leniently), written back after
+    /// the known ones — so that a pass-through never drops a field the portal added.
+    public var additionalFields: [String: WireValue] = [:]
 
     /// Creates a dossier from the fields the standard requires; everything else defaults to
     /// absent or empty.
@@ -152,11 +155,7 @@ public struct Dossier: Sendable, Hashable, Codable {
         let applicantType = r.value(ApplicantType.self, .applicantType, required: true)
         let summary = r.string(.summary)
         let receivedAt = r.timestamp(.receivedAt, required: true)
-        var status: DossierStatus?
-        if let text = r.string(.status) {
-            status = DossierStatus(wireValue: text)
-            if status == nil { r.record(.status, .statusUnknown, "`TrangThaiHoSo` \"\(text)\" is not a status of the standard (\"1\"…\"10\")") }
-        }
+        let status = r.status(.status)
         let resultDelivery = r.value(ResultDelivery.self, .resultDelivery, required: true)
         let processingAgencyName = r.string(.processingAgencyName)
 
@@ -175,9 +174,19 @@ public struct Dossier: Sendable, Hashable, Codable {
         let digitized = r.optionalZeroOne(.hasDigitizedComponents), vneid = r.optionalZeroOne(.accountVerifiedWithVNeID)
         let payment = r.value(OnlinePaymentState.self, .onlinePayment, required: false)
         let refusedAt = r.timestamp(.refusedAt), submittedAt = r.timestamp(.submittedAt)
-        let identifiers = r.container.contains(.ownerIdentifiers) ? r.list(OwnerIdentifier.self, .ownerIdentifiers) : nil
-        let databases = r.container.contains(.connectedDatabases)
+        let identifiers = r.contains(.ownerIdentifiers) ? r.list(OwnerIdentifier.self, .ownerIdentifiers) : nil
+        let databases = r.contains(.connectedDatabases)
             ? r.list(DatabaseReference.self, .connectedDatabases)?.map(\.code) : nil
+        let additional = r.unknownFields()
+        if let procedureCode, procedureCode.agency != nil {
+            // A valid form of the code (the reference system sends it too), so a warning in either mode.
+            r.record(.procedureCode, .procedureCodeAgencySuffixed,
+                     "`MaTTHC` \(procedureCode) carries the implementing agency; the portal's catalogue code is \(procedureCode.national)", severity: .warning)
+        }
+        if let accountID, accountID.utf8.count == 9 || accountID.utf8.count == 12, accountID.utf8.allSatisfy(ASCII.isDigit) {
+            r.variant(.applicantAccountID, .applicantAccountIsIdentityNumber,
+                      "`MaDoiTuong` looks like an identity-document number; the standard sends the portal account id (TechID) or \"\"")
+        }
         try r.finish()
 
         guard let code, let procedureCode, let procedureName, let fieldCode, let fieldName, let applicantType,
@@ -196,6 +205,7 @@ public struct Dossier: Sendable, Hashable, Codable {
         (self.channel, self.ownerDocumentNumber, self.submissionPlace) = (channel, ownerDocument, place)
         (self.hasDigitizedComponents, self.accountVerifiedWithVNeID, self.onlinePayment) = (digitized, vneid, payment)
         (self.refusedAt, self.submittedAt, self.ownerIdentifiers, self.connectedDatabases) = (refusedAt, submittedAt, identifiers, databases)
+        self.additionalFields = additional
     }
 
     /// Encodes the canonical wire form: every value a string, core dates `""` when absent, the
@@ -240,6 +250,7 @@ public struct Dossier: Sendable, Hashable, Codable {
         try w.optionalTimestamp(submittedAt, .submittedAt)
         try w.optionalValue(ownerIdentifiers, .ownerIdentifiers)
         try w.optionalValue(connectedDatabases?.map(DatabaseReference.init(code:)), .connectedDatabases)
+        try w.additional(additionalFields, to: encoder)
     }
 }
 

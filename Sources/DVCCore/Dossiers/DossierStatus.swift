@@ -25,7 +25,14 @@ public enum DossierStatus: Int, Sendable, Hashable, Codable, CaseIterable, Custo
     /// 10 — result returned (đã trả kết quả).
     case returned = 10
 
-    /// The status for a wire value such as `"4"` (leading zeros and spaces are not accepted).
+    /// Values gateways send that the standard does not have, and the status each is read as
+    /// (decoded leniently with a ``ValidationRule/statusNonStandard`` warning, never written):
+    /// `"0"` (a provincial gateway's "interoperating/posting", before reception) as ``new``, and
+    /// `"11"` (sent for dossiers refused locally) as ``notAccepted``.
+    public static let nonStandardValues: [String: DossierStatus] = ["0": .new, "11": .notAccepted]
+
+    /// The status for a wire value such as `"4"` (leading zeros and spaces are not accepted), or
+    /// `nil` for a value the standard does not have.
     public init?(wireValue: String) {
         guard let number = Int(wireValue), String(number) == wireValue, let status = DossierStatus(rawValue: number) else { return nil }
         self = status

@@ -43,8 +43,9 @@ public struct DossierSyncRequest: Sendable, Hashable, Codable, CustomStringConve
             r.record(.service, .fieldInvalid, "`service` is \"\(service)\", expected \"DongBoHoSoMC\"")
         }
         let isUpdating = r.optionalBool(.isUpdating)
-        if isUpdating == nil, r.strictness == .strict, (try? r.container.decodeNil(forKey: .isUpdating)) != false {
+        if isUpdating == nil, r.strictness == .strict, (try? r.container.decodeNil(forKey: r.k(.isUpdating))) != false {
             // Lenient decoding reads an absent flag as a create, as the reference system does.
+            r.dropNullVariant(.isUpdating)
             r.record(.isUpdating, .fieldMissing, "`isUpdating` is required: without it the portal treats the batch as new dossiers")
         }
         let dossiers = r.list(Dossier.self, .dossiers)

@@ -42,11 +42,7 @@ public struct ProgressEntry: Sendable, Hashable, Codable {
         let actor = r.string(.actor), title = r.optionalString(.actorTitle)
         let actedAt = r.timestamp(.actedAt, required: true)
         let department = r.optionalString(.department), action = r.optionalString(.action)
-        var status: DossierStatus?
-        if let text = r.string(.status) {
-            status = DossierStatus(wireValue: text)
-            if status == nil { r.record(.status, .statusUnknown, "`TrangThai` \"\(text)\" is not a status of the standard (\"1\"…\"10\")") }
-        }
+        let status = r.status(.status)
         let startedAt = r.timestamp(.startedAt), stepDueAt = r.timestamp(.stepDueAt)
         try r.finish()
         guard let code, let actor, let actedAt, let status else { throw WireDecodingError(issues: r.issues) }

@@ -30,6 +30,9 @@ public struct DossierBatchReader {
         public let dossier: Result<Dossier, DecodingIssues>
         /// For a dossier that could not be decoded: its key fields, each when it could be read.
         public let keyFields: KeyFields?
+        /// For a dossier that decoded: what it carried beyond the standard and was read
+        /// leniently (warnings, paths under ``path``).
+        public var warnings: [ValidationIssue] = []
     }
 
     /// The fields that identify a dossier and place it (mã hồ sơ, ngày tiếp nhận, mã thủ tục,
@@ -66,12 +69,14 @@ public struct DossierBatchReader {
 
     private var scanner: JSONArrayScanner
     private let decoder: JSONDecoder
+    private let variants = WireVariantLog()
 
     /// Creates a reader decoding with `strictness`; elements larger than `maximumElementSize`
     /// bytes are a format error.
     public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20) {
         scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
         decoder = PortalJSON.decoder(strictness)
+        decoder.userInfo[.dvcWireVariants] = variants
     }
 
     /// The shape seen so far.
@@ -99,8 +104,16 @@ public struct DossierBatchReader {
     private func decode(_ element: [UInt8], index: Int) -> Element {
         let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
         do {
-            return Element(index: index, path: path, dossier: .success(try decoder.decode(Dossier.self, from: Data(element))), keyFields: nil)
+            let dossier = try decoder.decode(Dossier.self, from: Data(element))
+            var decoded = Element(index: index, path: path, dossier: .success(dossier), keyFields: nil)
+            decoded.warnings = variants.drain().map { issue in
+                var issue = issue
+                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+                return issue
+            }
+            return decoded
         } catch {
+            _ = variants.drain()
             var issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
                 var issue = issue
                 issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"

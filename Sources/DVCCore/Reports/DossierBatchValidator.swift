@@ -90,7 +90,7 @@ public struct DossierBatchValidator {
             return
         }
         let index = element.index, path = element.path
-        let issues = dossier.validate(against: context, path: path)
+        let issues = element.warnings + dossier.validate(against: context, path: path)
         report.record(dossier: index, issues: issues)
         if context.syncingUnit == nil, let agency = dossier.code.receivingAgency {
             var tally = pending[agency.levelOneCode] ?? (0, 0, [])

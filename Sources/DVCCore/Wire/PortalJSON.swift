@@ -64,6 +64,21 @@ public enum PortalJSON {
         try encoder().encode(value)
     }
 
+    /// Decodes a `T` from wire bytes, like ``decode(_:from:strictness:limits:)``, and appends to
+    /// `warnings` what it read leniently: each variant real systems send beyond the standard
+    /// (a number for a string, `null`, another date format, a key in another letter case, …),
+    /// under its own rule (see ``ValidationRule/wireNumberForText`` and its siblings).
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient, limits: JSONLimits = .standard,
+                                            warnings: inout [ValidationIssue]) throws -> T {
+        try limits.check(data)
+        let log = WireVariantLog()
+        let decoder = decoder(strictness)
+        decoder.userInfo[.dvcWireVariants] = log
+        let value = try decoder.decode(type, from: data)
+        warnings += log.drain()
+        return value
+    }
+
     /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient,
                                             limits: JSONLimits = .standard) throws -> T {

@@ -5,24 +5,41 @@
 /// Lenient decoding takes numbers and booleans where the standard writes strings; strict
 /// decoding takes only strings and also reports unknown keys.
 struct WireReader<Key: CodingKey & CaseIterable> {
-    let container: KeyedDecodingContainer<Key>
+    let container: KeyedDecodingContainer<AnyCodingKey>
     let strictness: WireStrictness
     let codingPath: [any CodingKey]
     private(set) var issues: [ValidationIssue] = []
+    /// Keys sent in another letter case: the standard's name → the name as sent.
+    private var aliases: [String: String] = [:]
+    /// Keys the model does not know (lenient decoding keeps their values: ``unknownFields()``).
+    private var unknownKeys: [String] = []
+    /// Where the warnings of a successful decode go.
+    private let log: WireVariantLog?
 
     init(_ decoder: any Decoder) throws {
-        container = try decoder.container(keyedBy: Key.self)
+        container = try decoder.container(keyedBy: AnyCodingKey.self)
         strictness = decoder.wireStrictness
         codingPath = decoder.codingPath
-        if strictness == .strict {
-            let all = try decoder.container(keyedBy: AnyCodingKey.self)
-            for key in all.allKeys where Key(stringValue: key.stringValue) == nil {
-                issues.append(ValidationIssue(
-                    path: wirePath(codingPath + [key]), rule: .fieldUnknown,
-                    message: "`\(key.stringValue)` is not a key of the standard"))
+        log = decoder.userInfo[.dvcWireVariants] as? WireVariantLog
+        for key in container.allKeys where Key(stringValue: key.stringValue) == nil {
+            let lowered = key.stringValue.lowercased()
+            if let canonical = Key.allCases.first(where: { $0.stringValue.lowercased() == lowered }), aliases[canonical.stringValue] == nil,
+               !container.contains(AnyCodingKey(stringValue: canonical.stringValue)) {
+                aliases[canonical.stringValue] = key.stringValue
+                variant(canonical, .wireKeyCase, "`\(key.stringValue)` is the standard's `\(canonical.stringValue)` in another letter case")
+            } else if strictness == .strict {
+                issues.append(ValidationIssue(path: wirePath(codingPath + [key]), rule: .fieldUnknown, message: "`\(key.stringValue)` is not a key of the standard"))
+            } else {
+                unknownKeys.append(key.stringValue)
             }
         }
     }
+
+    /// The key as sent (the standard's, or its letter-case variant).
+    func k(_ key: Key) -> AnyCodingKey { AnyCodingKey(stringValue: aliases[key.stringValue] ?? key.stringValue) }
+
+    /// Whether the object has `key` (in any letter case).
+    func contains(_ key: Key) -> Bool { container.contains(k(key)) }
 
     func path(_ key: Key) -> String { wirePath(codingPath + [key]) }
 
@@ -30,23 +47,52 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         issues.append(ValidationIssue(path: path(key), rule: rule, message: message, severity: severity))
     }
 
-    /// Throws every defect found, if any.
+    /// A variant real systems send: a warning when decoding leniently, an error when strictly.
+    mutating func variant(_ key: Key, _ rule: ValidationRule, _ message: String) {
+        record(key, rule, message, severity: strictness == .strict ? .error : .warning)
+    }
+
+    /// Throws every defect found, if any is an error; otherwise hands the warnings to the
+    /// decoder's variant log, when it has one.
     func finish() throws {
-        if !issues.isEmpty { throw WireDecodingError(issues: issues) }
+        guard !issues.isEmpty else { return }
+        if issues.contains(where: { $0.severity == .error }) { throw WireDecodingError(issues: issues) }
+        log?.append(issues)
+    }
+
+    /// The values of the keys the model does not know, kept so that a pass-through re-sends them.
+    func unknownFields() -> [String: WireValue] {
+        var fields: [String: WireValue] = [:]
+        for name in unknownKeys {
+            if let value = try? container.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) { fields[name] = value }
+        }
+        return fields
     }
 
     // MARK: - Scalars
 
     /// A string that may be absent (`nil` when the key is missing or `null`). One container
-    /// lookup in the common case; the lenient fallbacks run only for a non-string value.
+    /// lookup in the common case; the variants (`null`, a number, a boolean) are read and
+    /// reported only when the value is not a string.
     mutating func optionalString(_ key: Key) -> String? {
         do {
-            return try container.decodeIfPresent(String.self, forKey: key)
+            guard let text = try container.decodeIfPresent(String.self, forKey: k(key)) else {
+                if container.contains(k(key)) { variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out") }
+                return nil
+            }
+            return text
         } catch {
-            if strictness == .lenient {
-                if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
-                if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
-                if let flag = try? container.decode(Bool.self, forKey: key) { return flag ? "True" : "False" }
+            if let number = try? container.decode(Int64.self, forKey: k(key)) {
+                variant(key, .wireNumberForText, "`\(key.stringValue)` is the JSON number \(number); the standard writes it as the string \"\(number)\"")
+                return String(number)
+            }
+            if let number = try? container.decode(Double.self, forKey: k(key)), number.isFinite {
+                variant(key, .wireNumberForText, "`\(key.stringValue)` is a JSON number; the standard writes every value as a string")
+                return String(number)
+            }
+            if let flag = try? container.decode(Bool.self, forKey: k(key)) {
+                variant(key, .wireBooleanForText, "`\(key.stringValue)` is the JSON boolean \(flag); the standard writes \"\(flag ? "True" : "False")\"")
+                return flag ? "True" : "False"
             }
             record(key, .fieldInvalid, "`\(key.stringValue)` must be a string")
             return nil
@@ -56,28 +102,41 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The text of a value as it came — a string as is, a whole JSON number as its digits — without
     /// judging it (for checksums, which cover what was sent, not what it means).
     func rawText(_ key: Key) -> String? {
-        if let text = try? container.decode(String.self, forKey: key) { return text }
-        if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
-        if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
+        if let text = try? container.decode(String.self, forKey: k(key)) { return text }
+        if let number = try? container.decode(Int64.self, forKey: k(key)) { return String(number) }
+        if let number = try? container.decode(Double.self, forKey: k(key)) { return String(number) }
         return nil
+    }
+
+    /// Drops the `null` variant just recorded for `key`: a required value that is `null` is
+    /// missing, and reported as that alone.
+    mutating func dropNullVariant(_ key: Key) {
+        if let last = issues.last, last.rule == .wireNullForText, last.path == path(key) { issues.removeLast() }
     }
 
     /// A required string.
     mutating func string(_ key: Key) -> String? {
         let issuesBefore = issues.count
         guard let value = optionalString(key) else {
+            dropNullVariant(key)
             if issues.count == issuesBefore { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
         return value
     }
 
-    /// A required validated code; a malformed one is recorded under `rule`.
-    mutating func code<T: NationalCode>(_ type: T.Type, _ key: Key, rule: ValidationRule, lenientDossierCode: Bool = true) -> T? {
+    /// A required validated code; a malformed one is recorded under `rule`. Dossier codes are read
+    /// in the lenient shape real systems send (``DossierCode/Form/lenient``, which validation
+    /// flags); strict decoding takes only the normative forms.
+    mutating func code<T: NationalCode>(_ type: T.Type, _ key: Key, rule: ValidationRule) -> T? {
         guard let text = string(key) else { return nil }
         do {
-            if T.self == DossierCode.self, lenientDossierCode {
-                return try DossierCode(validating: text, strictness: .lenient) as? T
+            if T.self == DossierCode.self {
+                let code = try DossierCode(validating: text, strictness: .lenient)
+                if strictness == .strict, !code.isNormative {
+                    record(key, .dossierCodeNonNormative, "`\(key.stringValue)` \(text) is not in a normative form of the dossier code")
+                }
+                return code as? T
             }
             return try T(validating: text)
         } catch {
@@ -87,59 +146,84 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     }
 
     /// A timestamp; `""`, `null` and an absent key are `nil`. `required` records their absence.
+    /// The standard writes `yyyyMMddHHmmss`; the other ``PortalTimestamp/Format``s real systems
+    /// write are read and reported as a variant.
     mutating func timestamp(_ key: Key, required: Bool = false) -> PortalTimestamp? {
         let text = required ? string(key) : optionalString(key)
         guard let text, !text.isEmpty else {
-            if required && container.contains(key) { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
+            if required && contains(key) { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
         do { return try PortalTimestamp(text) } catch {
+            if let (value, format) = PortalTimestamp.parse(anyFormat: text) {
+                variant(key, .timestampFormat, "`\(key.stringValue)` is written `\(format.rawValue)`; the standard writes yyyyMMddHHmmss")
+                return value
+            }
             record(key, .fieldInvalid, "`\(key.stringValue)` is not a yyyyMMddHHmmss timestamp: \(error.rule.explanation(for: .portalTimestamp)) (offset \(error.offset))")
             return nil
         }
     }
 
-    /// A flag: `"True"`/`"False"`; leniently also `"1"`/`"0"`, `1`/`0`, `true`/`false`, any case
-    /// (``optionalString(_:)`` already turns lenient JSON booleans and numbers into text). Strict
-    /// decoding takes only `"True"` and `"False"`, the form DVCKit writes.
+    /// A flag, written `"True"`/`"False"`; `"1"`/`"0"`, `1`/`0`, `true`/`false` in any case are read
+    /// and reported as a variant.
     mutating func optionalBool(_ key: Key) -> Bool? {
         guard let text = optionalString(key) else { return nil }
-        if strictness == .strict {
-            switch text {
-            case "True": return true
-            case "False": return false
-            default: break
-            }
-        } else {
-            switch text.lowercased() {
-            case "true", "1": return true
-            case "false", "0": return false
-            default: break
-            }
+        switch text {
+        case "True": return true
+        case "False": return false
+        default: break
         }
-        record(key, .fieldInvalid, "`\(key.stringValue)` must be \"True\" or \"False\"")
-        return nil
+        let value: Bool
+        switch text.lowercased() {
+        case "true", "1": value = true
+        case "false", "0": value = false
+        default:
+            record(key, .fieldInvalid, "`\(key.stringValue)` must be \"True\" or \"False\"")
+            return nil
+        }
+        variant(key, .wireFlagSpelling, "`\(key.stringValue)` is \"\(text)\"; the standard writes \"\(value ? "True" : "False")\"")
+        return value
     }
 
-    /// A flag of the later revision, written `"1"`/`"0"`; leniently also `1`/`0`, `true`/`false`,
-    /// `"True"`/`"False"`. Strict decoding takes only `"1"` and `"0"`.
+    /// A flag of the later revision, written `"1"`/`"0"`; `true`/`false` in any case are read and
+    /// reported as a variant.
     mutating func optionalZeroOne(_ key: Key) -> Bool? {
         guard let text = optionalString(key) else { return nil }
-        switch strictness == .strict ? text : text.lowercased() {
+        switch text {
         case "1": return true
         case "0": return false
-        case "true" where strictness == .lenient: return true
-        case "false" where strictness == .lenient: return false
+        default: break
+        }
+        let value: Bool
+        switch text.lowercased() {
+        case "true": value = true
+        case "false": value = false
         default:
             record(key, .fieldInvalid, "`\(key.stringValue)` must be \"1\" or \"0\"")
             return nil
         }
+        variant(key, .wireFlagSpelling, "`\(key.stringValue)` is \"\(text)\"; the standard writes \"\(value ? "1" : "0")\"")
+        return value
+    }
+
+    /// A dossier status (`TrangThaiHoSo`, `TrangThai`). `"0"` and `"11"`, which gateways send
+    /// though the standard has no such status, are read as ``DossierStatus/nonStandardValues``
+    /// says and reported as a variant; DVCKit never writes them.
+    mutating func status(_ key: Key) -> DossierStatus? {
+        guard let text = string(key) else { return nil }
+        if let status = DossierStatus(wireValue: text) { return status }
+        if let status = DossierStatus.nonStandardValues[text] {
+            variant(key, .statusNonStandard, "`\(key.stringValue)` \"\(text)\" is not a status of the standard; read as \"\(status.wireValue)\" (\(status))")
+            return status
+        }
+        record(key, .statusUnknown, "`\(key.stringValue)` \"\(text)\" is not a status of the standard (\"1\"…\"10\")")
+        return nil
     }
 
     /// A whole number written as a string (leniently also as a JSON number, and always where the
     /// message writes it as one: `numeric`); `""`, `null` and an absent key are `nil`.
     mutating func optionalInt(_ key: Key, numeric: Bool = false) -> Int? {
-        if numeric, let number = try? container.decode(Int64.self, forKey: key) { return wholeNumber(String(number), key) }
+        if numeric, let number = try? container.decode(Int64.self, forKey: k(key)) { return wholeNumber(String(number), key) }
         guard let text = optionalString(key), !text.isEmpty else { return nil }
         return wholeNumber(text, key)
     }
@@ -148,6 +232,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     mutating func int(_ key: Key) -> Int? {
         let before = issues.count
         guard let value = optionalInt(key) else {
+            dropNullVariant(key)
             if issues.count == before { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
@@ -185,7 +270,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// guess: a fee read as 50 đồng instead of 50,000 would be charged as such.
     mutating func optionalAmount(_ key: Key, numeric: Bool = false) -> Int? {
         let text: String?
-        if numeric, let number = try? container.decode(Int64.self, forKey: key) {
+        if numeric, let number = try? container.decode(Int64.self, forKey: k(key)) {
             text = String(number)
         } else {
             text = optionalString(key)
@@ -202,6 +287,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     mutating func amount(_ key: Key, numeric: Bool = false) -> Int? {
         let before = issues.count
         guard let value = optionalAmount(key, numeric: numeric) else {
+            dropNullVariant(key)
             if issues.count == before { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
@@ -231,8 +317,13 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// A decodable value (an enum of the standard, a nested object); defects inside it are
     /// collected with their full paths.
     mutating func value<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
+        if let list = T.self as? any PortalCodeList.Type {
+            // A code of an open list: read as text, so that its variants (a JSON number) are reported.
+            guard let text = required ? string(key) : optionalString(key) else { return nil }
+            return list.init(wireValue: text) as? T
+        }
         do {
-            guard let value = try container.decodeIfPresent(T.self, forKey: key) else {
+            guard let value = try container.decodeIfPresent(T.self, forKey: k(key)) else {
                 if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
                 return nil
             }
@@ -246,9 +337,9 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
     mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
         // One lookup: an absent key throws (→ true) and `null` answers true; both mean empty.
-        if (try? container.decodeNil(forKey: key)) ?? true { return [] }
+        if (try? container.decodeNil(forKey: k(key))) ?? true { return [] }
         do {
-            var elements = try container.nestedUnkeyedContainer(forKey: key)
+            var elements = try container.nestedUnkeyedContainer(forKey: k(key))
             var result: [T] = []
             var failed = false
             while !elements.isAtEnd {
@@ -284,85 +375,3 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     }
 }
 
-/// Writes one wire object: every scalar a string, flags `"True"`/`"False"`, absent core dates
-/// `""`, absent optional fields omitted.
-struct WireWriter<Key: CodingKey> {
-    var container: KeyedEncodingContainer<Key>
-    /// How values are written: canonical unless a dialect asked otherwise.
-    let style: WireStyle
-
-    init(_ encoder: any Encoder) {
-        container = encoder.container(keyedBy: Key.self)
-        style = encoder.wireStyle
-    }
-
-    /// A string; a field the style writes as a number is written as one when it is all digits.
-    mutating func string(_ value: String, _ key: Key) throws {
-        if !style.numericFields.isEmpty, style.numericFields.contains(key.stringValue), value.utf8.count <= 18,
-           !value.isEmpty, value.utf8.allSatisfy(ASCII.isDigit), let number = Int64(value) {
-            try container.encode(number, forKey: key)
-        } else {
-            try container.encode(value, forKey: key)
-        }
-    }
-
-    mutating func optionalString(_ value: String?, _ key: Key) throws {
-        if let value { try string(value, key) }
-    }
-
-    mutating func code(_ value: some NationalCode, _ key: Key) throws { try container.encode(value.rawValue, forKey: key) }
-
-    /// A core date: `""` when absent, as OpenCPS sends it.
-    mutating func timestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        try container.encode(value?.formatted(style.timestampFormat) ?? "", forKey: key)
-    }
-
-    /// A later-revision date: omitted when absent.
-    mutating func optionalTimestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        try container.encodeIfPresent(value?.formatted(style.timestampFormat), forKey: key)
-    }
-
-    mutating func optionalBool(_ value: Bool?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0 ? "True" : "False" }, forKey: key)
-    }
-
-    /// A later-revision flag: `"1"` or `"0"`.
-    mutating func optionalZeroOne(_ value: Bool?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0 ? "1" : "0" }, forKey: key)
-    }
-
-    mutating func optionalInt(_ value: Int?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map(String.init), forKey: key)
-    }
-
-    /// A number as a string, without a trailing `.0` for whole values.
-    mutating func optionalDouble(_ value: Double?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String($0) }, forKey: key)
-    }
-
-    /// A nested value; a code-list value in a field the style writes as a number is written as one.
-    mutating func value(_ value: some Encodable, _ key: Key) throws {
-        if !style.numericFields.isEmpty, let code = value as? any PortalCodeList {
-            try string(code.wireValue, key)
-        } else {
-            try container.encode(value, forKey: key)
-        }
-    }
-
-    mutating func optionalValue(_ value: (some Encodable)?, _ key: Key) throws {
-        if let value { try self.value(value, key) }
-    }
-}
-
-/// Decodes any JSON value and keeps nothing: used to step over a broken list element.
-struct SkippedValue: Decodable {
-    init(from decoder: any Decoder) {}
-}
-
-/// A coding key for any string, to see the keys a model does not know.
-struct AnyCodingKey: CodingKey {
-    let stringValue: String
-    let intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-    init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
-}

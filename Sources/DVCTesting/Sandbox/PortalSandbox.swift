@@ -52,13 +52,17 @@ public final class PortalSandbox: Sendable {
         /// Whether a status transition the inferred table does not list refuses a dossier
         /// (`.error`) or is accepted (`.warning`, the default, as `Dossier.validate` does).
         public var statusTransitionSeverity: ValidationIssue.Severity
+        /// The dialect the sandbox speaks (default: the reference contract): its routes, its
+        /// authentication (the accounts double as OAuth2 client ids and secrets), its replies.
+        public var dialect: PortalDialect
 
         /// Creates a configuration.
         public init(accounts: [String: String] = ["sandbox": "sandbox"], sessionLifetime: Duration = .seconds(600), acceptsInvalid: Bool = false,
                     faults: SandboxFaults = SandboxFaults(), seed: UInt64 = 1, paymentPartner: String = "SANDBOX", paymentSecret: String = "sandbox-secret",
                     clientID: String = "sandbox-client", paymentCallbackURL: URL? = nil, latency: Duration? = nil,
                     statusTransitionSeverity: ValidationIssue.Severity = .warning, issuer: String = PortalSandbox.defaultIssuer,
-                    redirectPrefixes: [String] = [], clientSecret: String = "sandbox-client-secret") {
+                    redirectPrefixes: [String] = [], clientSecret: String = "sandbox-client-secret", dialect: PortalDialect = .reference) {
+            self.dialect = dialect
             self.clientSecret = clientSecret
             self.issuer = issuer
             self.redirectPrefixes = redirectPrefixes
@@ -175,10 +179,8 @@ public final class PortalSandbox: Sendable {
         switch (method, path) {
         case ("GET", "/_sandbox/state"):
             return Reply(status: 200, body: await state.snapshot(after: query["after"], limit: query["limit"].flatMap(Int.init)))
-        case ("POST", "/auth"):
-            return await login(body)
-        case ("POST", "/api/integration"), ("POST", "/api/share"):
-            return await operational(body, endpoint: path)
+        case ("POST", configuration.dialect.authentication.path) where configuration.dialect.authentication.scheme != .none:
+            return await login(body, headers: headers)
         case ("POST", "/payment"):
             return await payment(body, host: headers.first { $0.key.lowercased() == "host" }?.value)
         case (_, let p) where p.hasPrefix("/pay/"):
@@ -191,20 +193,36 @@ public final class PortalSandbox: Sendable {
         case (_, let p) where p.hasPrefix("/oidc/"):
             return await identity(method: method, path: p, query: query, headers: headers, body: body)
         default:
-            return Reply(status: 404, body: Data(#"{"error_code":"-1","message":"no such endpoint"}"#.utf8))
+            guard let call = configuration.dialect.recognise(method: method, target: target, headers: headers, body: body) else {
+                return Reply(status: 404, body: Data(#"{"error_code":"-1","message":"no such endpoint"}"#.utf8))
+            }
+            return await operational(call)
         }
     }
 
-    private func login(_ body: Data) async -> Reply {
-        struct Login: Decodable { let username: String?; let password: String? }
-        guard let request = try? JSONLimits.standard.decode(Login.self, from: body), let user = request.username, let password = request.password,
-              let token = await state.login(username: user, password: password) else {
-            return Self.json(["error_code": "-1", "message": "Sai tên đăng nhập hoặc mật khẩu (invalid credentials)"])
+    /// The login (session) or token (client credentials, from a form or JSON body) endpoint.
+    private func login(_ body: Data, headers: [String: String]) async -> Reply {
+        let dialect = configuration.dialect
+        if dialect.authentication.scheme == .session {
+            struct Login: Decodable { let username: String?; let password: String? }
+            guard let request = try? JSONLimits.standard.decode(Login.self, from: body), let user = request.username, let password = request.password,
+                  let token = await state.login(username: user, password: password) else {
+                return Self.json(["error_code": "-1", "message": "Sai tên đăng nhập hoặc mật khẩu (invalid credentials)"])
+            }
+            return Self.json(["error_code": 0, "session": token, "message": "Thành công"])
         }
-        return Self.json(["error_code": 0, "session": token, "message": "Thành công"])
+        var fields = LoopbackHTTPServer.Request.queryItems(of: "/?" + String(decoding: body, as: UTF8.self))
+        if let object = JSONLimits.standard.jsonObject(body) { fields = object.compactMapValues { $0 as? String } }
+        guard fields["grant_type"] == "client_credentials", let id = fields["client_id"], let secret = fields["client_secret"],
+              let token = await state.login(username: id, password: secret) else {
+            return Reply(status: 401, headers: ["Content-Type": "application/json"],
+                         body: Data(#"{"error":"invalid_client","error_description":"unknown client or wrong secret"}"#.utf8))
+        }
+        return Self.json(["access_token": token, "token_type": "Bearer", "expires_in": Int(configuration.sessionLifetime.inSeconds)])
     }
 
-    private func operational(_ body: Data, endpoint: String) async -> Reply {
+    private func operational(_ call: DialectCall) async -> Reply {
+        let dialect = configuration.dialect
         await state.countCall()
         let fault = await state.drawFault()
         let faults = await state.faultSettings
@@ -215,20 +233,18 @@ public final class PortalSandbox: Sendable {
         case "timeout": return Reply(status: 504, body: Data(), delay: faults.timeoutDelay)
         case "drop": return Reply(status: 200, body: Data(String(repeating: " ", count: 256).utf8), drops: true)
         case "malformed": return Reply(status: 200, body: Data(#"{"error_code":0,"result":[{"MATTHC":"#.utf8))
-        case "refuse": return Self.json(["error_code": "-1", "message": "Hệ thống đang bận, vui lòng thử lại sau (adapter unavailable)"])
+        case "refuse": return answer(.refused("Hệ thống đang bận, vui lòng thử lại sau (adapter unavailable)"), call)
         default: break
         }
-        guard let object = JSONLimits.standard.jsonObject(body) else {
-            return Self.json(["error_code": "-1", "message": "body is not a JSON object"])
+        guard await state.isValid(session: call.credential) else {
+            let message = faults.expireMessage ?? "Phiên làm việc đã hết hạn hoặc không hợp lệ (session expired or invalid)"
+            if dialect.authentication.scheme == .session { return answer(.refused(message), call) }
+            return Reply(status: 401, headers: ["WWW-Authenticate": "Bearer"], body: Data("Unauthorized".utf8))
         }
-        guard await state.isValid(session: object["session"] as? String) else {
-            return Self.json(["error_code": "-2", "message": faults.expireMessage ?? "Phiên làm việc đã hết hạn hoặc không hợp lệ (session expired or invalid)"])
+        guard let unit = call.unitCode, AgencyCode.isValid(unit) else {
+            return answer(.refused("madonvi thiếu hoặc không hợp lệ (missing or invalid unit code)"), call)
         }
-        guard let unit = object["madonvi"] as? String, AgencyCode.isValid(unit) else {
-            return Self.json(["error_code": "-1", "message": "madonvi thiếu hoặc không hợp lệ (missing or invalid unit code)"])
-        }
-        let service = object["service"] as? String ?? ""
-        var reply = await perform(service, object: object, body: body, unit: unit, endpoint: endpoint)
+        var reply = answer(await perform(call, unit: unit), call)
         switch fault {
         case "applied-then-drop":
             reply.drops = true
@@ -238,6 +254,21 @@ public final class PortalSandbox: Sendable {
             if await state.drawSlow() { reply.delay = faults.slowDelay }
         }
         return reply
+    }
+
+    /// An answer in the sandbox's dialect; a success without data to a write is plain text where
+    /// the dialect answers so.
+    private func answer(_ answer: SandboxAnswer, _ call: DialectCall) -> Reply {
+        let dialect = configuration.dialect
+        switch answer {
+        case .success(let result):
+            let plain = result == nil && call.service == .updateProgress
+            return Reply(status: 200, body: dialect.replyBody(.success, message: plain ? "Cập nhật thành công" : "Thành công", result: result, plainText: plain))
+        case .alreadyExists(let message):
+            return Reply(status: 200, body: dialect.replyBody(.alreadyExists, message: message))
+        case .refused(let message):
+            return Reply(status: 200, body: dialect.replyBody(.refused, message: message))
+        }
     }
 
     // MARK: - Helpers

@@ -111,7 +111,7 @@ struct DossierWireTests {
         var dossiers = try #require(object["data"] as? [[String: Any]])
         dossiers[1]["MaHoSo"] = "000.00.14.H20-200230-0003"        // 30 February
         dossiers[1]["MaTTHC"] = "1.1193"                            // malformed
-        dossiers[1]["TrangThaiHoSo"] = "11"                         // not a status
+        dossiers[1]["TrangThaiHoSo"] = "12"                         // not a status ("0" and "11" are read as variants)
         dossiers[1].removeValue(forKey: "TenTTHC")                  // required
         dossiers[1]["NgayHenTra"] = "2020-07-17"                    // not yyyyMMddHHmmss
         dossiers[1]["DanhSachGiayToKetQua"] = [["TenGiayTo": "GP"]] // url missing
