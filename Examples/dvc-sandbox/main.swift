@@ -14,7 +14,7 @@ import Darwin
 
 let help = """
 usage: dvc-sandbox [--port N] [--host A] [--faults SPEC] [--seed S] [--latency MS] [--session-lifetime SEC] [--accept-invalid]
-                   [--strict-transitions] [--accounts FILE] [--payment-callback URL]
+                   [--strict-transitions] [--accounts FILE] [--payment-callback URL] [--dialect NAME|FILE]
 
 Serves a stand-in for the national portal on loopback:
   POST /auth                 login {"username","password"} → {"session","error_code":0}
@@ -37,6 +37,7 @@ Options:
   --strict-transitions   refuse a status transition the inferred table does not list (default: accept it)
   --accounts FILE        JSON object of username → password (default {"sandbox":"sandbox"}); any madonvi is accepted
   --payment-callback URL where signed confirm callbacks are POSTed (your one-stop system's endpoint)
+  --dialect NAME|FILE    the dialect to serve: reference (default), td-gateway, hg-gateway, dvc-api, or a JSON file
   --help                 print this text
 """
 
@@ -48,7 +49,7 @@ func fail(_ message: String) -> Never {
 let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()),
-                              options: ["--port", "--host", "--faults", "--seed", "--latency", "--session-lifetime", "--accounts", "--payment-callback"],
+                              options: ["--port", "--host", "--faults", "--seed", "--latency", "--session-lifetime", "--accounts", "--payment-callback", "--dialect"],
                               flags: ["--help", "--accept-invalid", "--strict-transitions"])
 } catch {
     fail(error.message)
@@ -62,6 +63,9 @@ if let extra = arguments.positionals.first { fail("unexpected argument \(extra)"
 var configuration = PortalSandbox.Configuration()
 configuration.acceptsInvalid = arguments.has("--accept-invalid")
 if arguments.has("--strict-transitions") { configuration.statusTransitionSeverity = .error }
+if let name = arguments[option: "--dialect"] {
+    do { configuration.dialect = try PortalOptions.dialect(named: name) } catch { fail(error.message) }
+}
 if let spec = arguments[option: "--faults"] {
     do { configuration.faults = try SandboxFaults(spec) } catch { fail("--faults: \(error)") }
 }

@@ -8,7 +8,7 @@ public import Foundation
 /// line, where every user of the machine could read it, and never printed.
 public struct PortalOptions: Sendable {
     /// The options every portal command takes.
-    public static let names: Set<String> = ["--portal", "--agency", "--username", "--auth-path", "--integration-path", "--share-path", "--timeout"]
+    public static let names: Set<String> = ["--portal", "--agency", "--username", "--auth-path", "--integration-path", "--share-path", "--timeout", "--dialect"]
 
     /// The environment variable holding the password.
     public static let passwordVariable = "DVC_PORTAL_PASSWORD"
@@ -18,9 +18,11 @@ public struct PortalOptions: Sendable {
       --portal URL           the adapter's base URL (https; plain http only to 127.0.0.1, ::1 or localhost)
       --agency MADONVI       the unit's portal code, sent as madonvi
       --username U           the adapter account; the password comes from \(passwordVariable)
-      --auth-path P          login path (default /auth)
-      --integration-path P   operational services' path (default /api/integration)
-      --share-path P         shared catalogues' path (default /api/share)
+      --dialect NAME|FILE    how the deployment speaks: reference (default), td-gateway, hg-gateway, dvc-api,
+                             or a JSON dialect file (see Documentation/Dialects.md)
+      --auth-path P          login or token path (default: the dialect's; /auth for the reference)
+      --integration-path P   operational services' path (default: the dialect's; /api/integration)
+      --share-path P         shared catalogues' path (default: the dialect's; /api/share)
       --timeout SECONDS      how long to wait for each answer (default 6)
     """
 
@@ -32,8 +34,10 @@ public struct PortalOptions: Sendable {
     public let username: String
     /// The password (secret).
     let password: String
-    /// The endpoint paths.
-    public let authPath: String, integrationPath: String, sharePath: String
+    /// How the deployment speaks (`--dialect`).
+    public let dialect: PortalDialect
+    /// Endpoint paths replacing the dialect's, when given.
+    public let authPath: String?, integrationPath: String?, sharePath: String?
     /// The answer timeout.
     public let timeout: Duration
 
@@ -64,17 +68,33 @@ public struct PortalOptions: Sendable {
         self.username = username
         self.password = password
         self.timeout = timeout
-        authPath = arguments[option: "--auth-path"] ?? "/auth"
-        integrationPath = arguments[option: "--integration-path"] ?? "/api/integration"
-        sharePath = arguments[option: "--share-path"] ?? "/api/share"
+        authPath = arguments[option: "--auth-path"]
+        integrationPath = arguments[option: "--integration-path"]
+        sharePath = arguments[option: "--share-path"]
+        dialect = try arguments[option: "--dialect"].map(Self.dialect(named:)) ?? .reference
     }
 
     /// A client for the portal over HTTP.
     public func client(eventSink: (any PortalEventSink)? = nil) -> PortalClient {
         let transport = HTTPTransport(configuration: .init(timeout: timeout, allowsInsecureLoopback: url.scheme?.lowercased() == "http"))
-        return PortalClient(configuration: .init(adapterURL: url, authPath: authPath, integrationPath: integrationPath, sharePath: sharePath,
+        return PortalClient(configuration: .init(adapterURL: url, dialect: dialect, authPath: authPath, integrationPath: integrationPath, sharePath: sharePath,
                                                  credentials: .init(username: username, password: password), unitCode: agency.rawValue,
                                                  timeout: timeout, eventSink: eventSink),
                             transport: transport)
+    }
+
+    /// A shipped dialect by name, or one read from a JSON file.
+    /// - Throws: ``UsageError`` naming the file's wrong key, or the known names.
+    public static func dialect(named text: String) throws(UsageError) -> PortalDialect {
+        if let shipped = PortalDialect.named(text) { return shipped }
+        guard let data = FileManager.default.contents(atPath: text) else {
+            let names = PortalDialect.shipped.map(\.name).joined(separator: ", ")
+            throw UsageError("--dialect \(text) is neither a dialect (\(names)) nor a readable file")
+        }
+        do { return try PortalDialect(json: data) } catch let error as PortalDialect.ConfigurationError {
+            throw UsageError("--dialect \(text): \(error.message)")
+        } catch {
+            throw UsageError("--dialect \(text): \(error)")
+        }
     }
 }

@@ -73,8 +73,8 @@ struct SyncProcessTests {
         let process = Process()
         let output: URL, errors: URL
 
-        init(_ arguments: [String], in workspace: Workspace, name: String) throws {
-            guard let binary = ValidateCommandTests.executable("dvc-sync") else { throw CocoaError(.fileNoSuchFile) }
+        init(_ arguments: [String], in workspace: Workspace, name: String, tool: String = "dvc-sync") throws {
+            guard let binary = ValidateCommandTests.executable(tool) else { throw CocoaError(.fileNoSuchFile) }
             process.executableURL = binary
             process.arguments = arguments
             // Sanitizer settings pass through (Scripts/sanitize.sh turns leak reports off; a child
