@@ -16,9 +16,11 @@ public enum DossierReportCommand {
         _ words: [String], input: I, output: inout O, errors: inout E
     ) -> Int32 {
         let arguments: Arguments
+        let mapping: CodeMapping?
         do throws(UsageError) {
-            arguments = try Arguments(words, options: ["--dossiers", "--max-issues", "--unit"], flags: ["--json", "--strict"])
+            arguments = try Arguments(words, options: ["--dossiers", "--max-issues", "--unit", "--mapping"], flags: ["--json", "--strict"])
             guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument \(arguments.positionals[0])") }
+            mapping = try arguments[option: "--mapping"].map(PortalOptions.mapping(at:))
         } catch {
             ValidateCommand.write("dvc-validate: \(error.message)\nTry 'dvc-validate --help'.\n", to: &errors)
             return 2
@@ -48,7 +50,7 @@ public enum DossierReportCommand {
         }
         defer { if descriptor >= 0 { close(descriptor) } }
 
-        var validator = DossierBatchValidator(context: context, strictness: arguments.has("--strict") ? .strict : .lenient, maximumIssues: maximumIssues)
+        var validator = DossierBatchValidator(context: context, strictness: arguments.has("--strict") ? .strict : .lenient, maximumIssues: maximumIssues, mapping: mapping)
         let report: ValidationReport
         do {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)

@@ -8,7 +8,7 @@ public import Foundation
 /// line, where every user of the machine could read it, and never printed.
 public struct PortalOptions: Sendable {
     /// The options every portal command takes.
-    public static let names: Set<String> = ["--portal", "--agency", "--username", "--auth-path", "--integration-path", "--share-path", "--timeout", "--dialect"]
+    public static let names: Set<String> = ["--portal", "--agency", "--username", "--auth-path", "--integration-path", "--share-path", "--timeout", "--dialect", "--mapping"]
 
     /// The environment variable holding the password.
     public static let passwordVariable = "DVC_PORTAL_PASSWORD"
@@ -20,6 +20,8 @@ public struct PortalOptions: Sendable {
       --username U           the adapter account; the password comes from \(passwordVariable)
       --dialect NAME|FILE    how the deployment speaks: reference (default), td-gateway, hg-gateway, dvc-api,
                              or a JSON dialect file (see Documentation/Dialects.md)
+      --mapping FILE         local codes to national ones (JSON or .csv; see Documentation/Dialects.md),
+                             applied to the files' dossiers before they are validated
       --auth-path P          login or token path (default: the dialect's; /auth for the reference)
       --integration-path P   operational services' path (default: the dialect's; /api/integration)
       --share-path P         shared catalogues' path (default: the dialect's; /api/share)
@@ -36,6 +38,8 @@ public struct PortalOptions: Sendable {
     let password: String
     /// How the deployment speaks (`--dialect`).
     public let dialect: PortalDialect
+    /// Local codes to national ones (`--mapping`), applied to dossiers read from files.
+    public let mapping: CodeMapping?
     /// Endpoint paths replacing the dialect's, when given.
     public let authPath: String?, integrationPath: String?, sharePath: String?
     /// The answer timeout.
@@ -72,6 +76,7 @@ public struct PortalOptions: Sendable {
         integrationPath = arguments[option: "--integration-path"]
         sharePath = arguments[option: "--share-path"]
         dialect = try arguments[option: "--dialect"].map(Self.dialect(named:)) ?? .reference
+        mapping = try arguments[option: "--mapping"].map(Self.mapping(at:))
     }
 
     /// A client for the portal over HTTP.
@@ -96,5 +101,12 @@ public struct PortalOptions: Sendable {
         } catch {
             throw UsageError("--dialect \(text): \(error)")
         }
+    }
+
+    /// A code mapping read from a JSON or CSV file.
+    /// - Throws: ``UsageError`` naming the table and local value that are wrong.
+    public static func mapping(at path: String) throws(UsageError) -> CodeMapping {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--mapping \(path) cannot be read") }
+        do { return try CodeMapping(contentsOf: data, named: path) } catch { throw UsageError("--mapping \(path): \(error)") }
     }
 }

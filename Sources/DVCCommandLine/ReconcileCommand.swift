@@ -121,7 +121,7 @@ public enum ReconcileCommand {
         var invalid = 0
         let progress = errors.isTerminal
         do {
-            try await DossierFiles.read(arguments.positionals, chunkSize: 200) { path, elements in
+            try await DossierFiles.read(arguments.positionals, chunkSize: 200, mapping: portal.mapping) { path, elements in
                 var dossiers: [Dossier] = []
                 for element in elements {
                     switch element.dossier {

@@ -104,6 +104,7 @@ public enum SyncCommand {
             configuration.dossierBatchSize = try positive(arguments, "--batch", default: 50, maximum: 1_000)
             configuration.concurrency = try positive(arguments, "--concurrency", default: 4, maximum: 256)
             configuration.maximumAttempts = try positive(arguments, "--max-attempts", default: 10, maximum: 1_000)
+            configuration.codeMapping = portal.mapping
             if let text = arguments[option: "--deadline"] {
                 guard let seconds = Double(text), seconds > 0 else { throw UsageError("--deadline takes a number of seconds") }
                 deadline = started + .milliseconds(Int(seconds * 1000))
@@ -121,20 +122,21 @@ public enum SyncCommand {
             return 1
         }
         let engine = SyncEngine(client: portal.client(), outbox: outbox, configuration: configuration)
-        let status = await sync(engine, arguments: arguments, deadline: deadline, started: started, output: output, errors: errors)
+        let status = await sync(engine, arguments: arguments, deadline: deadline, started: started, output: output, errors: errors,
+                                mapping: portal.mapping)
         await outbox.close()
         return status
     }
 
     static func sync(_ engine: SyncEngine, arguments: Arguments, deadline: ContinuousClock.Instant?, started: ContinuousClock.Instant,
-                     output: TextStream, errors: TextStream) async -> Int32 {
+                     output: TextStream, errors: TextStream, mapping: CodeMapping? = nil) async -> Int32 {
         var summary = Summary()
         summary.acknowledgedBefore = (try? await engine.status().total.acknowledged) ?? 0
 
         // 1. Load the files into the journal.
         let loading = ContinuousClock.now
         do {
-            try await load(arguments.positionals, into: engine, summary: &summary, errors: errors)
+            try await load(arguments.positionals, into: engine, summary: &summary, errors: errors, mapping: mapping)
             summary.loadSeconds = Self.rounded(ContinuousClock.now - loading)
         } catch is CancellationError {
             summary.stopReason = "cancelled"
@@ -173,7 +175,7 @@ public enum SyncCommand {
     }
 
     /// Streams the files into the journal, 1,000 dossiers per durable write.
-    static func load(_ paths: [String], into engine: SyncEngine, summary: inout Summary, errors: TextStream) async throws {
+    static func load(_ paths: [String], into engine: SyncEngine, summary: inout Summary, errors: TextStream, mapping: CodeMapping? = nil) async throws {
         var reported = 0
         func report(_ path: String, _ issues: [ValidationIssue], _ elementPath: String) {
             reported += 1
@@ -183,7 +185,7 @@ public enum SyncCommand {
         }
         for path in paths {
             var read = 0, appended = 0, unchanged = 0, invalid = 0
-            try await DossierFiles.read([path]) { path, elements in
+            try await DossierFiles.read([path], mapping: mapping) { path, elements in
                 var changes: [DossierChange] = []
                 var places: [String] = []
                 for element in elements {

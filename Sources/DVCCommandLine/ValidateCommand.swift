@@ -13,7 +13,7 @@ public enum ValidateCommand {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-validate --kind KIND [--on YYYY-MM-DD] [--lenient] [--show-personal-data]
-           dvc-validate --dossiers FILE|- [--json] [--max-issues N] [--unit CODE] [--strict]
+           dvc-validate --dossiers FILE|- [--json] [--max-issues N] [--unit CODE] [--strict] [--mapping FILE]
 
     Reads one value per line from standard input and prints one line per value:
       VALUE<TAB>ok<TAB>CANONICAL<TAB>DETAIL       when the value is valid
@@ -41,7 +41,9 @@ public enum ValidateCommand {
       --json                with --dossiers: print the report as JSON
       --max-issues N        with --dossiers: issues listed (default 100)
       --unit CODE           with --dossiers: the syncing unit (madonvi), instead of the envelope's
-      --strict              with --dossiers: canonical wire form only, unknown keys rejected
+      --strict              with --dossiers: canonical wire form only, unknown keys rejected; the variants real
+                            systems send (numbers for strings, null, other date formats, key case) become errors
+      --mapping FILE        with --dossiers: local codes to national ones (JSON or .csv), applied before checking
       --on DATE             judge administrative units on DATE (default: today, UTC+07:00);
                             a date before 2025-07-01 uses the legacy 63-province map
       --lenient             dossier-code: also accept the non-normative shapes real systems send
@@ -71,7 +73,7 @@ public enum ValidateCommand {
     /// Parses the command line (without the program name); `nil` options mean `--help`.
     public static func options(from words: [String], today: CalendarDate = .today) throws(UsageError) -> Options? {
         let arguments = try Arguments(
-            words, options: ["--kind", "--on", "--dossiers", "--max-issues", "--unit"],
+            words, options: ["--kind", "--on", "--dossiers", "--max-issues", "--unit", "--mapping"],
             flags: ["--help", "--lenient", "--show-personal-data", "--json", "--strict"])
         if arguments.has("--help") { return nil }
         if arguments[option: "--dossiers"] != nil { throw UsageError("--dossiers is handled by DossierReportCommand") }

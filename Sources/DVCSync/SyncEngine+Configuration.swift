@@ -40,13 +40,16 @@ extension SyncEngine {
         public var compactionThreshold: Int?
         /// Where the engine's events go (the same sink a `PortalClient` takes); `nil`: nowhere.
         public var eventSink: (any PortalEventSink)?
+        /// Local codes to national ones, applied to every enqueued dossier before it is validated
+        /// (``DVCCore/Dossier/mapped(by:)``); `nil`: none.
+        public var codeMapping: CodeMapping?
 
         /// Creates a configuration.
         public init(dossierBatchSize: Int = 50, progressBatchSize: Int = 10, concurrency: Int = 4, maximumAttempts: Int = 10,
                     maximumConsecutiveFailures: Int = 3, systemicRefusalThreshold: Int = 3,
                     refusalSignature: @escaping @Sendable (PortalError) -> String = Configuration.defaultRefusalSignature,
                     lease: Duration = .seconds(300), validation: DossierValidationContext? = nil, compactionThreshold: Int? = 100_000,
-                    eventSink: (any PortalEventSink)? = nil) {
+                    eventSink: (any PortalEventSink)? = nil, codeMapping: CodeMapping? = nil) {
             self.dossierBatchSize = max(1, dossierBatchSize)
             self.progressBatchSize = max(1, progressBatchSize)
             self.concurrency = max(1, concurrency)
@@ -58,6 +61,7 @@ extension SyncEngine {
             self.validation = validation
             self.compactionThreshold = compactionThreshold.map { max(1, $0) }
             self.eventSink = eventSink
+            self.codeMapping = codeMapping
         }
 
         /// The default ``refusalSignature``.

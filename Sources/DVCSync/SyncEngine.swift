@@ -84,6 +84,10 @@ public actor SyncEngine {
     ///   written; then none of the changes was accepted.
     public func enqueue(contentsOf changes: [DossierChange]) async throws(SyncError) -> [AppendOutcome] {
         guard !changes.isEmpty else { return [] }
+        var changes = changes
+        if let mapping = configuration.codeMapping {
+            for index in changes.indices { changes[index].dossier = changes[index].dossier.mapped(by: mapping) }
+        }
         let label = changes.count == 1 ? changes[0].dossier.code.rawValue : "(\(changes.count) dossiers)"
         do {
             let encoded = try changes.map { try $0.encoded() }

@@ -76,3 +76,21 @@ struct DossierReportCommandTests {
         #expect(result.err.contains(message))
     }
 }
+
+extension DossierReportCommandTests {
+    @Test func aMappingFileTurnsLocalCodesIntoNationalOnes() throws {
+        let local = Self.good.replacingOccurrences(of: "\"1.001193\"", with: "\"TS_lop1.000.00.00.H22\"")
+            .replacingOccurrences(of: "\"TrangThaiHoSo\":\"2\"", with: "\"TrangThaiHoSo\":\"receiving\"")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-\(UUID().uuidString).csv")
+        try Data("procedure,TS_lop1.000.00.00.H22,1.001193\nstatus,receiving,2\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(run(["--dossiers", "-"], "[\(local)]").status == 1)
+        let mapped = run(["--dossiers", "-", "--mapping", file.path], "[\(local)]")
+        #expect(mapped.status == 0, "\(mapped.out)")
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-\(UUID().uuidString).csv")
+        try Data("status,receiving,12\n".utf8).write(to: broken)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let refused = run(["--dossiers", "-", "--mapping", broken.path], "[\(local)]")
+        #expect(refused.status == 2 && refused.err.contains("mapping status line 1: \"12\" is not a status"), "\(refused.err)")
+    }
+}

@@ -71,11 +71,11 @@ public struct DossierBatchReader {
     private let decoder: JSONDecoder
     private let variants = WireVariantLog()
 
-    /// Creates a reader decoding with `strictness`; elements larger than `maximumElementSize`
+    /// Creates a reader decoding with `strictness` and `mapping` (local codes to national ones); elements larger than `maximumElementSize`
     /// bytes are a format error.
-    public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20) {
+    public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20, mapping: CodeMapping? = nil) {
         scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
-        decoder = PortalJSON.decoder(strictness)
+        decoder = PortalJSON.decoder(strictness, mapping: mapping)
         decoder.userInfo[.dvcWireVariants] = variants
     }
 

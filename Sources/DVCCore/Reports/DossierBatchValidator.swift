@@ -24,11 +24,11 @@ public struct DossierBatchValidator {
     /// Dossiers whose receiving agency could not be checked yet, by level-1 code.
     private var pending: [String: (count: Int, otherwiseValid: Int, examples: [ValidationReport.Entry])] = [:]
 
-    /// Creates a validator.
-    public init(context: DossierValidationContext = .init(), strictness: WireStrictness = .lenient, maximumIssues: Int = 100) {
+    /// Creates a validator; `mapping` turns local codes into national ones before they are checked.
+    public init(context: DossierValidationContext = .init(), strictness: WireStrictness = .lenient, maximumIssues: Int = 100, mapping: CodeMapping? = nil) {
         self.context = context
         self.report = ValidationReport(maximumIssues: maximumIssues)
-        self.reader = DossierBatchReader(strictness: strictness)
+        self.reader = DossierBatchReader(strictness: strictness, mapping: mapping)
     }
 
     /// Consumes the next bytes of the batch.

@@ -22,8 +22,6 @@ extension ValidationRule {
     public static let procedureCodeAgencySuffixed = ValidationRule(rawValue: "procedure-code.agency-suffixed")
     /// An identity-document number where the portal account id (TechID) is expected (`MaDoiTuong`).
     public static let applicantAccountIsIdentityNumber = ValidationRule(rawValue: "applicant-account.identity-number")
-    /// A local code (procedure, status, applicant type, field) that a ``CodeMapping`` replaced by the national one.
-    public static let codeMapped = ValidationRule(rawValue: "code.mapped")
     /// A local code that the ``CodeMapping`` in use has no entry for.
     public static let codeUnmapped = ValidationRule(rawValue: "code.unmapped")
 }

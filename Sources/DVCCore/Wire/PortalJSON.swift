@@ -52,10 +52,11 @@ public enum PortalJSON {
         return encoder
     }
 
-    /// A decoder applying `strictness`.
-    public static func decoder(_ strictness: WireStrictness = .lenient) -> JSONDecoder {
+    /// A decoder applying `strictness`, and `mapping` to local codes (see ``CodeMapping``).
+    public static func decoder(_ strictness: WireStrictness = .lenient, mapping: CodeMapping? = nil) -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.userInfo[.dvcWireStrictness] = strictness
+        if let mapping, !mapping.isEmpty { decoder.userInfo[.dvcCodeMapping] = mapping }
         return decoder
     }
 

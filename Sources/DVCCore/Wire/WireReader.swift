@@ -15,12 +15,15 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     private var unknownKeys: [String] = []
     /// Where the warnings of a successful decode go.
     private let log: WireVariantLog?
+    /// Local codes to national ones, applied as values are read.
+    private let mapping: CodeMapping?
 
     init(_ decoder: any Decoder) throws {
         container = try decoder.container(keyedBy: AnyCodingKey.self)
         strictness = decoder.wireStrictness
         codingPath = decoder.codingPath
         log = decoder.userInfo[.dvcWireVariants] as? WireVariantLog
+        mapping = decoder.userInfo[.dvcCodeMapping] as? CodeMapping
         for key in container.allKeys where Key(stringValue: key.stringValue) == nil {
             let lowered = key.stringValue.lowercased()
             if let canonical = Key.allCases.first(where: { $0.stringValue.lowercased() == lowered }), aliases[canonical.stringValue] == nil,
@@ -75,6 +78,18 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// lookup in the common case; the variants (`null`, a number, a boolean) are read and
     /// reported only when the value is not a string.
     mutating func optionalString(_ key: Key) -> String? {
+        guard let text = sentString(key) else { return nil }
+        guard let mapping else { return text }
+        let (value, unmapped) = mapping.resolve(text, wireKey: key.stringValue)
+        if unmapped {
+            record(key, .codeUnmapped, "`\(key.stringValue)` \"\(text)\" is not a national value and the code mapping has no entry for it",
+                   severity: .warning)
+        }
+        return value
+    }
+
+    /// The text as sent, its variants reported.
+    private mutating func sentString(_ key: Key) -> String? {
         do {
             guard let text = try container.decodeIfPresent(String.self, forKey: k(key)) else {
                 if container.contains(k(key)) { variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out") }
