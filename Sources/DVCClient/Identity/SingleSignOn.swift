@@ -319,13 +319,12 @@ public struct SingleSignOn: Sendable {
         var headers = ["Accept": "application/json"]
         if !body.isEmpty { headers["Content-Type"] = "application/x-www-form-urlencoded" }
         if let bearer { headers["Authorization"] = "Bearer \(bearer)" }
-        let response: PortalResponse
-        do {
-            response = try await transport.send(PortalRequest(url: configuration.url(path), headers: headers, body: body, timeout: configuration.timeout, operation: operation))
-        } catch {
-            throw Failure(reason: .transport, detail: "\(operation): \(type(of: error))")
+        let request = PortalRequest(url: configuration.url(path), headers: headers, body: body, timeout: configuration.timeout, operation: operation)
+        do { return try await Exchange(transport: transport).send(request).body } catch {
+            switch error.code {
+            case .httpStatus: throw Failure(reason: .rejected, detail: "\(operation): HTTP \(error.httpStatus ?? 0)")
+            default: throw Failure(reason: .transport, detail: "\(operation): \(error.underlying.map { "\(type(of: $0))" } ?? "\(error.code)")")
+            }
         }
-        guard (200...299).contains(response.status) else { throw Failure(reason: .rejected, detail: "\(operation): HTTP \(response.status)") }
-        return response.body
     }
 }

@@ -73,9 +73,7 @@ public struct PaymentGatewayClient<Definition: PaymentGatewayDefinition>: Paymen
         do { request = try gateway.createRequest(order, endpoint: endpoint) } catch {
             throw PortalError(code: .invalidRequest, operation: operation, underlying: error)
         }
-        let response: PortalResponse
-        do { response = try await transport.send(request) } catch { throw PortalError(code: .transport, operation: operation, underlying: error) }
-        guard (200...299).contains(response.status) else { throw PortalError(code: .httpStatus, operation: operation, httpStatus: response.status) }
+        let response = try await Exchange(transport: transport).send(request)
         guard let url = gateway.paymentURL(from: response.body) else {
             let message = JSONLimits.standard.jsonObject(response.body)?["msg"] as? String
             throw PortalError(code: .rejected, operation: operation, portalMessage: message, httpStatus: response.status)

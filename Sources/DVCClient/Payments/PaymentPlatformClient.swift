@@ -161,13 +161,8 @@ public struct PaymentPlatformClient: Sendable {
     }
 
     private func raw(_ message: some Encodable, operation: String, through transport: any Transport) async throws(PortalError) -> PortalResponse {
-        let body: Data
-        do { body = try PortalJSON.encode(message) } catch { throw PortalError(code: .invalidRequest, operation: operation, underlying: error) }
         let request = PortalRequest(url: configuration.endpoint, headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                    body: body, timeout: configuration.timeout, operation: operation)
-        let response: PortalResponse
-        do { response = try await transport.send(request) } catch { throw PortalError(code: .transport, operation: operation, underlying: error) }
-        guard (200...299).contains(response.status) else { throw PortalError(code: .httpStatus, operation: operation, httpStatus: response.status) }
-        return response
+                                    body: try Exchange.body(message, operation: operation), timeout: configuration.timeout, operation: operation)
+        return try await Exchange(transport: transport).send(request)
     }
 }

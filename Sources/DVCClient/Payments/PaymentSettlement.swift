@@ -34,14 +34,9 @@ extension PaymentGatewayClient: PaymentStatusLookup where Definition == KeyPayGa
         }
         let checksum = PaymentChecksum.keyPay([gateway.clientID, gateway.command, payment.reference], key: gateway.hashKey1)
         let fields = ["client_id": gateway.clientID, "transaction_id": payment.reference, "command": gateway.command, "check_sum": checksum]
-        let body: Data
-        do { body = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) } catch {
-            throw PortalError(code: .invalidRequest, operation: operation, underlying: error)
-        }
-        let request = PortalRequest(url: lookupEndpoint, headers: ["Content-Type": "application/json"], body: body, operation: operation)
-        let response: PortalResponse
-        do { response = try await transport.send(request) } catch { throw PortalError(code: .transport, operation: operation, underlying: error) }
-        guard (200...299).contains(response.status) else { throw PortalError(code: .httpStatus, operation: operation, httpStatus: response.status) }
+        let request = PortalRequest(url: lookupEndpoint, headers: ["Content-Type": "application/json"],
+                                    body: try Exchange.body(fields, operation: operation), operation: operation)
+        let response = try await Exchange(transport: transport).send(request)
         guard let reply = callbackFields(response.body) else {
             throw PortalError(code: .invalidResponse, operation: operation, portalMessage: "the reply is not a JSON object", httpStatus: response.status)
         }

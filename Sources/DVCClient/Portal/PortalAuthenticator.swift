@@ -63,13 +63,11 @@ struct PortalAuthenticator: Sendable {
         }
         let response: PortalResponse
         do {
-            response = try await transport.send(PortalRequest(url: loginURL, headers: headers, body: body, timeout: timeout, operation: "login"))
-        } catch let error as PortalError {
-            throw error
+            response = try await Exchange(transport: transport).send(PortalRequest(url: loginURL, headers: headers, body: body, timeout: timeout, operation: "login"))
         } catch {
-            throw PortalError(code: .loginFailed, operation: "login", underlying: error)
+            // A login that got no answer, or a refusing status, is a failed login (a status < 500 a refused one).
+            throw PortalError(code: .loginFailed, operation: "login", httpStatus: error.httpStatus, underlying: error.code == .httpStatus ? nil : error.underlying ?? error)
         }
-        guard (200...299).contains(response.status) else { throw PortalError(code: .loginFailed, operation: "login", httpStatus: response.status) }
         if dialect.authentication.scheme == .session {
             struct Reply: Decodable { let session: String?; let error_code: FlexibleCode?; let message: String? }
             guard let reply = try? JSONLimits.standard.decode(Reply.self, from: response.body) else {

@@ -61,10 +61,7 @@ extension PortalClient {
         if let dstcode = configuration.dstcode { headers["dstcode"] = dstcode }
         let request = PortalRequest(method: laidOut.method == .get ? .get : .post, url: configuration.url(laidOut.target), headers: headers,
                                     body: Data(laidOut.body), timeout: configuration.timeout, operation: name, isIdempotent: operation.isIdempotent)
-        do { return try await pipelineTransport.send(request) } catch let error as PortalError {
-            throw error
-        } catch {
-            throw PortalError(code: .transport, operation: name, underlying: error)
-        }
+        // The status is judged after the session check (an expired session may answer 401).
+        return try await Exchange(transport: pipelineTransport).send(request, requiringSuccess: false)
     }
 }
