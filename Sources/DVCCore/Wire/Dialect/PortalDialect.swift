@@ -19,7 +19,7 @@
 /// dialect.routes["DongBoHoSoMC"]?.path = "/lgsp/hoso/them"
 /// let client = PortalClient(configuration: .init(adapterURL: url, dialect: dialect, …), transport: HTTPTransport())
 /// ```
-public struct PortalDialect: Sendable, Hashable, Codable {
+public struct PortalDialect: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whether a request body is the envelope or the bare payload.
     public enum Framing: String, Sendable, Hashable, Codable {
         /// `{"session", "madonvi", "service", parameters…, "data": payload}` to one URL per
@@ -210,6 +210,9 @@ public struct PortalDialect: Sendable, Hashable, Codable {
         self.replies = replies
         self.style = style
     }
+
+    /// `dialect NAME`.
+    public var description: String { "dialect \(name)" }
 
     /// The route `service` takes (a read or a write).
     public func route(for service: PortalService, isRead: Bool) -> Route {

@@ -47,8 +47,55 @@ public struct PortalTechIDRecord: Sendable, Hashable, Decodable {
     }
 }
 
-// Every service DVCKit speaks, one value each. Adding a service is one value here (plus its
-// client method, if it deserves one) and its test.
+// Every service DVCKit speaks: its name and its operation, in this one file. Adding a service is
+// a name and an operation here (plus a client method, if it deserves one) and its test.
+
+extension PortalService {
+    /// Dossier sync, create or update (`DongBoHoSoMC`).
+    public static let syncDossiers = PortalService(rawValue: "DongBoHoSoMC")
+    /// Progress update (`CapNhatTienDoHoSoMC`).
+    public static let updateProgress = PortalService(rawValue: "CapNhatTienDoHoSoMC")
+    /// Status of portal-originated dossiers (`DongBoTrangThaiHoSo`).
+    public static let syncPortalDossierStatus = PortalService(rawValue: "DongBoTrangThaiHoSo")
+    /// Dossier lookup (`TraCuuHoSo`).
+    public static let lookUpDossier = PortalService(rawValue: "TraCuuHoSo")
+    /// Procedure detail (`LayThuTuc`).
+    public static let procedureDetail = PortalService(rawValue: "LayThuTuc")
+    /// Public-service configurations (`LayDVC`).
+    public static let publicServices = PortalService(rawValue: "LayDVC")
+    /// Procedure catalogue (`LayDanhSachTTHC`).
+    public static let procedureCatalogue = PortalService(rawValue: "LayDanhSachTTHC")
+    /// Agency catalogue (`LayDanhMucCoQuan`).
+    public static let agencyCatalogue = PortalService(rawValue: "LayDanhMucCoQuan")
+    /// Field catalogue (`LayDanhMucLinhVuc`).
+    public static let fieldCatalogue = PortalService(rawValue: "LayDanhMucLinhVuc")
+    /// TechID lookup (`TraCuuTechID`).
+    public static let lookUpTechID = PortalService(rawValue: "TraCuuTechID")
+    /// Statistics push (`DongBoThongKeHoSo`).
+    public static let syncStatistics = PortalService(rawValue: "DongBoThongKeHoSo")
+    /// Satisfaction push (`DongBoDanhGia`).
+    public static let syncRatings = PortalService(rawValue: "DongBoDanhGia")
+    /// Questions sent to the unit through the portal (`LayDanhSachHoiDapGuiTuDVCQG`).
+    public static let questionsFromPortal = PortalService(rawValue: "LayDanhSachHoiDapGuiTuDVCQG")
+    /// The ministry's or unit's own questions (`LayDanhSachHoiDapBoCoQuan`).
+    public static let unitQuestions = PortalService(rawValue: "LayDanhSachHoiDapBoCoQuan")
+    /// The answers to a question (`LayNoiDungTraLoiTheoCauHoi`).
+    public static let answersToQuestion = PortalService(rawValue: "LayNoiDungTraLoiTheoCauHoi")
+    /// The unit's questions pushed to the portal (`DongBoHoiDap`).
+    public static let pushQuestions = PortalService(rawValue: "DongBoHoiDap")
+    /// Answers to portal questions pushed back (`DongBoKetQuaHoiDapGuiTuDVCQG`).
+    public static let pushAnswers = PortalService(rawValue: "DongBoKetQuaHoiDapGuiTuDVCQG")
+    /// A unit's procedures, on provincial gateways (`LayDanhSachTTHCDonVi`, `GET …?maDonVi=`).
+    public static let unitProcedureCatalogue = PortalService(rawValue: "LayDanhSachTTHCDonVi")
+    /// Status of dossiers of the local reception channel (`DongBoTrangThaiHoSoKM`, a provincial gateway's).
+    public static let syncLocalDossierStatus = PortalService(rawValue: "DongBoTrangThaiHoSoKM")
+    /// The newer DVC API's dossier creation (`NoiHoSo`); ``PortalDialect/dvcAPI`` routes ``syncDossiers`` there.
+    public static let submitDossier = PortalService(rawValue: "NoiHoSo")
+    /// The newer DVC API's progress update (`CapNhatTienTrinh`).
+    public static let updateProgressNewAPI = PortalService(rawValue: "CapNhatTienTrinh")
+    /// The newer DVC API's status update (`CapNhatTrangThai`).
+    public static let updateStatusNewAPI = PortalService(rawValue: "CapNhatTrangThai")
+}
 
 extension PortalOperation where Input == DossierUpload, Output == PortalAcknowledgement {
     /// Creates or updates dossiers (`DongBoHoSoMC`); a create of a dossier the portal already has
@@ -149,4 +196,12 @@ extension PortalOperation where Input == [SatisfactionSummary], Output == Portal
 extension PortalOperation where Input == [MonthlyStatistics], Output == PortalAcknowledgement {
     /// Pushes monthly statistics (`DongBoThongKeHoSo`).
     public static var syncStatistics: Self { Self(.syncStatistics) { PortalMessage(service: .syncStatistics, payload: $0) } }
+}
+
+extension PortalOperation where Input == String, Output == LossyList<ProcedureSummary> {
+    /// The procedures one agency implements, as provincial gateways list them
+    /// (`LayDanhSachTTHCDonVi`, parameter `maDonVi`; a `GET` on gateway dialects).
+    public static var unitProcedureCatalogue: Self {
+        Self(.unitProcedureCatalogue, isRead: true) { PortalMessage(service: .unitProcedureCatalogue, parameters: ["maDonVi": .text($0)]) }
+    }
 }
