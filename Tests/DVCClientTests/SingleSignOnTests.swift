@@ -211,3 +211,14 @@ final class NonceBox: @unchecked Sendable {
         set { lock.withLock { stored = newValue } }
     }
 }
+
+extension SingleSignOnTests {
+    /// What deployed identity services send beyond the contract: account type 3, numbers for ints.
+    @Test(arguments: [(#"{"sub":"o1","LoaiTaiKhoan":"3","GioiTinh":1,"TinhTrangHonNhan":0}"#, PortalIdentity.AccountType.organisation),
+                      (#"{"sub":"c1","LoaiTaiKhoan":1}"#, .citizen), (#"{"sub":"x","LoaiTaiKhoan":"9"}"#, .unknown("9"))])
+    func accountTypesAndNumericClaimsAreRead(_ json: String, _ type: PortalIdentity.AccountType) throws {
+        let identity = try JSONDecoder().decode(PortalIdentity.self, from: Data(json.utf8))
+        #expect(identity.accountType == type)
+        if type == .organisation { #expect(identity.sex == "1" && identity.description.contains("organisation")) }
+    }
+}

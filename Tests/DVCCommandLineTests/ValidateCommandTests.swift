@@ -28,6 +28,8 @@ struct ValidateCommandTests {
         Case(kind: "dossier-code", input: "G09.20-260125-010007", expected: "G09.20-260125-010007\tok\tG09.20-260125-010007\tform=circular-04-2025-centralised agency=G09.20 date=2026-01-25 sequence=0007 system-owner=01"),
         Case(kind: "dossier-code", input: "38.98.H29-210519-0013", expected: "38.98.H29-210519-0013\terror\tgroup-length\tdossier code: a dot-separated group has the wrong width (offset 2)"),
         Case(kind: "dossier-code", input: "38.98.H29-210519-0013", expected: "38.98.H29-210519-0013\tok\t38.98.H29-210519-0013\tform=lenient agency=38.98.H29 date=2021-05-19 sequence=0013", extra: ["--lenient"]),
+        Case(kind: "dossier-code", input: "G09.20-20260609-0092637", expected: "G09.20-20260609-0092637\tok\tG09.20-20260609-0092637\tform=lenient agency=G09.20 date=2026-06-09 sequence=0092637", extra: ["--lenient"]),
+        Case(kind: "dossier-code", input: "G09.20-20260609-0092637", expected: "G09.20-20260609-0092637\terror\tinvalid-date\tdossier code: the date part is not a real calendar date (YYMMDD) (offset 9)"),
         Case(kind: "procedure-code", input: "2.000815.000.00.00.H55.02", expected: "2.000815.000.00.00.H55.02\tok\t2.000815.000.00.00.H55.02\tnational=2.000815 agency=000.00.00.H55 variant=02"),
         Case(kind: "field-code", input: "G03-GD06", expected: "G03-GD06\tok\tG03-GD06\towner=G03 local=GD06"),
         Case(kind: "province-code", input: "79", expected: "79\tok\t79\tThành phố Hồ Chí Minh"),

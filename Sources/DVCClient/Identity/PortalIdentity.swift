@@ -11,6 +11,9 @@ public struct PortalIdentity: Sendable, Hashable, Decodable, CustomStringConvert
         case citizen
         /// `2`: a business (doanh nghiệp).
         case business
+        /// `3`: an organisation (tổ chức), which deployed identity services send though the
+        /// published contract lists only 1 and 2.
+        case organisation
         /// Any other value.
         case unknown(String)
     }
@@ -52,6 +55,7 @@ public struct PortalIdentity: Sendable, Hashable, Decodable, CustomStringConvert
         switch text(.accountType) {
         case "1": accountType = .citizen
         case "2": accountType = .business
+        case "3": accountType = .organisation
         case let other: accountType = .unknown(other ?? "")
         }
         techID = text(.techID)
@@ -70,6 +74,7 @@ public struct PortalIdentity: Sendable, Hashable, Decodable, CustomStringConvert
         switch accountType {
         case .citizen: kind = "citizen"
         case .business: kind = "business"
+        case .organisation: kind = "organisation"
         case .unknown(let value): kind = "account type \(value)"
         }
         return "PortalIdentity(\(kind), techID: \(techID ?? "-"), personalID: \(personalID?.description ?? "-"), taxCode: \(taxCode?.description ?? "-"))"
