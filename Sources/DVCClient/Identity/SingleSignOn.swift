@@ -298,12 +298,7 @@ public struct SingleSignOn: Sendable {
     }
 
     static func form(_ fields: [String: String]) -> Data {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let text = fields.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-            .joined(separator: "&")
-        return Data(text.utf8)
+        Data(DialectRequest.formEncoded(fields.sorted { $0.key < $1.key }.map { DialectRequest.QueryItem($0.key, $0.value) }).utf8)
     }
 
     private func post(_ path: String, body: Data, bearer: String?, operation: String) async throws(Failure) -> [String: Any] {

@@ -58,8 +58,8 @@ struct PortalAuthenticator: Sendable {
             body = try JSONEncoder().encode(["username": credentials.username, "password": credentials.password])
         case .clientCredentials, .gatewayToken:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            body = Data(DialectRequest(method: .post, path: "", query: [.init("grant_type", "client_credentials"), .init("client_id", credentials.username),
-                                                                         .init("client_secret", credentials.password)]).target.dropFirst().utf8)
+            body = Data(DialectRequest.formEncoded([.init("grant_type", "client_credentials"), .init("client_id", credentials.username),
+                                                    .init("client_secret", credentials.password)]).utf8)
         }
         let response: PortalResponse
         do {

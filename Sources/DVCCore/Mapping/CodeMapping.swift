@@ -187,8 +187,5 @@ public struct CodeMapping: Sendable, Hashable {
 
 extension CodingUserInfoKey {
     /// The ``CodeMapping`` a decoder applies to local codes before validating them.
-    public static let dvcCodeMapping: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.code-mapping") else { preconditionFailure("a constant, valid user-info key") }
-        return key
-    }()
+    public static let dvcCodeMapping: CodingUserInfoKey = .dvc("code-mapping")
 }

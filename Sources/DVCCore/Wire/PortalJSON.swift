@@ -17,12 +17,15 @@ public enum WireStrictness: String, Sendable, Hashable, Codable {
 
 extension CodingUserInfoKey {
     /// The ``WireStrictness`` a decoder applies to DVCCore models (default ``WireStrictness/lenient``).
-    public static let dvcWireStrictness: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.wire-strictness") else {
-            preconditionFailure("a constant, valid user-info key")
-        }
+    public static let dvcWireStrictness: CodingUserInfoKey = .dvc("wire-strictness")
+}
+
+extension CodingUserInfoKey {
+    /// A DVCKit user-info key, `vn.dvckit.NAME`.
+    static func dvc(_ name: String) -> CodingUserInfoKey {
+        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.\(name)") else { preconditionFailure("a constant, valid user-info key") }
         return key
-    }()
+    }
 }
 
 extension Decoder {

@@ -20,8 +20,5 @@ final class WireVariantLog: @unchecked Sendable {
 
 extension CodingUserInfoKey {
     /// The ``WireVariantLog`` a decoder reports lenient warnings to.
-    static let dvcWireVariants: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.wire-variants") else { preconditionFailure("a constant, valid user-info key") }
-        return key
-    }()
+    static let dvcWireVariants: CodingUserInfoKey = .dvc("wire-variants")
 }

@@ -211,7 +211,7 @@ public final class PortalSandbox: Sendable {
             }
             return Self.json(["error_code": 0, "session": token, "message": "Thành công"])
         }
-        var fields = LoopbackHTTPServer.Request.queryItems(of: "/?" + String(decoding: body, as: UTF8.self))
+        var fields = LoopbackHTTPServer.Request.formItems(String(decoding: body, as: UTF8.self))
         if let object = JSONLimits.standard.jsonObject(body) { fields = object.compactMapValues { $0 as? String } }
         guard fields["grant_type"] == "client_credentials", let id = fields["client_id"], let secret = fields["client_secret"],
               let token = await state.login(username: id, password: secret) else {

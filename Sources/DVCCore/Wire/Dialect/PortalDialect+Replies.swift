@@ -94,10 +94,7 @@ extension PortalDialect {
 
 extension CodingUserInfoKey {
     /// The reply rules a dialect's reply is read by.
-    static let dvcReplyRules: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.reply-rules") else { preconditionFailure("a constant, valid user-info key") }
-        return key
-    }()
+    static let dvcReplyRules: CodingUserInfoKey = .dvc("reply-rules")
 }
 
 /// Any reply data, kept only to be skipped.

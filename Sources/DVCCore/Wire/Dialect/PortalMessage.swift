@@ -79,8 +79,13 @@ public struct DialectRequest: Sendable, Hashable {
 
     /// The path with its percent-encoded query string.
     public var target: String {
-        guard !query.isEmpty else { return path }
-        return path + "?" + query.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }.joined(separator: "&")
+        query.isEmpty ? path : path + "?" + Self.formEncoded(query)
+    }
+
+    /// `name=value&…`, every character but RFC 3986's unreserved ones percent-encoded: a query
+    /// string, or an `application/x-www-form-urlencoded` body.
+    public static func formEncoded(_ items: [QueryItem]) -> String {
+        items.map { "\(escape($0.name))=\(escape($0.value))" }.joined(separator: "&")
     }
 
     /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).

@@ -24,12 +24,7 @@ public struct WireStyle: Sendable, Hashable, Codable {
 
 extension CodingUserInfoKey {
     /// The ``WireStyle`` an encoder applies to DVCCore models (default ``WireStyle/canonical``).
-    public static let dvcWireStyle: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "vn.dvckit.wire-style") else {
-            preconditionFailure("a constant, valid user-info key")
-        }
-        return key
-    }()
+    public static let dvcWireStyle: CodingUserInfoKey = .dvc("wire-style")
 }
 
 extension Encoder {
