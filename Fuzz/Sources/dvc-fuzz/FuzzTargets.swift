@@ -30,6 +30,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// The journal's line reader, on the raw input and on the input framed with a valid checksum
     /// (so the record decoder is reached).
     case journal
+    /// Dialects: replies read by every shipped dialect, requests recognised by its server side,
+    /// dialect and code-mapping files, timestamps in every format.
+    case dialect
 }
 
 /// Runs one input through `target`.
@@ -42,6 +45,7 @@ func fuzz(_ target: FuzzTarget, _ data: Data) {
     case .inbound: fuzzInbound(data)
     case .http: fuzzHTTP(data)
     case .journal: fuzzJournal(data)
+    case .dialect: fuzzDialects(data)
     }
 }
 
