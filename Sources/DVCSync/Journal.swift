@@ -204,10 +204,7 @@ actor Journal {
         for request in requests {
             guard let ref = index.pendingEntry(request.sequence) else { continue }
             let code = try index.leases[request.sequence]?.code ?? storedCode(ref)
-            var delivery = index.deliveries[request.sequence] ?? .init()
-            delivery.dossierDelivered = delivery.dossierDelivered || request.delivery.dossierDelivered
-            delivery.progressDelivered = max(delivery.progressDelivered, request.delivery.progressDelivered)
-            delivery.attempts = max(delivery.attempts, request.delivery.attempts)
+            let delivery = (index.deliveries[request.sequence] ?? .init()).merging(request.delivery)
             let record = JournalRecord.dead(.init(seq: request.sequence, code: code, kind: request.reason.kind.rawValue, reason: request.reason.message,
                                                   at: at, delivery: delivery == .init() ? nil : delivery))
             lines += try record.line()

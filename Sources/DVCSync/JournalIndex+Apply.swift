@@ -33,13 +33,7 @@ extension JournalIndex {
         case .dead(let record):
             guard let entry = pendingEntry(record.seq) else { return }
             var delivery = deliveries[record.seq] ?? DeliveryState()
-            if let stored = record.delivery {
-                delivery.dossierDelivered = delivery.dossierDelivered || stored.dossierDelivered
-                delivery.progressDelivered = max(delivery.progressDelivered, stored.progressDelivered)
-                delivery.attempts = max(delivery.attempts, stored.attempts)
-                delivery.firstFailureAt = delivery.firstFailureAt ?? stored.firstFailureAt
-                delivery.lastFailure = delivery.lastFailure ?? stored.lastFailure
-            }
+            if let stored = record.delivery { delivery = delivery.merging(stored) }
             removePending(record.seq)
             dead[record.seq] = Dead(sequence: record.seq, key: entry.key, code: record.code, agency: entry.agency, line: entry.line,
                                     enqueuedAt: entry.enqueuedAt, reason: DeadLetterReason(.init(rawValue: record.kind), record.reason),

@@ -121,6 +121,19 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         self.progressDelivered = progressDelivered
     }
 
+    /// This state merged with what the engine knew when it dead-lettered the entry (for
+    /// ``Outbox`` implementations): delivered if either says so, the larger counts, the first
+    /// failure kept.
+    public func merging(_ other: DeliveryState) -> DeliveryState {
+        var next = self
+        next.dossierDelivered = dossierDelivered || other.dossierDelivered
+        next.progressDelivered = max(progressDelivered, other.progressDelivered)
+        next.attempts = max(attempts, other.attempts)
+        next.firstFailureAt = firstFailureAt ?? other.firstFailureAt
+        next.lastFailure = lastFailure ?? other.lastFailure
+        return next
+    }
+
     /// This state after `release` at `now` (for ``Outbox`` implementations).
     public func applying(_ release: Release, at now: Date) -> DeliveryState {
         var next = self

@@ -162,9 +162,7 @@ public final class InMemoryOutbox: Outbox {
                 guard var row = rows[letter.sequence], case .pending = row.state else { continue }
                 row.state = .dead(letter.reason, now())
                 row.lease = nil
-                row.delivery.dossierDelivered = row.delivery.dossierDelivered || letter.delivery.dossierDelivered
-                row.delivery.progressDelivered = max(row.delivery.progressDelivered, letter.delivery.progressDelivered)
-                row.delivery.attempts = max(row.delivery.attempts, letter.delivery.attempts)
+                row.delivery = row.delivery.merging(letter.delivery)
                 rows[letter.sequence] = row
             }
         }

@@ -193,10 +193,7 @@ extension PostgresOutbox {
                 for letter in letters {
                     guard let row = try db.query("SELECT delivery FROM dvc_outbox WHERE sequence = $1 AND state = 'pending' FOR UPDATE",
                                                  [String(letter.sequence)]).first else { continue }
-                    var delivery = try PostgresOutboxRows.delivery(row[0])
-                    delivery.dossierDelivered = delivery.dossierDelivered || letter.delivery.dossierDelivered
-                    delivery.progressDelivered = max(delivery.progressDelivered, letter.delivery.progressDelivered)
-                    delivery.attempts = max(delivery.attempts, letter.delivery.attempts)
+                    let delivery = try PostgresOutboxRows.delivery(row[0]).merging(letter.delivery)
                     try db.query("""
                         UPDATE dvc_outbox SET state = 'dead', delivery = $1, dead_kind = $2, dead_message = $3, dead_at = $4, lease = NULL, lease_until = NULL
                         WHERE sequence = $5

@@ -206,10 +206,7 @@ extension SQLiteOutbox {
                     """)
                 for letter in letters {
                     guard try read.bind([.integer(Int64(letter.sequence))]).step() else { continue }
-                    var delivery = try Self.delivery(read.text(0) ?? "{}")
-                    delivery.dossierDelivered = delivery.dossierDelivered || letter.delivery.dossierDelivered
-                    delivery.progressDelivered = max(delivery.progressDelivered, letter.delivery.progressDelivered)
-                    delivery.attempts = max(delivery.attempts, letter.delivery.attempts)
+                    let delivery = try Self.delivery(read.text(0) ?? "{}").merging(letter.delivery)
                     try write.bind([.text(try Self.json(delivery)), .text(letter.reason.kind.rawValue), .text(letter.reason.message), .real(moment),
                                     .integer(Int64(letter.sequence))]).run()
                 }
