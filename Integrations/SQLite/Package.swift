@@ -24,6 +24,11 @@ let package = Package(
             .target(name: "CSQLite", condition: .when(platforms: [.linux, .windows, .android])),
             .product(name: "DVCSync", package: dvckit),
         ]),
+        .executableTarget(name: "dvc-outbox-bench", dependencies: [
+            "DVCSQLite",
+            .product(name: "DVCSync", package: dvckit),
+            .product(name: "DVCTesting", package: dvckit),
+        ]),
         .testTarget(name: "DVCSQLiteTests", dependencies: [
             "DVCSQLite",
             .product(name: "DVCTesting", package: dvckit),
