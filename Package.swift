@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "DVCClient", targets: ["DVCClient"]),
         .library(name: "DVCSync", targets: ["DVCSync"]),
         .library(name: "DVCTesting", targets: ["DVCTesting"]),
+        // The command-line tools' code, for tools of the integrations (dvc-sync-postgres).
+        .library(name: "DVCCommandLine", targets: ["DVCCommandLine"]),
         .executable(name: "dvc-demo", targets: ["dvc-demo"]),
         .executable(name: "dvc-validate", targets: ["dvc-validate"]),
         .executable(name: "dvc-sandbox", targets: ["dvc-sandbox"]),

@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
     products: [
         .library(name: "DVCPostgres", targets: ["DVCPostgres"]),
+        .executable(name: "dvc-sync-postgres", targets: ["dvc-sync-postgres"]),
     ],
     dependencies: [
         .package(path: "../.."),
@@ -23,6 +24,10 @@ let package = Package(
         .target(name: "DVCPostgres", dependencies: [
             .target(name: "CLibPQ"),
             .product(name: "DVCSync", package: dvckit),
+        ]),
+        .executableTarget(name: "dvc-sync-postgres", dependencies: [
+            "DVCPostgres",
+            .product(name: "DVCCommandLine", package: dvckit),
         ]),
         .testTarget(name: "DVCPostgresTests", dependencies: [
             "DVCPostgres",

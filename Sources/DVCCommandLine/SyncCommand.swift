@@ -1,4 +1,5 @@
-import DVCKit
+/// `Outbox` appears in this file's public API.
+public import DVCKit
 /// `URL` appears in this file's public API.
 public import Foundation
 
@@ -50,6 +51,43 @@ public enum SyncCommand {
         URL(fileURLWithPath: directory).appendingPathComponent("outbox.journal")
     }
 
+    /// Where a sync keeps its outbox (nơi lưu hàng đợi): the journal directory of `--journal DIR`,
+    /// or what an integration opens from its own option (`dvc-sync-postgres --database CONNINFO`).
+    public struct Storage: Sendable {
+        /// The option naming the storage, e.g. `--journal`.
+        public let option: String
+        /// What the option takes, for messages, e.g. `DIR`.
+        public let placeholder: String
+        /// The program name used in messages, e.g. `dvc-sync`.
+        public let tool: String
+        /// Opens the outbox the option names.
+        public let open: @Sendable (String) async throws -> any Outbox
+        /// Closes it.
+        public let close: @Sendable (any Outbox) async -> Void
+
+        /// Creates a storage description.
+        public init(option: String, placeholder: String, tool: String, open: @escaping @Sendable (String) async throws -> any Outbox,
+                    close: @escaping @Sendable (any Outbox) async -> Void) {
+            self.option = option
+            self.placeholder = placeholder
+            self.tool = tool
+            self.open = open
+            self.close = close
+        }
+
+        /// `--journal DIR`: a `FileOutbox` in `DIR/outbox.journal`, the directory created `0700`.
+        public static let journal = Storage(option: "--journal", placeholder: "DIR", tool: "dvc-sync", open: { directory in
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return try FileOutbox(url: journalURL(directory))
+        }, close: { await ($0 as? FileOutbox)?.close() })
+    }
+
+    /// Loads files into the outbox `storage` opens and syncs it — `dvc-sync`'s work, for tools that
+    /// keep the outbox elsewhere; the options are `dvc-sync`'s with `storage.option` for `--journal`.
+    public static func sync(_ words: [String], storage: Storage, environment: [String: String], output: TextStream, errors: TextStream) async -> Int32 {
+        await sync(words, environment: environment, output: output, errors: errors, storage: storage)
+    }
+
     /// Runs `dvc-sync` with `words` (without the program name).
     public static func run(_ words: [String], environment: [String: String], output: TextStream, errors: TextStream) async -> Int32 {
         switch words.first {
@@ -83,7 +121,7 @@ public enum SyncCommand {
         }
     }
 
-    static func sync(_ words: [String], environment: [String: String], output: TextStream, errors: TextStream) async -> Int32 {
+    static func sync(_ words: [String], environment: [String: String], output: TextStream, errors: TextStream, storage: Storage = .journal) async -> Int32 {
         let started = ContinuousClock.now
         let arguments: Arguments
         let portal: PortalOptions
@@ -91,13 +129,13 @@ public enum SyncCommand {
         var configuration = SyncEngine.Configuration()
         var deadline: ContinuousClock.Instant?
         do throws(UsageError) {
-            arguments = try Arguments(words, options: PortalOptions.names.union(["--journal", "--batch", "--concurrency", "--max-attempts", "--deadline"]),
+            arguments = try Arguments(words, options: PortalOptions.names.union([storage.option, "--batch", "--concurrency", "--max-attempts", "--deadline"]),
                                       flags: ["--json", "--help"])
             if arguments.has("--help") {
                 output.write(help + "\n")
                 return 0
             }
-            guard let directory = arguments[option: "--journal"] else { throw UsageError("--journal DIR is required") }
+            guard let directory = arguments[option: storage.option] else { throw UsageError("\(storage.option) \(storage.placeholder) is required") }
             guard !arguments.positionals.isEmpty else { throw UsageError("give at least one FILE of dossiers (- for standard input)") }
             journal = directory
             portal = try PortalOptions(arguments, environment: environment)
@@ -110,21 +148,18 @@ public enum SyncCommand {
                 deadline = started + .milliseconds(Int(seconds * 1000))
             }
         } catch {
-            errors.write("dvc-sync: \(error.message)\nTry 'dvc-sync --help'.\n")
+            errors.write("\(storage.tool): \(error.message)\nTry '\(storage.tool) --help'.\n")
             return 2
         }
-        let outbox: FileOutbox
-        do {
-            try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            outbox = try FileOutbox(url: journalURL(journal))
-        } catch {
-            errors.write("dvc-sync: \(error)\n")
+        let outbox: any Outbox
+        do { outbox = try await storage.open(journal) } catch {
+            errors.write("\(storage.tool): \(error)\n")
             return 1
         }
         let engine = SyncEngine(client: portal.client(), outbox: outbox, configuration: configuration)
         let status = await sync(engine, arguments: arguments, deadline: deadline, started: started, output: output, errors: errors,
                                 mapping: portal.mapping)
-        await outbox.close()
+        await storage.close(outbox)
         return status
     }
 

@@ -1,0 +1,80 @@
+import DVCCore
+import DVCPostgres
+import DVCTesting
+import Foundation
+import Testing
+
+/// `dvc-sync-postgres` as separate processes: two at once, one database, one portal.
+@Suite("dvc-sync-postgres processes", .enabled(if: TestDatabase.available, "set DVC_POSTGRES_URL to run the PostgreSQL tests"))
+struct SyncPostgresProcessTests {
+    static func executable(_ name: String) -> URL? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Runs a process to its end off the cooperative pool; its standard output.
+    static func run(_ binary: URL, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    let process = Process()
+                    process.executableURL = binary
+                    process.arguments = arguments
+                    process.environment = environment
+                    let output = Pipe()
+                    process.standardOutput = output
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    @Test func twoWorkersOnOneDatabaseSendEveryDossierOnce() async throws {
+        let url = try #require(TestDatabase.url, "DVC_POSTGRES_URL is not set (required in CI)")
+        let binary = try #require(Self.executable("dvc-sync-postgres"))
+        let sandbox = PortalSandbox()
+        let server = try sandbox.serve()
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-sync-postgres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Each worker loads half the dossiers, then both sync whatever is pending, concurrently.
+        var files: [String] = []
+        for half in 0..<2 {
+            let dossiers = try (1...300).filter { $0 % 2 == half }.map { try Fixtures.dossier($0) }
+            let file = directory.appendingPathComponent("half\(half).json")
+            try PortalJSON.encode(DossierSyncRequest(unitCode: "000.00.00.H20", isUpdating: false, dossiers: dossiers)).write(to: file)
+            files.append(file.path)
+        }
+        let schema = "dvc_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let environment = ["DVC_PORTAL_PASSWORD": "sandbox", "DVC_POSTGRES_SCHEMA": schema, "PATH": "/usr/bin:/bin"]
+        let common = ["--database", url, "--portal", server.baseURL.absoluteString, "--agency", "000.00.00.H20", "--username", "sandbox",
+                      "--batch", "10", "--json"]
+        async let first = Self.run(binary, common + [files[0]], environment: environment)
+        async let second = Self.run(binary, common + [files[1]], environment: environment)
+        let results = try await [first, second]
+        #expect(results.map(\.status) == [0, 0], "\(results.map(\.output))")
+        let records = await sandbox.dossierRecords()
+        #expect(records.count == 300)
+        #expect(records.values.allSatisfy { $0.creates == 1 && $0.updates == 0 })
+        let check = try PostgresOutbox(connection: url, schema: schema)
+        let counts = try await check.counts().values.reduce(into: 0) { $0 += $1.acknowledged }
+        #expect(counts == 300)
+        await check.close()
+        let connection = try PostgresConnection(url)
+        try connection.query("DROP SCHEMA \(schema) CASCADE")
+        connection.close()
+    }
+}
