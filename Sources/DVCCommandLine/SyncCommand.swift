@@ -36,6 +36,8 @@ public enum SyncCommand {
       --batch N              dossiers per call (default 50)
       --concurrency N        calls in flight at once (default 4)
       --max-attempts N       failed attempts before an entry failing alone is dead-lettered (default 10)
+      --lease SECONDS        how long a claimed batch is this process's before another worker may take it
+                             (default 300; matters when several workers share a database outbox)
       --deadline SECONDS     stop sending after this long, leaving the rest pending (exit 4)
       --json                 print the summary as JSON
       --help                 print this text
@@ -129,7 +131,7 @@ public enum SyncCommand {
         var configuration = SyncEngine.Configuration()
         var deadline: ContinuousClock.Instant?
         do throws(UsageError) {
-            arguments = try Arguments(words, options: PortalOptions.names.union([storage.option, "--batch", "--concurrency", "--max-attempts", "--deadline"]),
+            arguments = try Arguments(words, options: PortalOptions.names.union([storage.option, "--batch", "--concurrency", "--max-attempts", "--deadline", "--lease"]),
                                       flags: ["--json", "--help"])
             if arguments.has("--help") {
                 output.write(help + "\n")
@@ -143,6 +145,7 @@ public enum SyncCommand {
             configuration.concurrency = try positive(arguments, "--concurrency", default: 4, maximum: 256)
             configuration.maximumAttempts = try positive(arguments, "--max-attempts", default: 10, maximum: 1_000)
             configuration.codeMapping = portal.mapping
+            configuration.lease = .seconds(try positive(arguments, "--lease", default: 300, maximum: 86_400))
             if let text = arguments[option: "--deadline"] {
                 guard let seconds = Double(text), seconds > 0 else { throw UsageError("--deadline takes a number of seconds") }
                 deadline = started + .milliseconds(Int(seconds * 1000))

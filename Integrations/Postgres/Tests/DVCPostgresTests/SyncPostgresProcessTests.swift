@@ -1,5 +1,6 @@
 import DVCCore
 import DVCPostgres
+import DVCSync
 import DVCTesting
 import Foundation
 import Testing
@@ -72,6 +73,56 @@ struct SyncPostgresProcessTests {
         let check = try PostgresOutbox(connection: url, schema: schema)
         let counts = try await check.counts().values.reduce(into: 0) { $0 += $1.acknowledged }
         #expect(counts == 300)
+        await check.close()
+        let connection = try PostgresConnection(url)
+        try connection.query("DROP SCHEMA \(schema) CASCADE")
+        connection.close()
+    }
+
+    /// A worker killed with SIGKILL mid-run leaves leased entries behind; once its leases expire a
+    /// second worker takes them and finishes. Nothing is lost, nothing created twice.
+    @Test func aKilledWorkersLeasesExpireAndAnotherFinishesItsWork() async throws {
+        let url = try #require(TestDatabase.url, "DVC_POSTGRES_URL is not set (required in CI)")
+        let binary = try #require(Self.executable("dvc-sync-postgres"))
+        let sandbox = PortalSandbox(configuration: .init(latency: .milliseconds(30)))
+        let server = try sandbox.serve()
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dvc-sync-postgres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("dossiers.json")
+        try PortalJSON.encode(DossierSyncRequest(unitCode: "000.00.00.H20", isUpdating: false,
+                                                 dossiers: try (1...400).map { try Fixtures.dossier($0) })).write(to: file)
+        let schema = "dvc_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let environment = ["DVC_PORTAL_PASSWORD": "sandbox", "DVC_POSTGRES_SCHEMA": schema, "PATH": "/usr/bin:/bin"]
+        let arguments = ["--database", url, "--portal", server.baseURL.absoluteString, "--agency", "000.00.00.H20", "--username", "sandbox",
+                         "--batch", "10", "--lease", "2", "--json", file.path]
+
+        let victim = Process()
+        victim.executableURL = binary
+        victim.arguments = arguments
+        victim.environment = environment
+        victim.standardOutput = FileHandle.nullDevice
+        victim.standardError = FileHandle.nullDevice
+        try victim.run()
+        // Until the victim has acknowledged some but not all, then kill it the hard way.
+        let check = try PostgresOutbox(connection: url, schema: schema)
+        var acknowledged = 0
+        for _ in 0..<300 {
+            try await Task.sleep(for: .milliseconds(20))
+            acknowledged = try await check.counts().values.reduce(into: 0) { $0 += $1.acknowledged }
+            if acknowledged >= 40 { break }
+        }
+        kill(victim.processIdentifier, SIGKILL)
+        let before = try await check.counts().values.reduce(into: 0) { $0 += $1.acknowledged }
+        #expect(acknowledged >= 40 && before < 400, "killed after \(before) of 400")
+
+        let survivor = try await Self.run(binary, arguments, environment: environment)
+        #expect(survivor.status == 0, "\(survivor.output)")
+        let after = try await check.counts().values.reduce(into: OutboxCounts()) { $0.add($1) }
+        #expect(after.acknowledged == 400 && after.pending == 0 && after.deadLettered == 0)
+        let records = await sandbox.dossierRecords()
+        #expect(records.count == 400 && records.values.allSatisfy { $0.creates == 1 })
         await check.close()
         let connection = try PostgresConnection(url)
         try connection.query("DROP SCHEMA \(schema) CASCADE")
