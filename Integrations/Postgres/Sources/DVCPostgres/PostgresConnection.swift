@@ -34,6 +34,8 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
 public final class PostgresConnection: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: OpaquePointer?
+    /// Statements that set a session up (`SET search_path …`), run again after every reset.
+    private var sessionSetup: [String] = []
 
     /// Connects with a libpq connection string (`host=/run/postgresql dbname=motcua` or a
     /// `postgresql://` URL). The string is never printed: it may hold a password.
@@ -69,6 +71,7 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let handle else { throw PostgresError(kind: .connection, sqlState: nil, message: "the connection is closed") }
         if PQstatus(handle) != CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_INTRANS {
             PQreset(handle)
+            for statement in sessionSetup { PQclear(PQexec(handle, statement)) }
         }
         var copies = parameters.map { $0.flatMap { strdup($0) } }
         defer { for copy in copies { free(copy) } }
@@ -94,6 +97,14 @@ public final class PostgresConnection: @unchecked Sendable {
             let lost = PQstatus(handle) != CONNECTION_OK
             throw PostgresError(kind: lost ? .connection : .statement, sqlState: state, message: String(cString: PQresultErrorMessage(result)))
         }
+    }
+
+    /// Runs `sql` (a statement without parameters, e.g. `SET search_path TO dvc`) now and again
+    /// on every new session after a reset, so a reconnected session is set up as the first was.
+    /// - Throws: ``PostgresError``.
+    public func onEverySession(_ sql: String) throws(PostgresError) {
+        try query(sql)
+        lock.withLock { sessionSetup.append(sql) }
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.

@@ -57,6 +57,6 @@ enum PostgresOutboxSchema {
             try db.query("SET LOCAL search_path TO \(schema)")
             for statement in statements { try db.query(statement) }
         }
-        try connection.query("SET search_path TO \(schema)")
+        try connection.onEverySession("SET search_path TO \(schema)")
     }
 }

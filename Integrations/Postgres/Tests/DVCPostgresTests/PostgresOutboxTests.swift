@@ -1,5 +1,6 @@
 import DVCPostgres
 import DVCSync
+import DVCCore
 import DVCTesting
 import Foundation
 import Testing
@@ -103,5 +104,31 @@ struct PostgresOutboxTests {
     @Test func badConnectionStringsAndSchemasAreTypedErrors() {
         #expect(throws: PostgresError.self) { try PostgresConnection("host=/no/such/dir port=1 dbname=x connect_timeout=1") }
         #expect(throws: PostgresError.self) { try PostgresOutbox(connection: TestDatabase.url ?? "", schema: "Robert'); DROP TABLE x;--") }
+    }
+
+    /// A connection the server dropped is reset on the next statement, set up as before, and the
+    /// outbox goes on working; the statement that met the loss fails with a connection error.
+    @Test func aLostConnectionIsResetAndTheOutboxGoesOn() async throws {
+        let url = try #require(TestDatabase.url, "DVC_POSTGRES_URL is not set (required in CI)")
+        let name = "dvc_reset_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let subject = try PostgresOutboxSubject()
+        guard let first = try await subject.make() as? PostgresOutbox else { return }
+        let outbox = try PostgresOutbox(connection: url + " application_name=\(name)", schema: first.schema)
+        _ = try await outbox.append([try DossierChange(try Fixtures.dossier(1)).encoded()]) { _, _ in [] }
+        let admin = try PostgresConnection(url)
+        let killed = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [name])
+        #expect(killed.count == 1)
+        do {
+            _ = try await outbox.counts()
+            Issue.record("a statement on a dropped connection succeeded")
+        } catch let error as PostgresError {
+            #expect(error.kind == .connection)
+        }
+        let counts = try await outbox.counts()
+        #expect(counts.values.reduce(0) { $0 + $1.pending } == 1, "reset, with the outbox's search_path set again")
+        admin.close()
+        await outbox.close()
+        await first.close()
+        await subject.cleanUp()
     }
 }
