@@ -144,11 +144,12 @@ extension PostgresOutbox {
             let moment = now().timeIntervalSince1970
             let until = moment + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
             return try open().transaction { db in
+                // Pending rows in sequence order (an index scan that stops at the limit), each kept
+                // only when no earlier version of its dossier is pending (an index probe).
                 let rows = try db.query("""
-                    WITH heads AS (
-                        SELECT DISTINCT ON (dossier_code) sequence FROM dvc_outbox WHERE state = 'pending' ORDER BY dossier_code, sequence)
-                    SELECT o.sequence, o.payload, o.delivery, o.enqueued_at FROM dvc_outbox o JOIN heads h ON h.sequence = o.sequence
-                    WHERE (o.lease_until IS NULL OR o.lease_until <= $1) AND NOT (o.sequence = ANY($3::bigint[]))
+                    SELECT o.sequence, o.payload, o.delivery, o.enqueued_at FROM dvc_outbox o
+                    WHERE o.state = 'pending' AND (o.lease_until IS NULL OR o.lease_until <= $1) AND NOT (o.sequence = ANY($3::bigint[]))
+                      AND NOT EXISTS (SELECT 1 FROM dvc_outbox p WHERE p.dossier_code = o.dossier_code AND p.state = 'pending' AND p.sequence < o.sequence)
                     ORDER BY o.sequence LIMIT $2 FOR UPDATE OF o SKIP LOCKED
                     """, [String(moment), String(limit), "{" + excluding.map(String.init).joined(separator: ",") + "}"])
                 var claimed: [OutboxEntry] = []

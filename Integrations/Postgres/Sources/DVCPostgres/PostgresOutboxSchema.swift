@@ -9,6 +9,7 @@
 ///     delivery TEXT NOT NULL, lease BIGINT, lease_until DOUBLE PRECISION,
 ///     dead_kind TEXT, dead_message TEXT, dead_at DOUBLE PRECISION);
 /// CREATE INDEX IF NOT EXISTS dvc_outbox_pending ON dvc_outbox (dossier_code, sequence) WHERE state = 'pending';
+/// CREATE INDEX IF NOT EXISTS dvc_outbox_queue ON dvc_outbox (sequence) WHERE state = 'pending';
 /// CREATE INDEX IF NOT EXISTS dvc_outbox_dead ON dvc_outbox (sequence) WHERE state = 'dead';
 /// CREATE INDEX IF NOT EXISTS dvc_outbox_version ON dvc_outbox (dossier_code, fingerprint);
 /// CREATE TABLE IF NOT EXISTS dvc_latest (dossier_code TEXT PRIMARY KEY, sequence BIGINT NOT NULL);
@@ -28,6 +29,7 @@ enum PostgresOutboxSchema {
             dead_kind TEXT, dead_message TEXT, dead_at DOUBLE PRECISION)
         """,
         "CREATE INDEX IF NOT EXISTS dvc_outbox_pending ON dvc_outbox (dossier_code, sequence) WHERE state = 'pending'",
+        "CREATE INDEX IF NOT EXISTS dvc_outbox_queue ON dvc_outbox (sequence) WHERE state = 'pending'",
         "CREATE INDEX IF NOT EXISTS dvc_outbox_dead ON dvc_outbox (sequence) WHERE state = 'dead'",
         "CREATE INDEX IF NOT EXISTS dvc_outbox_version ON dvc_outbox (dossier_code, fingerprint)",
         "CREATE TABLE IF NOT EXISTS dvc_latest (dossier_code TEXT PRIMARY KEY, sequence BIGINT NOT NULL)",
