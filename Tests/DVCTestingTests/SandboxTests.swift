@@ -41,7 +41,10 @@ final class Harness: @unchecked Sendable {
 
     deinit { server?.stop() }
 
-    func client(unit: String = "000.00.00.H20", retry: RetryPolicy = .default, timeout: Duration = .seconds(6)) -> PortalClient {
+    /// A client; the answer timeout is generous (30 s) because the exact login counts these tests
+    /// pin would change if a slow answer — dozens of loopback servers under AddressSanitizer — timed
+    /// out and was retried. Tests of timeouts pass their own.
+    func client(unit: String = "000.00.00.H20", retry: RetryPolicy = .default, timeout: Duration = .seconds(30)) -> PortalClient {
         PortalClient(configuration: .init(adapterURL: baseURL, dialect: dialect, credentials: .init(username: "sandbox", password: "sandbox"), unitCode: unit,
                                           timeout: timeout, retryPolicy: retry),
                      transport: transport, sleeper: NoSleep())
