@@ -14,7 +14,11 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
 if [ "$which" = address ] || [ "$which" = all ]; then
   echo "=== AddressSanitizer: the whole suite"
-  swift test --sanitize=address --scratch-path .build/asan
+  # The hostile-client socket tests wait on real server deadlines; beside the rest of the suite
+  # under ASan they can starve (answers missing after 15 s), alone they take a second. So they run
+  # on their own, after the rest.
+  swift test --sanitize=address --scratch-path .build/asan --skip 'HostileClientTests'
+  swift test --sanitize=address --scratch-path .build/asan --filter 'HostileClientTests'
 fi
 
 if [ "$which" = thread ] || [ "$which" = all ]; then
