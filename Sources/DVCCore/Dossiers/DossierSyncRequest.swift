@@ -43,7 +43,7 @@ public struct DossierSyncRequest: Sendable, Hashable, Codable, CustomStringConve
             r.record(.service, .fieldInvalid, "`service` is \"\(service)\", expected \"DongBoHoSoMC\"")
         }
         let isUpdating = r.optionalBool(.isUpdating)
-        if isUpdating == nil, r.strictness == .strict, (try? r.container.decodeNil(forKey: r.k(.isUpdating))) != false {
+        if isUpdating == nil, r.strictness == .strict, r.isAbsentOrNull(.isUpdating) {
             // Lenient decoding reads an absent flag as a create, as the reference system does.
             r.dropNullVariant(.isUpdating)
             r.record(.isUpdating, .fieldMissing, "`isUpdating` is required: without it the portal treats the batch as new dossiers")

@@ -15,6 +15,16 @@ public enum WireStrictness: String, Sendable, Hashable, Codable {
     case strict
 }
 
+/// Which implementation reads and writes wire JSON (bộ mã hoá). Both give the same bytes and the
+/// same results; ``foundation`` is there to compare against and to rule the fast codec out when
+/// diagnosing.
+public enum WireCodec: String, Sendable, Hashable {
+    /// DVCKit's own codec, handing to Foundation what it does not reproduce exactly (the default).
+    case fast
+    /// Foundation's `JSONEncoder` and `JSONDecoder` alone.
+    case foundation
+}
+
 extension CodingUserInfoKey {
     /// The ``WireStrictness`` a decoder applies to DVCCore models (default ``WireStrictness/lenient``).
     public static let dvcWireStrictness: CodingUserInfoKey = .dvc("wire-strictness")
@@ -35,11 +45,19 @@ extension Decoder {
     }
 }
 
-/// The one place DVCKit turns models into wire bytes and back (the seam a faster codec can
-/// replace later without touching the models).
+/// The one place DVCKit turns models into wire bytes and back.
 ///
 /// Encoding is canonical: sorted keys, `/` not escaped, every scalar a string. Decoding applies
 /// the requested ``WireStrictness``.
+///
+/// ``encode(_:)`` and the `decode` functions use DVCKit's own wire codec: a single pass over the
+/// bytes into a token tape, read by the models' field readers without an intermediate `Any`, and
+/// a byte writer that puts a model's fields in sorted order from precomputed key ranks. Its output
+/// and its results — values, defect reports, warnings — are those of `JSONEncoder`/`JSONDecoder`
+/// with the same settings: wherever the fast path cannot promise that (a floating-point number,
+/// invalid JSON, a duplicate key, a date, an error Foundation words), the document is handed to
+/// Foundation whole, and Foundation's answer is the one returned. ``encoder()`` and ``decoder(_:mapping:)``
+/// give the Foundation coders themselves.
 public enum PortalJSON {
     /// An encoder producing the canonical wire form.
     public static func encoder() -> JSONEncoder {
@@ -65,28 +83,69 @@ public enum PortalJSON {
 
     /// Encodes `value` in canonical wire form.
     public static func encode(_ value: some Encodable) throws -> Data {
-        try encoder().encode(value)
+        try encode(value, style: .canonical)
     }
 
-    /// Decodes a `T` from wire bytes, like ``decode(_:from:strictness:limits:)``, and appends to
+    /// Encodes `value` the way `style` writes it (see ``WireStyle``); byte for byte what
+    /// ``encoder(style:)`` writes.
+    public static func encode(_ value: some Encodable, style: WireStyle, codec: WireCodec = .fast) throws -> Data {
+        let userInfo: [CodingUserInfoKey: any Sendable] = style.isCanonical ? [:] : [.dvcWireStyle: style]
+        if codec == .fast, let bytes = fastEncode(value, userInfo: userInfo) { return Data(bytes) }
+        return try encoder(style: style).encode(value)
+    }
+
+    /// The fast encoder's bytes, or `nil` when Foundation must write `value` (or say why it cannot).
+    static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) -> [UInt8]? {
+        guard !WireTapeDecoder.isFoundationSpecial(T.self) else { return nil }
+        let output = WireOutput(userInfo: userInfo)
+        do { try output.encode(value, path: []) } catch { return nil }
+        return output.needsFoundation ? nil : output.bytes
+    }
+
+    /// Decodes a `T` from JSON bytes already checked against limits, with `userInfo` as a
+    /// `JSONDecoder` would carry it: by the fast decoder, or by Foundation where it must.
+    static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable], codec: WireCodec = .fast) throws -> T {
+        if codec == .fast, !WireTapeDecoder.isFoundationSpecial(T.self), let tape = WireTape.parse(bytes) {
+            // Warnings go to a log of this attempt's own, handed on only if Foundation is not asked again.
+            let callerLog = userInfo[.dvcWireVariants] as? WireVariantLog, attemptLog = WireVariantLog()
+            var attemptInfo = userInfo
+            if callerLog != nil { attemptInfo[.dvcWireVariants] = attemptLog }
+            let session = WireTapeSession(tape: tape, userInfo: attemptInfo)
+            do {
+                let value = try WireTapeDecoder(session, token: 0, codingPath: []).decode(type, at: 0, path: [])
+                if !session.needsFoundation {
+                    callerLog?.append(attemptLog.drain())
+                    return value
+                }
+            } catch {
+                if !session.needsFoundation {
+                    callerLog?.append(attemptLog.drain())
+                    throw error
+                }
+            }
+        }
+        let decoder = JSONDecoder()
+        decoder.userInfo = userInfo
+        return try decoder.decode(type, from: Data(bytes))
+    }
+
+    /// Decodes a `T` from wire bytes, like ``decode(_:from:strictness:limits:codec:)``, and appends to
     /// `warnings` what it read leniently: each variant real systems send beyond the standard
     /// (a number for a string, `null`, another date format, a key in another letter case, …),
     /// under its own rule (see ``ValidationRule/wireNumberForText`` and its siblings).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient, limits: JSONLimits = .standard,
-                                            warnings: inout [ValidationIssue]) throws -> T {
+                                            codec: WireCodec = .fast, warnings: inout [ValidationIssue]) throws -> T {
         try limits.check(data)
         let log = WireVariantLog()
-        let decoder = decoder(strictness)
-        decoder.userInfo[.dvcWireVariants] = log
-        let value = try decoder.decode(type, from: data)
+        let value = try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness, .dvcWireVariants: log], codec: codec)
         warnings += log.drain()
         return value
     }
 
     /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient,
-                                            limits: JSONLimits = .standard) throws -> T {
+                                            limits: JSONLimits = .standard, codec: WireCodec = .fast) throws -> T {
         try limits.check(data)
-        return try decoder(strictness).decode(type, from: data)
+        return try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness], codec: codec)
     }
 }

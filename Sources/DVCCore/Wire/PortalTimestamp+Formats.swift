@@ -17,6 +17,7 @@ extension PortalTimestamp {
 
     /// The moment written in `format`.
     public func formatted(_ format: Format) -> String {
+        if format == .compact { return description }
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         let year = String(repeating: "0", count: max(0, 4 - String(date.year).count)) + String(date.year)
         let day = "\(year)-\(two(date.month))-\(two(date.day))", time = "\(two(hour)):\(two(minute)):\(two(second))"

@@ -5,7 +5,8 @@
 /// Lenient decoding takes numbers and booleans where the standard writes strings; strict
 /// decoding takes only strings and also reports unknown keys.
 struct WireReader<Key: CodingKey & CaseIterable> {
-    let container: KeyedDecodingContainer<AnyCodingKey>
+    /// The object read: a Foundation container, or a token of the fast decoder's tape.
+    let source: WireReaderSource
     let strictness: WireStrictness
     let codingPath: [any CodingKey]
     private(set) var issues: [ValidationIssue] = []
@@ -19,22 +20,65 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     private let mapping: CodeMapping?
 
     init(_ decoder: any Decoder) throws {
-        container = try decoder.container(keyedBy: AnyCodingKey.self)
-        strictness = decoder.wireStrictness
         codingPath = decoder.codingPath
+        if let fast = decoder as? WireTapeDecoder {
+            let session = fast.session
+            (strictness, log, mapping) = (session.strictness, session.log, session.mapping)
+            var (object, others) = try WireTapeObject.read(fast, keys: Key.self)
+            // Each other key in document order: the standard's key it spells in another case, or nil.
+            var found: [(canonical: Key?, name: String)] = []
+            for (name, token) in others {
+                let canonical = Self.canonical(name)
+                if let canonical, found.contains(where: { $0.canonical?.stringValue == canonical.stringValue }) {
+                    // Two spellings of one key: which one Foundation reads depends on its dictionary order.
+                    throw fast.foundation()
+                }
+                if let canonical, object.entry(canonical) == nil {
+                    object.entries[object.table.index(of: canonical)] = Int32(token)
+                    found.append((canonical, name))
+                } else {
+                    found.append((nil, name))
+                }
+            }
+            object.others = others
+            source = .tape(object)
+            for (canonical, name) in found {
+                if let canonical { aliasKey(canonical, name) } else { unknownKey(name) }
+            }
+            return
+        }
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        source = .container(container)
+        strictness = decoder.wireStrictness
         log = decoder.userInfo[.dvcWireVariants] as? WireVariantLog
         mapping = decoder.userInfo[.dvcCodeMapping] as? CodeMapping
         for key in container.allKeys where Key(stringValue: key.stringValue) == nil {
-            let lowered = key.stringValue.lowercased()
-            if let canonical = Key.allCases.first(where: { $0.stringValue.lowercased() == lowered }), aliases[canonical.stringValue] == nil,
+            if let canonical = Self.canonical(key.stringValue), aliases[canonical.stringValue] == nil,
                !container.contains(AnyCodingKey(stringValue: canonical.stringValue)) {
-                aliases[canonical.stringValue] = key.stringValue
-                variant(canonical, .wireKeyCase, "`\(key.stringValue)` is the standard's `\(canonical.stringValue)` in another letter case")
-            } else if strictness == .strict {
-                issues.append(ValidationIssue(path: wirePath(codingPath + [key]), rule: .fieldUnknown, message: "`\(key.stringValue)` is not a key of the standard"))
+                aliasKey(canonical, key.stringValue)
             } else {
-                unknownKeys.append(key.stringValue)
+                unknownKey(key.stringValue)
             }
+        }
+    }
+
+    /// The standard's key that `name` spells in another letter case, if any.
+    private static func canonical(_ name: String) -> Key? {
+        let lowered = name.lowercased()
+        return Key.allCases.first { $0.stringValue.lowercased() == lowered }
+    }
+
+    private mutating func aliasKey(_ canonical: Key, _ name: String) {
+        aliases[canonical.stringValue] = name
+        variant(canonical, .wireKeyCase, "`\(name)` is the standard's `\(canonical.stringValue)` in another letter case")
+    }
+
+    private mutating func unknownKey(_ name: String) {
+        if strictness == .strict {
+            issues.append(ValidationIssue(path: wirePath(codingPath + [AnyCodingKey(stringValue: name)]), rule: .fieldUnknown,
+                                          message: "`\(name)` is not a key of the standard"))
+        } else {
+            unknownKeys.append(name)
         }
     }
 
@@ -42,13 +86,29 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     func k(_ key: Key) -> AnyCodingKey { AnyCodingKey(stringValue: aliases[key.stringValue] ?? key.stringValue) }
 
     /// Whether the object has `key` (in any letter case).
-    func contains(_ key: Key) -> Bool { container.contains(k(key)) }
+    func contains(_ key: Key) -> Bool {
+        switch source {
+        case .container(let container): container.contains(k(key))
+        case .tape(let object): object.entry(key) != nil
+        }
+    }
+
+    /// Whether `key` is absent or `null`.
+    func isAbsentOrNull(_ key: Key) -> Bool {
+        switch source {
+        case .container(let container): (try? container.decodeNil(forKey: k(key))) ?? true
+        case .tape(let object): object.entry(key).map { object.kind($0) == .null } ?? true
+        }
+    }
 
     func path(_ key: Key) -> String { wirePath(codingPath + [key]) }
 
     mutating func record(_ key: Key, _ rule: ValidationRule, _ message: String, severity: ValidationIssue.Severity = .error) {
         issues.append(ValidationIssue(path: path(key), rule: rule, message: message, severity: severity))
     }
+
+    /// Adds defects found in a nested value.
+    mutating func append(_ more: [ValidationIssue]) { issues += more }
 
     /// A variant real systems send: a warning when decoding leniently, an error when strictly.
     mutating func variant(_ key: Key, _ rule: ValidationRule, _ message: String) {
@@ -67,7 +127,12 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     func unknownFields() -> [String: WireValue] {
         var fields: [String: WireValue] = [:]
         for name in unknownKeys {
-            if let value = try? container.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) { fields[name] = value }
+            switch source {
+            case .container(let container):
+                if let value = try? container.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) { fields[name] = value }
+            case .tape(let object):
+                if let value = object.otherValue(name) { fields[name] = value }
+            }
         }
         return fields
     }
@@ -90,6 +155,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// The text as sent, its variants reported.
     private mutating func sentString(_ key: Key) -> String? {
+        guard case .container(let container) = source else { return tapeString(key) }
         do {
             guard let text = try container.decodeIfPresent(String.self, forKey: k(key)) else {
                 if container.contains(k(key)) { variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out") }
@@ -117,6 +183,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The text of a value as it came — a string as is, a whole JSON number as its digits — without
     /// judging it (for checksums, which cover what was sent, not what it means).
     func rawText(_ key: Key) -> String? {
+        guard case .container(let container) = source else { return tapeRawText(key) }
         if let text = try? container.decode(String.self, forKey: k(key)) { return text }
         if let number = try? container.decode(Int64.self, forKey: k(key)) { return String(number) }
         if let number = try? container.decode(Double.self, forKey: k(key)) { return String(number) }
@@ -238,7 +305,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// A whole number written as a string (leniently also as a JSON number, and always where the
     /// message writes it as one: `numeric`); `""`, `null` and an absent key are `nil`.
     mutating func optionalInt(_ key: Key, numeric: Bool = false) -> Int? {
-        if numeric, let number = try? container.decode(Int64.self, forKey: k(key)) { return wholeNumber(String(number), key) }
+        if numeric, let number = sentInteger(key) { return wholeNumber(String(number), key) }
         guard let text = optionalString(key), !text.isEmpty else { return nil }
         return wholeNumber(text, key)
     }
@@ -285,7 +352,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// guess: a fee read as 50 đồng instead of 50,000 would be charged as such.
     mutating func optionalAmount(_ key: Key, numeric: Bool = false) -> Int? {
         let text: String?
-        if numeric, let number = try? container.decode(Int64.self, forKey: k(key)) {
+        if numeric, let number = sentInteger(key) {
             text = String(number)
         } else {
             text = optionalString(key)
@@ -337,6 +404,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
             guard let text = required ? string(key) : optionalString(key) else { return nil }
             return list.init(wireValue: text) as? T
         }
+        guard case .container(let container) = source else { return tapeValue(type, key, required: required) }
         do {
             guard let value = try container.decodeIfPresent(T.self, forKey: k(key)) else {
                 if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
@@ -351,6 +419,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
     mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
+        guard case .container(let container) = source else { return tapeList(type, key) }
         // One lookup: an absent key throws (→ true) and `null` answers true; both mean empty.
         if (try? container.decodeNil(forKey: k(key))) ?? true { return [] }
         do {

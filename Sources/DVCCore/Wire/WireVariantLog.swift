@@ -2,7 +2,7 @@ import Foundation
 
 /// Collects the warnings of objects that decoded leniently (what real systems send beyond the
 /// standard), which a successful decode would otherwise drop. Set on a decoder's `userInfo`
-/// under `.dvcWireVariants`; ``PortalJSON/decode(_:from:strictness:limits:warnings:)`` does it.
+/// under `.dvcWireVariants`; ``PortalJSON/decode(_:from:strictness:limits:codec:warnings:)`` does it.
 final class WireVariantLog: @unchecked Sendable {
     private let lock = NSLock()
     private var collected: [ValidationIssue] = []

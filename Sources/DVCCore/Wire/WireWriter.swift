@@ -1,24 +1,65 @@
 import Foundation
 
 /// Writes one wire object: every scalar a string, flags `"True"`/`"False"`, absent core dates
-/// `""`, absent optional fields omitted.
-struct WireWriter<Key: CodingKey> {
-    var container: KeyedEncodingContainer<Key>
+/// `""`, absent optional fields omitted. Writes through Foundation's keyed container, or — under
+/// the fast encoder (``PortalJSON``) — straight into the output bytes.
+struct WireWriter<Key: CodingKey & CaseIterable> {
+    private enum Sink {
+        case container(KeyedEncodingContainer<Key>)
+        case bytes(WireByteEncoder, WireKeyTable)
+    }
+
+    private var sink: Sink
     /// How values are written: canonical unless a dialect asked otherwise.
     let style: WireStyle
 
     init(_ encoder: any Encoder) {
-        container = encoder.container(keyedBy: Key.self)
-        style = encoder.wireStyle
+        if let fast = encoder as? WireByteEncoder {
+            fast.beginObject()
+            sink = .bytes(fast, WireKeyTable.table(for: Key.self))
+            style = fast.output.style
+        } else {
+            sink = .container(encoder.container(keyedBy: Key.self))
+            style = encoder.wireStyle
+        }
     }
+
+    // MARK: - Primitives
+
+    /// A JSON string.
+    private mutating func put(_ text: String, _ key: Key) throws {
+        switch sink {
+        case .container(var container): try container.encode(text, forKey: key)
+        case .bytes(let encoder, let table): encoder.field(.ranked(table, table.index(of: key))) { encoder.output.write(text) }
+        }
+    }
+
+    /// A JSON number.
+    private mutating func put(number: Int64, _ key: Key) throws {
+        switch sink {
+        case .container(var container): try container.encode(number, forKey: key)
+        case .bytes(let encoder, let table): encoder.field(.ranked(table, table.index(of: key))) { encoder.output.write(integer: number) }
+        }
+    }
+
+    /// A nested value.
+    private mutating func put(value: some Encodable, _ key: Key) throws {
+        switch sink {
+        case .container(var container): try container.encode(value, forKey: key)
+        case .bytes(let encoder, let table):
+            try encoder.field(.ranked(table, table.index(of: key))) { try encoder.output.encode(value, path: encoder.codingPath + [key]) }
+        }
+    }
+
+    // MARK: - Fields
 
     /// A string; a field the style writes as a number is written as one when it is all digits.
     mutating func string(_ value: String, _ key: Key) throws {
         if !style.numericFields.isEmpty, style.numericFields.contains(key.stringValue), value.utf8.count <= 18,
            !value.isEmpty, value.utf8.allSatisfy(ASCII.isDigit), let number = Int64(value) {
-            try container.encode(number, forKey: key)
+            try put(number: number, key)
         } else {
-            try container.encode(value, forKey: key)
+            try put(value, key)
         }
     }
 
@@ -26,34 +67,34 @@ struct WireWriter<Key: CodingKey> {
         if let value { try string(value, key) }
     }
 
-    mutating func code(_ value: some NationalCode, _ key: Key) throws { try container.encode(value.rawValue, forKey: key) }
+    mutating func code(_ value: some NationalCode, _ key: Key) throws { try put(value.rawValue, key) }
 
     /// A core date: `""` when absent, as OpenCPS sends it.
     mutating func timestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        try container.encode(value?.formatted(style.timestampFormat) ?? "", forKey: key)
+        try put(value?.formatted(style.timestampFormat) ?? "", key)
     }
 
     /// A later-revision date: omitted when absent.
     mutating func optionalTimestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        try container.encodeIfPresent(value?.formatted(style.timestampFormat), forKey: key)
+        if let value { try put(value.formatted(style.timestampFormat), key) }
     }
 
     mutating func optionalBool(_ value: Bool?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0 ? "True" : "False" }, forKey: key)
+        if let value { try put(value ? "True" : "False", key) }
     }
 
     /// A later-revision flag: `"1"` or `"0"`.
     mutating func optionalZeroOne(_ value: Bool?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0 ? "1" : "0" }, forKey: key)
+        if let value { try put(value ? "1" : "0", key) }
     }
 
     mutating func optionalInt(_ value: Int?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map(String.init), forKey: key)
+        if let value { try put(String(value), key) }
     }
 
     /// A number as a string, without a trailing `.0` for whole values.
     mutating func optionalDouble(_ value: Double?, _ key: Key) throws {
-        try container.encodeIfPresent(value.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String($0) }, forKey: key)
+        if let value { try put(value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value), key) }
     }
 
     /// A nested value; a code-list value in a field the style writes as a number is written as one.
@@ -61,7 +102,7 @@ struct WireWriter<Key: CodingKey> {
         if !style.numericFields.isEmpty, let code = value as? any PortalCodeList {
             try string(code.wireValue, key)
         } else {
-            try container.encode(value, forKey: key)
+            try put(value: value, key)
         }
     }
 
@@ -72,9 +113,16 @@ struct WireWriter<Key: CodingKey> {
     /// Fields the model does not know, written after the known ones (a known key is never overwritten).
     func additional(_ fields: [String: WireValue], to encoder: any Encoder) throws {
         guard !fields.isEmpty else { return }
-        var extra = encoder.container(keyedBy: AnyCodingKey.self)
-        for (name, value) in fields where Key(stringValue: name) == nil {
-            try extra.encode(value, forKey: AnyCodingKey(stringValue: name))
+        switch sink {
+        case .container:
+            var extra = encoder.container(keyedBy: AnyCodingKey.self)
+            for (name, value) in fields where Key(stringValue: name) == nil {
+                try extra.encode(value, forKey: AnyCodingKey(stringValue: name))
+            }
+        case .bytes(let encoder, _):
+            for (name, value) in fields where Key(stringValue: name) == nil {
+                try encoder.field(.named(name)) { try encoder.output.encode(value, path: encoder.codingPath + [AnyCodingKey(stringValue: name)]) }
+            }
         }
     }
 }

@@ -49,9 +49,8 @@ extension PortalDialect {
             return DialectReply(verdict: verdict(code: nil, message: trimmed, plainText: true), code: nil, message: trimmed, result: nil)
         }
         try limits.check(body)
-        let decoder = PortalJSON.decoder()
-        decoder.userInfo[.dvcReplyRules] = replies
-        let object = try decoder.decode(ReplyObject<Result>.self, from: body)
+        let object = try PortalJSON.decode(ReplyObject<Result>.self, bytes: Array(body),
+                                           userInfo: [.dvcWireStrictness: WireStrictness.lenient, .dvcReplyRules: replies])
         return DialectReply(verdict: verdict(code: object.code, message: object.message, plainText: false), code: object.code,
                             message: object.message, result: object.result)
     }

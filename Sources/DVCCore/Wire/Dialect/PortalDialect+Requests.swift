@@ -11,7 +11,6 @@ extension PortalDialect {
         let route = route(for: message.service, isRead: message.isRead)
         var request = DialectRequest(method: route.method, path: route.path)
         var front: [(String, [UInt8])] = [], rest: [(String, [UInt8])] = []
-        let encoder = PortalJSON.encoder(style: style)
 
         func place(_ field: Field, _ value: String, first: Bool = true) throws {
             switch field.placement {
@@ -52,7 +51,7 @@ extension PortalDialect {
         }
         if inBody {
             rest.append(("service", try Self.json(message.service.rawValue)))
-            if let payload = message.payload { rest.append(("data", Array(try encoder.encode(payload)))) }
+            if let payload = message.payload { rest.append(("data", Array(try PortalJSON.encode(payload, style: style)))) }
             rest.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
             var body: [UInt8] = [UInt8(ascii: "{")]
             for (index, field) in (front + rest).enumerated() {
@@ -62,7 +61,7 @@ extension PortalDialect {
             body.append(UInt8(ascii: "}"))
             request.body = body
         } else if route.method == .post {
-            request.body = Array(try message.payload.map { try encoder.encode($0) } ?? Data("[]".utf8))
+            request.body = Array(try message.payload.map { try PortalJSON.encode($0, style: style) } ?? Data("[]".utf8))
         }
         request.query.sort { $0.name < $1.name }
         request.headers["Accept"] = "application/json"
@@ -75,6 +74,6 @@ extension PortalDialect {
 
     /// A string as a JSON string literal.
     static func json(_ text: String) throws -> [UInt8] {
-        Array(try PortalJSON.encoder().encode(text))
+        Array(try PortalJSON.encode(text))
     }
 }

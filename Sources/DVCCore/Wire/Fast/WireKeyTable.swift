@@ -1,0 +1,85 @@
+import Foundation
+
+/// The names of one model's coding keys, laid out for the fast codec: a key read from the bytes
+/// is found without making a `String`, and a model's fields are written in the canonical
+/// (sorted) order without comparing strings. Built once per key type (``table(for:)``).
+final class WireKeyTable: Sendable {
+    /// Each case's name, in `allCases` order.
+    let names: [[UInt8]]
+    /// Each case's position when the names are sorted as `JSONEncoder`'s `.sortedKeys` sorts them.
+    let ranks: [Int]
+    /// Open addressing: a case index + 1 per slot, 0 for an empty one.
+    private let slots: [UInt8]
+    private let mask: Int
+
+    private init(names: [String]) {
+        self.names = names.map { Array($0.utf8) }
+        var ranks = [Int](repeating: 0, count: names.count)
+        for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { ranks[index] = rank }
+        self.ranks = ranks
+        var size = 16
+        while size < names.count * 4 { size <<= 1 }
+        var slots = [UInt8](repeating: 0, count: size)
+        for (index, name) in self.names.enumerated() {
+            var slot = name.withUnsafeBufferPointer { Self.hash($0) } & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = UInt8(index + 1)
+        }
+        self.slots = slots
+        mask = size - 1
+    }
+
+    /// The case named by `bytes`, exactly, or `nil`.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var slot = Self.hash(bytes) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            let name = names[entry - 1]
+            if name.count == bytes.count, name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+                return entry - 1
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The case index of `key` (every key of the type is in the table).
+    func index(of key: some CodingKey) -> Int {
+        var name = key.stringValue
+        return name.withUTF8 { index(of: $0) } ?? 0
+    }
+
+    /// A cheap hash of a key: its length and three of its bytes.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        guard count > 0 else { return 0 }
+        var h = UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1
+        h = (h ^ UInt32(bytes[0])) &* 0x0100_0193
+        h = (h ^ UInt32(bytes[count - 1])) &* 0x0100_0193
+        h = (h ^ UInt32(bytes[count / 2])) &* 0x0100_0193
+        h = (h ^ UInt32(bytes[count / 3])) &* 0x0100_0193
+        return Int(h >> 7)
+    }
+
+    private static let cache = Cache()
+
+    /// The table of `type`, built on first use.
+    static func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
+        cache.table(ObjectIdentifier(type)) { WireKeyTable(names: type.allCases.map(\.stringValue)) }
+    }
+
+    /// The tables built so far, behind a lock.
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var tables: [ObjectIdentifier: WireKeyTable] = [:]
+
+        func table(_ id: ObjectIdentifier, _ make: () -> WireKeyTable) -> WireKeyTable {
+            lock.withLock {
+                if let table = tables[id] { return table }
+                let table = make()
+                tables[id] = table
+                return table
+            }
+        }
+    }
+}
