@@ -21,7 +21,7 @@ import Darwin
 let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers",
-                                       "--sync-tool-dossiers", "--sync-tool-large", "--report-dossiers"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+                                       "--sync-tool-dossiers", "--sync-tool-large", "--report-dossiers", "--codec-rounds", "--codec"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -44,6 +44,8 @@ if arguments.has("--help") {
       --sync-tool-large N  dossiers of a dvc-sync run measured for peak memory (default 1,000,000; 0 skips)
       --report-dossiers N  dossiers of the file dvc-report and dvc-validate read (default 1,000,000);
                    --only report also builds reports over 1,000,000 decoded dossiers in process
+      --codec-rounds N  only encode and decode 1,000 dossiers N times with --codec fast|foundation
+                   (default fast), untimed, and exit: for instruction counts under valgrind
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
                    valgrind with two values of N; equal allocation counts prove isValid never
                    allocates (Documentation/Performance.md)
@@ -124,6 +126,19 @@ struct ValidatorFigure: Codable {
     var perSecond: Int
     var parsePerSecond: Int
     var validShare: Double
+}
+
+if let rounds = arguments[option: "--codec-rounds"].flatMap(Int.init) {
+    let codec = WireCodec(rawValue: arguments[option: "--codec"] ?? "fast") ?? .fast
+    let values = DossierBenchmark.dossiers(1_000)
+    var bytes = 0
+    for _ in 0..<rounds {
+        guard let data = try? PortalJSON.encode(values, style: .canonical, codec: codec),
+              let decoded = try? PortalJSON.decode([Dossier].self, from: data, codec: codec), decoded.count == values.count else { exit(1) }
+        bytes += data.count
+    }
+    print("\(codec.rawValue): \(rounds) rounds of 1,000 dossiers, \(bytes) bytes encoded and decoded")
+    exit(0)
 }
 
 if let rounds = arguments[option: "--rounds"].flatMap(Int.init) {

@@ -32,6 +32,12 @@ public struct JSONLimits: Sendable, Hashable {
         if let (message, offset) = data.withUnsafeBytes({ scan($0.bindMemory(to: UInt8.self)) }) { throw Self.refusal(message, offset) }
     }
 
+    /// Throws `DecodingError.dataCorrupted` naming the first bound `bytes` exceed.
+    func check(_ bytes: [UInt8]) throws {
+        if bytes.count > maximumBytes { throw Self.refusal("the document has \(bytes.count) bytes; the limit is \(maximumBytes) (maximumBytes)", 0) }
+        if let (message, offset) = bytes.withUnsafeBufferPointer({ scan($0) }) { throw Self.refusal(message, offset) }
+    }
+
     private static func refusal(_ message: String, _ offset: Int) -> DecodingError {
         DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "JSON limit: \(message), at byte \(offset)"))
     }

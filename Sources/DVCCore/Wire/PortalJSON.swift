@@ -98,35 +98,48 @@ public enum PortalJSON {
     static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) -> [UInt8]? {
         guard !WireTapeDecoder.isFoundationSpecial(T.self) else { return nil }
         let output = WireOutput(userInfo: userInfo)
-        do { try output.encode(value, path: []) } catch { return nil }
+        do { try output.encode(value, parent: nil, key: nil) } catch { return nil }
         return output.needsFoundation ? nil : output.bytes
     }
 
-    /// Decodes a `T` from JSON bytes already checked against limits, with `userInfo` as a
+    /// Decodes a `T` from JSON bytes within `limits` (when given), with `userInfo` as a
     /// `JSONDecoder` would carry it: by the fast decoder, or by Foundation where it must.
-    static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable], codec: WireCodec = .fast) throws -> T {
-        if codec == .fast, !WireTapeDecoder.isFoundationSpecial(T.self), let tape = WireTape.parse(bytes) {
-            // Warnings go to a log of this attempt's own, handed on only if Foundation is not asked again.
-            let callerLog = userInfo[.dvcWireVariants] as? WireVariantLog, attemptLog = WireVariantLog()
-            var attemptInfo = userInfo
-            if callerLog != nil { attemptInfo[.dvcWireVariants] = attemptLog }
-            let session = WireTapeSession(tape: tape, userInfo: attemptInfo)
-            do {
-                let value = try WireTapeDecoder(session, token: 0, codingPath: []).decode(type, at: 0, path: [])
-                if !session.needsFoundation {
-                    callerLog?.append(attemptLog.drain())
-                    return value
-                }
-            } catch {
-                if !session.needsFoundation {
-                    callerLog?.append(attemptLog.drain())
-                    throw error
-                }
+    static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable], codec: WireCodec = .fast,
+                                     limits: JSONLimits?) throws -> T {
+        if codec == .fast, !WireTapeDecoder.isFoundationSpecial(T.self) {
+            switch WireTape.parse(bytes, limits: limits) {
+            case .parsed(let tape):
+                if let value = try fastDecode(type, tape, userInfo) { return value }
+            case .mayExceed(let tape):
+                try limits?.check(bytes)
+                if let value = try fastDecode(type, tape, userInfo) { return value }
+            case .refused:
+                break
             }
         }
+        try limits?.check(bytes)
         let decoder = JSONDecoder()
         decoder.userInfo = userInfo
         return try decoder.decode(type, from: Data(bytes))
+    }
+
+    /// The fast decoder's value or error, or `nil` when Foundation must decode the document.
+    private static func fastDecode<T: Decodable>(_ type: T.Type, _ tape: WireTape, _ userInfo: [CodingUserInfoKey: any Sendable]) throws -> T? {
+        // Warnings go to a log of this attempt's own, handed on only if Foundation is not asked again.
+        let callerLog = userInfo[.dvcWireVariants] as? WireVariantLog, attemptLog = WireVariantLog()
+        var attemptInfo = userInfo
+        if callerLog != nil { attemptInfo[.dvcWireVariants] = attemptLog }
+        let session = WireTapeSession(tape: tape, userInfo: attemptInfo)
+        do {
+            let value = try WireTapeDecoder(session, token: 0, parent: nil, key: nil).decode(type, at: 0, key: nil)
+            guard !session.needsFoundation else { return nil }
+            callerLog?.append(attemptLog.drain())
+            return value
+        } catch {
+            guard !session.needsFoundation else { return nil }
+            callerLog?.append(attemptLog.drain())
+            throw error
+        }
     }
 
     /// Decodes a `T` from wire bytes, like ``decode(_:from:strictness:limits:codec:)``, and appends to
@@ -135,9 +148,8 @@ public enum PortalJSON {
     /// under its own rule (see ``ValidationRule/wireNumberForText`` and its siblings).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient, limits: JSONLimits = .standard,
                                             codec: WireCodec = .fast, warnings: inout [ValidationIssue]) throws -> T {
-        try limits.check(data)
         let log = WireVariantLog()
-        let value = try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness, .dvcWireVariants: log], codec: codec)
+        let value = try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness, .dvcWireVariants: log], codec: codec, limits: limits)
         warnings += log.drain()
         return value
     }
@@ -145,7 +157,6 @@ public enum PortalJSON {
     /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient,
                                             limits: JSONLimits = .standard, codec: WireCodec = .fast) throws -> T {
-        try limits.check(data)
-        return try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness], codec: codec)
+        try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness], codec: codec, limits: limits)
     }
 }

@@ -5,10 +5,16 @@
 /// Lenient decoding takes numbers and booleans where the standard writes strings; strict
 /// decoding takes only strings and also reports unknown keys.
 struct WireReader<Key: CodingKey & CaseIterable> {
-    /// The object read: a Foundation container, or a token of the fast decoder's tape.
-    let source: WireReaderSource
+    /// The object read through Foundation (`nil` when reading the fast decoder's tape).
+    let foundationContainer: KeyedDecodingContainer<AnyCodingKey>?
+    /// The object read from the fast decoder's tape (`nil` when reading through Foundation): the
+    /// value token of each of the model's keys, and the members it does not know.
+    let tape: WireTapeObject?
     let strictness: WireStrictness
-    let codingPath: [any CodingKey]
+    /// The coding path of a Foundation container (a tape object's is built only when asked for).
+    private var foundationPath: [any CodingKey] = []
+    /// Where this object is in the document (for the paths of its defects).
+    var codingPath: [any CodingKey] { tape?.decoder.codingPath ?? foundationPath }
     private(set) var issues: [ValidationIssue] = []
     /// Keys sent in another letter case: the standard's name → the name as sent.
     private var aliases: [String: String] = [:]
@@ -20,8 +26,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     private let mapping: CodeMapping?
 
     init(_ decoder: any Decoder) throws {
-        codingPath = decoder.codingPath
         if let fast = decoder as? WireTapeDecoder {
+            foundationContainer = nil
             let session = fast.session
             (strictness, log, mapping) = (session.strictness, session.log, session.mapping)
             var (object, others) = try WireTapeObject.read(fast, keys: Key.self)
@@ -41,14 +47,16 @@ struct WireReader<Key: CodingKey & CaseIterable> {
                 }
             }
             object.others = others
-            source = .tape(object)
+            tape = object
             for (canonical, name) in found {
                 if let canonical { aliasKey(canonical, name) } else { unknownKey(name) }
             }
             return
         }
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        source = .container(container)
+        foundationContainer = container
+        tape = nil
+        foundationPath = decoder.codingPath
         strictness = decoder.wireStrictness
         log = decoder.userInfo[.dvcWireVariants] as? WireVariantLog
         mapping = decoder.userInfo[.dvcCodeMapping] as? CodeMapping
@@ -87,18 +95,14 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// Whether the object has `key` (in any letter case).
     func contains(_ key: Key) -> Bool {
-        switch source {
-        case .container(let container): container.contains(k(key))
-        case .tape(let object): object.entry(key) != nil
-        }
+        if let tape { return tape.entry(key) != nil }
+        return foundationContainer?.contains(k(key)) ?? false
     }
 
     /// Whether `key` is absent or `null`.
     func isAbsentOrNull(_ key: Key) -> Bool {
-        switch source {
-        case .container(let container): (try? container.decodeNil(forKey: k(key))) ?? true
-        case .tape(let object): object.entry(key).map { object.kind($0) == .null } ?? true
-        }
+        if let tape { return tape.entry(key).map { tape.kind($0) == .null } ?? true }
+        return (try? foundationContainer?.decodeNil(forKey: k(key))) ?? true
     }
 
     func path(_ key: Key) -> String { wirePath(codingPath + [key]) }
@@ -127,11 +131,10 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     func unknownFields() -> [String: WireValue] {
         var fields: [String: WireValue] = [:]
         for name in unknownKeys {
-            switch source {
-            case .container(let container):
-                if let value = try? container.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) { fields[name] = value }
-            case .tape(let object):
-                if let value = object.otherValue(name) { fields[name] = value }
+            if let tape {
+                if let value = tape.otherValue(name) { fields[name] = value }
+            } else if let value = try? foundationContainer?.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) {
+                fields[name] = value
             }
         }
         return fields
@@ -155,7 +158,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// The text as sent, its variants reported.
     private mutating func sentString(_ key: Key) -> String? {
-        guard case .container(let container) = source else { return tapeString(key) }
+        guard let container = foundationContainer else { return tapeString(key) }
         do {
             guard let text = try container.decodeIfPresent(String.self, forKey: k(key)) else {
                 if container.contains(k(key)) { variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out") }
@@ -183,7 +186,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The text of a value as it came — a string as is, a whole JSON number as its digits — without
     /// judging it (for checksums, which cover what was sent, not what it means).
     func rawText(_ key: Key) -> String? {
-        guard case .container(let container) = source else { return tapeRawText(key) }
+        guard let container = foundationContainer else { return tapeRawText(key) }
         if let text = try? container.decode(String.self, forKey: k(key)) { return text }
         if let number = try? container.decode(Int64.self, forKey: k(key)) { return String(number) }
         if let number = try? container.decode(Double.self, forKey: k(key)) { return String(number) }
@@ -404,7 +407,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
             guard let text = required ? string(key) : optionalString(key) else { return nil }
             return list.init(wireValue: text) as? T
         }
-        guard case .container(let container) = source else { return tapeValue(type, key, required: required) }
+        guard let container = foundationContainer else { return tapeValue(type, key, required: required) }
         do {
             guard let value = try container.decodeIfPresent(T.self, forKey: k(key)) else {
                 if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
@@ -419,7 +422,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
     mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard case .container(let container) = source else { return tapeList(type, key) }
+        guard let container = foundationContainer else { return tapeList(type, key) }
         // One lookup: an absent key throws (→ true) and `null` answers true; both mean empty.
         if (try? container.decodeNil(forKey: k(key))) ?? true { return [] }
         do {

@@ -16,7 +16,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     init(_ encoder: any Encoder) {
         if let fast = encoder as? WireByteEncoder {
             fast.beginObject()
-            sink = .bytes(fast, WireKeyTable.table(for: Key.self))
+            sink = .bytes(fast, fast.output.table(for: Key.self))
             style = fast.output.style
         } else {
             sink = .container(encoder.container(keyedBy: Key.self))
@@ -30,7 +30,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     private mutating func put(_ text: String, _ key: Key) throws {
         switch sink {
         case .container(var container): try container.encode(text, forKey: key)
-        case .bytes(let encoder, let table): encoder.field(.ranked(table, table.index(of: key))) { encoder.output.write(text) }
+        case .bytes(let encoder, let table): encoder.field(table, table.index(of: key)) { encoder.output.write(text) }
         }
     }
 
@@ -38,7 +38,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     private mutating func put(number: Int64, _ key: Key) throws {
         switch sink {
         case .container(var container): try container.encode(number, forKey: key)
-        case .bytes(let encoder, let table): encoder.field(.ranked(table, table.index(of: key))) { encoder.output.write(integer: number) }
+        case .bytes(let encoder, let table): encoder.field(table, table.index(of: key)) { encoder.output.write(integer: number) }
         }
     }
 
@@ -47,7 +47,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
         switch sink {
         case .container(var container): try container.encode(value, forKey: key)
         case .bytes(let encoder, let table):
-            try encoder.field(.ranked(table, table.index(of: key))) { try encoder.output.encode(value, path: encoder.codingPath + [key]) }
+            try encoder.field(table, table.index(of: key)) { try encoder.output.encode(value, parent: encoder, key: .name(key.stringValue)) }
         }
     }
 
@@ -121,7 +121,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
             }
         case .bytes(let encoder, _):
             for (name, value) in fields where Key(stringValue: name) == nil {
-                try encoder.field(.named(name)) { try encoder.output.encode(value, path: encoder.codingPath + [AnyCodingKey(stringValue: name)]) }
+                try encoder.field(named: name) { try encoder.output.encode(value, parent: encoder, key: .name(name)) }
             }
         }
     }

@@ -48,9 +48,8 @@ extension PortalDialect {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return DialectReply(verdict: verdict(code: nil, message: trimmed, plainText: true), code: nil, message: trimmed, result: nil)
         }
-        try limits.check(body)
         let object = try PortalJSON.decode(ReplyObject<Result>.self, bytes: Array(body),
-                                           userInfo: [.dvcWireStrictness: WireStrictness.lenient, .dvcReplyRules: replies])
+                                           userInfo: [.dvcWireStrictness: WireStrictness.lenient, .dvcReplyRules: replies], limits: limits)
         return DialectReply(verdict: verdict(code: object.code, message: object.message, plainText: false), code: object.code,
                             message: object.message, result: object.result)
     }

@@ -6,14 +6,25 @@ import Foundation
 final class WireKeyTable: Sendable {
     /// Each case's name, in `allCases` order.
     let names: [[UInt8]]
+    /// Each name as a JSON key: quoted, escaped, followed by `:`.
+    let quotedNames: [[UInt8]]
     /// Each case's position when the names are sorted as `JSONEncoder`'s `.sortedKeys` sorts them.
     let ranks: [Int]
     /// Open addressing: a case index + 1 per slot, 0 for an empty one.
     private let slots: [UInt8]
     private let mask: Int
+    /// Whether a key's in-memory value is its case index (checked for every case when the table
+    /// is built: true of a payload-free enum's cases, one byte each, in declaration order).
+    private let keysAreIndices: Bool
 
-    private init(names: [String]) {
+    private init(names: [String], keysAreIndices: Bool) {
+        self.keysAreIndices = keysAreIndices
         self.names = names.map { Array($0.utf8) }
+        quotedNames = self.names.map { name in
+            var quoted: [UInt8] = []
+            name.withUnsafeBufferPointer { WireOutput.append(quoted: $0, to: &quoted) }
+            return quoted + [UInt8(ascii: ":")]
+        }
         var ranks = [Int](repeating: 0, count: names.count)
         for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { ranks[index] = rank }
         self.ranks = ranks
@@ -36,7 +47,7 @@ final class WireKeyTable: Sendable {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
             let name = names[entry - 1]
-            if name.count == bytes.count, name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+            if name.count == bytes.count, name.withUnsafeBufferPointer({ Self.equal($0, bytes) }) {
                 return entry - 1
             }
             slot = (slot + 1) & mask
@@ -44,9 +55,16 @@ final class WireKeyTable: Sendable {
     }
 
     /// The case index of `key` (every key of the type is in the table).
-    func index(of key: some CodingKey) -> Int {
+    @inline(__always)
+    func index<Key: CodingKey>(of key: Key) -> Int {
+        if keysAreIndices, MemoryLayout<Key>.size == 1 { return Int(unsafeBitCast(key, to: UInt8.self)) }
         var name = key.stringValue
         return name.withUTF8 { index(of: $0) } ?? 0
+    }
+
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let left = a.baseAddress, let right = b.baseAddress else { return a.count == b.count }
+        return memcmp(left, right, a.count) == 0
     }
 
     /// A cheap hash of a key: its length and three of its bytes.
@@ -65,7 +83,12 @@ final class WireKeyTable: Sendable {
 
     /// The table of `type`, built on first use.
     static func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
-        cache.table(ObjectIdentifier(type)) { WireKeyTable(names: type.allCases.map(\.stringValue)) }
+        cache.table(ObjectIdentifier(type)) {
+            let cases = Array(type.allCases)
+            let keysAreIndices = MemoryLayout<Key>.size == 1 && cases.count <= 255
+                && cases.enumerated().allSatisfy { index, key in Int(unsafeBitCast(key, to: UInt8.self)) == index }
+            return WireKeyTable(names: cases.map(\.stringValue), keysAreIndices: keysAreIndices)
+        }
     }
 
     /// The tables built so far, behind a lock.

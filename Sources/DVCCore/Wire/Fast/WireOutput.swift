@@ -10,6 +10,8 @@ final class WireOutput {
     let userInfo: [CodingUserInfoKey: Any]
     /// How wire models write their values (``WireWriter`` reads it).
     let style: WireStyle
+    /// The key tables used so far (a handful of model types per document).
+    private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
 
     init(userInfo: [CodingUserInfoKey: any Sendable], capacity: Int = 1024) {
         self.userInfo = userInfo
@@ -20,14 +22,24 @@ final class WireOutput {
     /// Marks the document for Foundation.
     func foundation() { needsFoundation = true }
 
-    /// `text` as a JSON string, escaped as `JSONEncoder` with `.withoutEscapingSlashes` escapes:
-    /// `"` and `\`, `\b \t \n \f \r`, other controls as `\u00xx`; everything else as is.
-    func write(_ text: String) {
-        var text = text
-        text.withUTF8 { write(quoted: $0) }
+    /// The key table of `type`, without the shared cache's lock after the first use.
+    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
+        let id = ObjectIdentifier(type)
+        for entry in tables where entry.id == id { return entry.table }
+        let table = WireKeyTable.table(for: type)
+        tables.append((id, table))
+        return table
     }
 
-    func write(quoted utf8: UnsafeBufferPointer<UInt8>) {
+    /// `text` as a JSON string.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { Self.append(quoted: $0, to: &bytes) }
+    }
+
+    /// A JSON string, escaped as `JSONEncoder` with `.withoutEscapingSlashes` escapes: `"` and
+    /// `\`, `\b \t \n \f \r`, other controls as `\u00xx`; everything else as is.
+    static func append(quoted utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<utf8.count {
@@ -44,8 +56,9 @@ final class WireOutput {
             case 0x0C: bytes.append(UInt8(ascii: "f"))
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                let hex: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)]])
             }
         }
         if utf8.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
@@ -54,22 +67,31 @@ final class WireOutput {
 
     /// An integer in decimal, as `JSONEncoder` writes it.
     func write<T: FixedWidthInteger>(integer value: T) {
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
+        var magnitude = UInt64(value.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var at = buffer.count
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                at -= 1
+                buffer[at] = UInt8(ascii: "-")
+            }
+            return buffer.count - at
         }
-        var digits: (UInt64, Bool) = (UInt64(value.magnitude), value < 0)
-        if digits.1 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        while digits.0 > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(digits.0 % 10))
-            digits.0 /= 10
-        }
-        bytes[start...].reverse()
+        withUnsafeBytes(of: &digits) { bytes.append(contentsOf: $0.suffix(count)) }
     }
 
-    /// Encodes `value` with a nested encoder under `path`, or hands it to Foundation.
-    func encode<T: Encodable>(_ value: T, path: [any CodingKey]) throws {
+    /// Literal bytes (`null`, `true`, punctuation).
+    func write(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Encodes `value` with a nested encoder reached from `parent` by `key`, or hands it to Foundation.
+    func encode<T: Encodable>(_ value: T, parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) throws {
         if WireTapeDecoder.isFoundationSpecial(T.self) {
             foundation()
             return
@@ -78,7 +100,7 @@ final class WireOutput {
             write(text)
             return
         }
-        let encoder = WireByteEncoder(self, codingPath: path)
+        let encoder = WireByteEncoder(self, parent: parent, key: key)
         try value.encode(to: encoder)
         encoder.finish()
     }

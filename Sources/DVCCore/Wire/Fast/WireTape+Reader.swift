@@ -5,6 +5,15 @@ extension WireTape {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
+        /// The sizes ``JSONLimits`` bounds, as found.
+        struct Measures {
+            var depth = 0
+            var longestString = 0
+            var longestArray = 0
+        }
+
+        private(set) var measures = Measures()
+
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         /// Reads one value and nothing but whitespace after it.
@@ -21,6 +30,7 @@ extension WireTape {
                 let byte = bytes[index]
                 if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     index += 1
+                    if !isObject { measures.longestArray = max(measures.longestArray, Int(tokens[container].count)) }
                     tokens[container].end = UInt32(tokens.count)
                     open.removeLast()
                     continue
@@ -50,6 +60,7 @@ extension WireTape {
             switch bytes[index] {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 open.append(tokens.count)
+                measures.depth = max(measures.depth, open.count)
                 tokens.append(Token(kind: bytes[index] == UInt8(ascii: "{") ? .object : .array, flag: false, count: 0, start: UInt32(index), end: 0))
                 index += 1
                 return true
@@ -114,6 +125,7 @@ extension WireTape {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
+                    measures.longestString = max(measures.longestString, index - start)
                     tokens.append(Token(kind: .string, flag: escaped, count: 0, start: UInt32(start), end: UInt32(index)))
                     index += 1
                     return true

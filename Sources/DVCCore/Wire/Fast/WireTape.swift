@@ -30,20 +30,40 @@ final class WireTape {
     /// The document.
     let bytes: [UInt8]
     /// Its tokens, in document order; the root is token 0.
-    private(set) var tokens: [Token] = []
+    let tokens: [Token]
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], tokens: [Token]) {
+        self.bytes = bytes
+        self.tokens = tokens
+    }
 
-    /// Reads `bytes`, or returns `nil` when they are not JSON this reader vouches for.
-    static func parse(_ bytes: [UInt8]) -> WireTape? {
-        guard bytes.count < Int(UInt32.max) else { return nil }
-        let tape = WireTape(bytes: bytes)
-        tape.tokens.reserveCapacity(bytes.count / 12 + 4)
-        let parsed = bytes.withUnsafeBufferPointer { buffer in
+    /// What reading a document gave.
+    enum Outcome {
+        /// The document, within the limits it was read against.
+        case parsed(WireTape)
+        /// JSON this reader does not vouch for (Foundation's to read or refuse).
+        case refused
+        /// Well-formed, but a string, an array or the nesting may exceed the limits: the caller
+        /// checks them the standard way (``JSONLimits/check(_:)``), which names the bound.
+        case mayExceed(WireTape)
+    }
+
+    /// Reads `bytes`, measuring them against `limits` (when given) on the way.
+    static func parse(_ bytes: [UInt8], limits: JSONLimits? = nil) -> Outcome {
+        guard bytes.count < Int(UInt32.max) else { return .refused }
+        var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 12 + 4)
+        let measured: Reader.Measures? = bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(bytes: buffer)
-            return reader.document(into: &tape.tokens)
+            return reader.document(into: &tokens) ? reader.measures : nil
         }
-        return parsed ? tape : nil
+        guard let measured else { return .refused }
+        let tape = WireTape(bytes: bytes, tokens: tokens)
+        if let limits, bytes.count > limits.maximumBytes || measured.depth > limits.maximumDepth
+            || measured.longestString >= limits.maximumStringBytes || measured.longestArray > limits.maximumArrayLength {
+            return .mayExceed(tape)
+        }
+        return .parsed(tape)
     }
 
     /// The text of string token `index`, or `nil` when it is not valid UTF-8 (never the case for a

@@ -13,6 +13,18 @@ final class WireTapeSession {
     /// the whole document with `JSONDecoder` and discards this attempt.
     var needsFoundation = false
 
+    /// The key tables used so far (a handful of model types per document).
+    private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+
+    /// The key table of `type`, without the shared cache's lock after the first use.
+    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
+        let id = ObjectIdentifier(type)
+        for entry in tables where entry.id == id { return entry.table }
+        let table = WireKeyTable.table(for: type)
+        tables.append((id, table))
+        return table
+    }
+
     init(tape: WireTape, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.tape = tape
         self.userInfo = userInfo
@@ -29,15 +41,43 @@ struct WireNeedsFoundation: Error {}
 /// ``WireReader``'s fast path; anything else decodes through the generic containers below,
 /// which hand every case they do not reproduce exactly to Foundation.
 final class WireTapeDecoder: Decoder {
+    /// How a value is reached from its parent: a member, an element, or an element of a member.
+    enum PathKey {
+        case name(String)
+        case index(Int)
+        case element(String, Int)
+    }
+
     let session: WireTapeSession
     let token: Int
-    let codingPath: [any CodingKey]
+    /// The decoder of the enclosing value and the step from it: the coding path is built from
+    /// them only when asked for (it names defects; most values have none).
+    private let parent: WireTapeDecoder?
+    private let key: PathKey?
     var userInfo: [CodingUserInfoKey: Any] { session.userInfo }
 
-    init(_ session: WireTapeSession, token: Int, codingPath: [any CodingKey]) {
+    init(_ session: WireTapeSession, token: Int, parent: WireTapeDecoder?, key: PathKey?) {
         self.session = session
         self.token = token
-        self.codingPath = codingPath
+        self.parent = parent
+        self.key = key
+    }
+
+    /// A decoder for token `index`, reached from this one by `key`.
+    func child(_ index: Int, _ key: PathKey) -> WireTapeDecoder { WireTapeDecoder(session, token: index, parent: self, key: key) }
+
+    var codingPath: [any CodingKey] {
+        var path: [any CodingKey] = []
+        var node: WireTapeDecoder? = self
+        while let current = node, let key = current.key {
+            switch key {
+            case .name(let name): path.append(AnyCodingKey(stringValue: name))
+            case .index(let index): path.append(AnyCodingKey(intValue: index))
+            case .element(let name, let index): path += [AnyCodingKey(intValue: index), AnyCodingKey(stringValue: name)]
+            }
+            node = current.parent
+        }
+        return path.reversed()
     }
 
     var tape: WireTape { session.tape }
@@ -49,8 +89,8 @@ final class WireTapeDecoder: Decoder {
         return WireNeedsFoundation()
     }
 
-    /// Decodes a `T` from token `index`, under `path`.
-    func decode<T: Decodable>(_ type: T.Type, at index: Int, path: [any CodingKey]) throws -> T {
+    /// Decodes a `T` from token `index`, reached from this decoder by `key` (`nil`: this decoder's own value).
+    func decode<T: Decodable>(_ type: T.Type, at index: Int, key: PathKey?) throws -> T {
         if Self.isFoundationSpecial(type) { throw foundation() }
         let tokens = tape.tokens
         switch tokens[index].kind {
@@ -60,7 +100,42 @@ final class WireTapeDecoder: Decoder {
             if let flag = (tokens[index].kind == .literalTrue) as? T { return flag }
         default: break
         }
-        return try T(from: WireTapeDecoder(session, token: index, codingPath: path))
+        if let key { return try T(from: child(index, key)) }
+        return try T(from: index == token ? self : WireTapeDecoder(session, token: index, parent: parent, key: self.key))
+    }
+
+    /// The value at `token` as a ``WireValue``, built straight from the tape; `nil` (and the
+    /// document marked for Foundation) for a number that is not a plain integer or an object
+    /// with a repeated name.
+    func wireValue(_ token: Int) -> WireValue? {
+        let tokens = tape.tokens
+        switch tokens[token].kind {
+        case .string: return tape.string(token).map(WireValue.string)
+        case .literalTrue: return .bool(true)
+        case .literalFalse: return .bool(false)
+        case .null: return .null
+        case .number:
+            guard let number = tape.integer(token) else { session.needsFoundation = true; return nil }
+            return .integer(number)
+        case .array:
+            var elements: [WireValue] = []
+            var cursor = token + 1
+            for _ in 0..<Int(tokens[token].count) {
+                guard let element = wireValue(cursor) else { return nil }
+                elements.append(element)
+                cursor = tape.next(after: cursor)
+            }
+            return .array(elements)
+        case .object:
+            var members: [String: WireValue] = [:]
+            var cursor = token + 1
+            for _ in 0..<Int(tokens[token].count) {
+                guard let name = tape.string(cursor), let value = wireValue(cursor + 1) else { return nil }
+                guard members.updateValue(value, forKey: name) == nil else { session.needsFoundation = true; return nil }
+                cursor = tape.next(after: cursor + 1)
+            }
+            return .object(members)
+        }
     }
 
     /// Types Foundation's coders treat specially (dates, data, URLs, decimals).
@@ -128,21 +203,20 @@ final class WireTapeDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try decoder.decode(type, at: token, path: codingPath)
+            try decoder.decode(type, at: token, key: nil)
         }
     }
 
     /// An object's members by name. Duplicate names are Foundation's to answer.
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let decoder: WireTapeDecoder
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { decoder.codingPath }
         /// Each member's name and value token, in document order.
         private let members: [(name: String, token: Int)]
         private let index: [String: Int]
 
         init(_ decoder: WireTapeDecoder) throws {
             self.decoder = decoder
-            codingPath = decoder.codingPath
             let tape = decoder.tape
             var members: [(name: String, token: Int)] = []
             var index: [String: Int] = [:]
@@ -165,8 +239,11 @@ final class WireTapeDecoder: Decoder {
             return token
         }
 
+        private func child(_ key: Key) throws -> WireTapeDecoder { decoder.child(try token(key), .name(key.stringValue)) }
+
         private func single(_ key: Key) throws -> Single {
-            Single(WireTapeDecoder(decoder.session, token: try token(key), codingPath: codingPath + [key]), token: try token(key))
+            let child = try child(key)
+            return Single(child, token: child.token)
         }
 
         func decodeNil(forKey key: Key) throws -> Bool { try single(key).decodeNil() }
@@ -185,15 +262,15 @@ final class WireTapeDecoder: Decoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try single(key).decode(type) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try single(key).decode(type) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try decoder.decode(type, at: try token(key), path: codingPath + [key])
+            try decoder.decode(type, at: try token(key), key: .name(key.stringValue))
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try WireTapeDecoder(decoder.session, token: try token(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try child(key).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try WireTapeDecoder(decoder.session, token: try token(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try child(key).unkeyedContainer()
         }
 
         func superDecoder() throws -> any Decoder { throw decoder.foundation() }
@@ -203,14 +280,13 @@ final class WireTapeDecoder: Decoder {
     /// An array's elements in order.
     struct Unkeyed: UnkeyedDecodingContainer {
         let decoder: WireTapeDecoder
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { decoder.codingPath }
         let count: Int?
         private(set) var currentIndex = 0
         private var cursor: Int
 
         init(_ decoder: WireTapeDecoder) {
             self.decoder = decoder
-            codingPath = decoder.codingPath
             count = Int(decoder.tape.tokens[decoder.token].count)
             cursor = decoder.token + 1
         }
@@ -221,7 +297,7 @@ final class WireTapeDecoder: Decoder {
         /// Foundation's container does: a failed element can be read again, or skipped).
         private mutating func next<T>(_ body: (WireTapeDecoder) throws -> T) throws -> T {
             guard !isAtEnd else { throw decoder.foundation() }
-            let element = WireTapeDecoder(decoder.session, token: cursor, codingPath: codingPath + [AnyCodingKey(intValue: currentIndex)])
+            let element = decoder.child(cursor, .index(currentIndex))
             let value = try body(element)
             cursor = decoder.tape.next(after: cursor)
             currentIndex += 1
@@ -253,7 +329,7 @@ final class WireTapeDecoder: Decoder {
         mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(type) }
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(type) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try next { try $0.decode(type, at: $0.token, path: $0.codingPath) }
+            try next { try $0.decode(type, at: $0.token, key: nil) }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
