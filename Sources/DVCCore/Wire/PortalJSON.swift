@@ -98,6 +98,7 @@ public enum PortalJSON {
     static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) -> [UInt8]? {
         guard !WireTapeDecoder.isFoundationSpecial(T.self) else { return nil }
         let output = WireOutput(userInfo: userInfo)
+        defer { output.close() }
         do { try output.encode(value, parent: nil, key: nil) } catch { return nil }
         return output.needsFoundation ? nil : output.bytes
     }

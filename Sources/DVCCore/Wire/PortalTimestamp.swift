@@ -61,6 +61,16 @@ public struct PortalTimestamp: Sendable, Hashable, Comparable, Codable, CustomSt
 
     /// `yyyyMMddHHmmss`.
     public var description: String {
+        if (0...9_999).contains(date.year) {
+            // Fourteen digits written in place: a timestamp is formatted for every date of every message.
+            return String(unsafeUninitializedCapacity: 14) { buffer in
+                for (i, pair) in [date.year / 100, date.year % 100, date.month, date.day, hour, minute, second].enumerated() {
+                    buffer[i * 2] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: pair / 10)
+                    buffer[i * 2 + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: pair % 10)
+                }
+                return 14
+            }
+        }
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
         let year = String(date.year)
         return String(repeating: "0", count: max(0, 4 - year.count)) + year

@@ -399,6 +399,12 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         return nil
     }
 
+    /// A code of an open list, read as text so that its variants (a JSON number) are reported.
+    mutating func value<T: PortalCodeList>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
+        guard let text = required ? string(key) : optionalString(key) else { return nil }
+        return T(wireValue: text)
+    }
+
     /// A decodable value (an enum of the standard, a nested object); defects inside it are
     /// collected with their full paths.
     mutating func value<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {

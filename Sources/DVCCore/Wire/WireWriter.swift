@@ -106,6 +106,22 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
         }
     }
 
+    /// A list: under the fast encoder, its elements are written in place (what `Array`'s own
+    /// `encode(to:)` writes, without its generic container).
+    mutating func value<Element: Encodable>(_ list: [Element], _ key: Key) throws {
+        guard case .bytes(let encoder, let table) = sink else { return try put(value: list, key) }
+        try encoder.field(table, table.index(of: key)) {
+            let output = encoder.output
+            output.bytes.append(UInt8(ascii: "["))
+            let name = key.stringValue
+            for (index, element) in list.enumerated() {
+                if index > 0 { output.bytes.append(UInt8(ascii: ",")) }
+                try output.encode(element, parent: encoder, key: .element(name, index))
+            }
+            output.bytes.append(UInt8(ascii: "]"))
+        }
+    }
+
     mutating func optionalValue(_ value: (some Encodable)?, _ key: Key) throws {
         if let value { try self.value(value, key) }
     }

@@ -1,20 +1,11 @@
 /// An `Encoder` writing one value of a document into a ``WireOutput``. Objects come out with
 /// their keys sorted as `JSONEncoder`'s `.sortedKeys` sorts them: each field is written with its
-/// key as the model gives it, and the fields are moved into place when the object is finished
-/// (not at all when they came in order). DVCCore's wire models write through ``WireWriter``'s
-/// fast path; anything this encoder does not reproduce exactly marks the document for Foundation.
+/// key, in the order the model gives it, and the fields are moved into place when the object is
+/// finished — by their keys' precomputed ranks for a model's own keys (a bucket per rank, no
+/// comparisons), by name otherwise. DVCCore's wire models write through ``WireWriter``'s fast
+/// path; anything this encoder does not reproduce exactly marks the document for Foundation.
+/// Encoders are reused, one per nesting depth (``WireOutput/encode(_:parent:key:)``).
 final class WireByteEncoder: Encoder {
-    /// A field written so far: its sort position (a model key's rank, or -1 for a named field)
-    /// and where its `"key":value` bytes are.
-    struct Field {
-        let rank: Int
-        /// The key's case index in ``WireByteEncoder/table``, or -1.
-        let index: Int
-        let name: String?
-        let start: Int
-        let end: Int
-    }
-
     private enum Shape {
         case empty, object, array, single, written
     }
@@ -22,20 +13,39 @@ final class WireByteEncoder: Encoder {
     let output: WireOutput
     /// The encoder of the enclosing value and the step from it (the coding path is built from
     /// them only when asked for).
-    private let parent: WireByteEncoder?
-    private let key: WireTapeDecoder.PathKey?
+    private(set) var parent: WireByteEncoder?
+    private(set) var key: WireTapeDecoder.PathKey?
     var userInfo: [CodingUserInfoKey: Any] { output.userInfo }
-    private var shape = Shape.empty
-    private var objectStart = 0
-    private var fields: [Field] = []
-    private var elements = 0
-    /// The key table of the model writing this object, once it wrote a field.
-    private var table: WireKeyTable?
+    @exclusivity(unchecked) private var shape = Shape.empty
+    /// Where the object's bytes start: each field is written as `,"key":value`.
+    @exclusivity(unchecked) private var objectStart = 0
+    /// The model's key table, when its own keys are written.
+    @exclusivity(unchecked) private var table: WireKeyTable?
+    /// Per rank of `table`: where that field's bytes start and end (-1: not written).
+    @exclusivity(unchecked) private var slots: [Int] = []
+    /// Whether the ranked fields came in rank order so far, and the last rank written.
+    @exclusivity(unchecked) private var inOrder = true
+    @exclusivity(unchecked) private var lastRank = -1
+    /// Fields written by name (other keys): their names and byte ranges.
+    @exclusivity(unchecked) private var named: [(name: String, start: Int, end: Int)] = []
+    @exclusivity(unchecked) private var elements = 0
 
     init(_ output: WireOutput, parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) {
         self.output = output
         self.parent = parent
         self.key = key
+    }
+
+    /// Makes this encoder ready for another value.
+    func reset(parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) {
+        self.parent = parent
+        self.key = key
+        shape = .empty
+        table = nil
+        inOrder = true
+        lastRank = -1
+        if !named.isEmpty { named.removeAll(keepingCapacity: true) }
+        elements = 0
     }
 
     var codingPath: [any CodingKey] {
@@ -58,24 +68,41 @@ final class WireByteEncoder: Encoder {
         case .empty:
             shape = .object
             objectStart = output.bytes.count
-            output.bytes.append(UInt8(ascii: "{"))
         case .object: break
         default: output.foundation()
         }
     }
 
     /// Writes field `index` of `table` (a model's key) with `body` writing its value.
+    @inline(__always)
     func field(_ table: WireKeyTable, _ index: Int, _ body: () throws -> Void) rethrows {
         guard shape == .object else {
             output.foundation()
             return
         }
+        if self.table !== table {
+            guard self.table == nil else {
+                output.foundation()
+                return
+            }
+            self.table = table
+            if slots.count < table.names.count * 2 { slots = [Int](repeating: -1, count: table.names.count * 2) }
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        }
         let start = output.bytes.count
-        if !fields.isEmpty { output.bytes.append(UInt8(ascii: ",")) }
+        output.bytes.append(UInt8(ascii: ","))
         table.quotedNames[index].withUnsafeBufferPointer { output.bytes.append(contentsOf: $0) }
         try body()
-        if self.table == nil { self.table = table }
-        fields.append(Field(rank: table.ranks[index], index: index, name: nil, start: fields.isEmpty ? start : start + 1, end: output.bytes.count))
+        let rank = table.ranks[index]
+        guard slots[rank * 2] < 0 else {
+            // The same key twice: JSONEncoder keeps one of them; let it say which.
+            output.foundation()
+            return
+        }
+        slots[rank * 2] = start
+        slots[rank * 2 + 1] = output.bytes.count
+        if rank < lastRank { inOrder = false }
+        lastRank = rank
     }
 
     /// Writes a field named `name` with `body` writing its value.
@@ -85,11 +112,11 @@ final class WireByteEncoder: Encoder {
             return
         }
         let start = output.bytes.count
-        if !fields.isEmpty { output.bytes.append(UInt8(ascii: ",")) }
+        output.bytes.append(UInt8(ascii: ","))
         output.write(name)
         output.bytes.append(UInt8(ascii: ":"))
         try body()
-        fields.append(Field(rank: -1, index: -1, name: name, start: fields.isEmpty ? start : start + 1, end: output.bytes.count))
+        named.append((name, start, output.bytes.count))
     }
 
     /// Closes what the value wrote: an object's fields sorted into place, an array's bracket.
@@ -103,33 +130,39 @@ final class WireByteEncoder: Encoder {
     }
 
     private func finishObject() {
-        var ranked = true, ordered = true
-        for (i, field) in fields.enumerated() {
-            if field.rank < 0 { ranked = false }
-            if i > 0, !(fields[i - 1].rank < field.rank) { ordered = false }
+        if output.bytes.count == objectStart {
+            output.write("{}" as StaticString)
+            return
         }
-        if !(ranked && ordered) {
-            let sorted = ranked ? fields.sorted { $0.rank < $1.rank } : fields.sorted { name($0) < name($1) }
-            for i in sorted.indices.dropFirst() where ranked ? sorted[i].rank == sorted[i - 1].rank : name(sorted[i]) == name(sorted[i - 1]) {
-                // The same key twice: JSONEncoder keeps one of them; let it say which.
-                output.foundation()
-                return
-            }
-            let base = objectStart + 1
-            let written = Array(output.bytes[base...])
-            output.bytes.removeSubrange(base...)
-            for (i, field) in sorted.enumerated() {
-                if i > 0 { output.bytes.append(UInt8(ascii: ",")) }
-                output.bytes.append(contentsOf: written[(field.start - base)..<(field.end - base)])
+        if !named.isEmpty {
+            sortByName()
+        } else if !inOrder, let table {
+            // Every field is `,"key":value`: laid out again by rank, the object keeps its length.
+            output.reorder(from: objectStart) { emit in
+                for rank in 0..<table.names.count where slots[rank * 2] >= 0 { emit(slots[rank * 2], slots[rank * 2 + 1]) }
             }
         }
+        output.bytes[objectStart] = UInt8(ascii: "{")
         output.bytes.append(UInt8(ascii: "}"))
     }
 
-    /// A field's key as `.sortedKeys` compares it.
-    private func name(_ field: Field) -> String {
-        if let name = field.name { return name }
-        return table.map { String(decoding: $0.names[field.index], as: UTF8.self) } ?? ""
+    /// Objects with keys other than a model's: every field sorted by name.
+    private func sortByName() {
+        var all = named
+        if let table {
+            for index in 0..<table.names.count {
+                let rank = table.ranks[index]
+                if slots[rank * 2] >= 0 { all.append((String(decoding: table.names[index], as: UTF8.self), slots[rank * 2], slots[rank * 2 + 1])) }
+            }
+        }
+        all.sort { $0.name < $1.name }
+        for i in all.indices.dropFirst() where all[i].name == all[i - 1].name {
+            output.foundation()
+            return
+        }
+        output.reorder(from: objectStart) { emit in
+            for field in all { emit(field.start, field.end) }
+        }
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {

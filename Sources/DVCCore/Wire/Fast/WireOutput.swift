@@ -5,13 +5,18 @@ import Foundation
 /// number, a date, a nested container): the caller then encodes the whole value with
 /// `JSONEncoder` and discards these bytes.
 final class WireOutput {
-    var bytes: [UInt8] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
     var needsFoundation = false
+    /// A copy of an object's bytes while they are laid out again.
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
+    /// The encoders in use, one per nesting depth, reused from value to value.
+    @exclusivity(unchecked) private var encoders: [WireByteEncoder] = []
+    @exclusivity(unchecked) private var depth = 0
     let userInfo: [CodingUserInfoKey: Any]
     /// How wire models write their values (``WireWriter`` reads it).
     let style: WireStyle
     /// The key tables used so far (a handful of model types per document).
-    private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+    @exclusivity(unchecked) private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
 
     init(userInfo: [CodingUserInfoKey: any Sendable], capacity: Int = 1024) {
         self.userInfo = userInfo
@@ -90,7 +95,8 @@ final class WireOutput {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    /// Encodes `value` with a nested encoder reached from `parent` by `key`, or hands it to Foundation.
+    /// Encodes `value` with the encoder of the next depth, reached from `parent` by `key`, or
+    /// hands it to Foundation.
     func encode<T: Encodable>(_ value: T, parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) throws {
         if WireTapeDecoder.isFoundationSpecial(T.self) {
             foundation()
@@ -100,8 +106,37 @@ final class WireOutput {
             write(text)
             return
         }
-        let encoder = WireByteEncoder(self, parent: parent, key: key)
+        let encoder: WireByteEncoder
+        if depth < encoders.count {
+            encoder = encoders[depth]
+            encoder.reset(parent: parent, key: key)
+        } else {
+            encoder = WireByteEncoder(self, parent: parent, key: key)
+            encoders.append(encoder)
+        }
+        depth += 1
+        defer { depth -= 1 }
         try value.encode(to: encoder)
         encoder.finish()
+    }
+
+    /// Ends the document: lets go of the encoders (they refer back to this output).
+    func close() { encoders.removeAll() }
+
+    /// Lays the bytes from `start` to the end out again: `fields` calls `emit(start, end)` for
+    /// each range, in the new order; the ranges cover those bytes exactly once.
+    func reorder(from start: Int, _ fields: ((Int, Int) -> Void) -> Void) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: bytes[start...])
+        var at = start
+        scratch.withUnsafeBufferPointer { source in
+            bytes.withUnsafeMutableBufferPointer { target in
+                fields { from, to in
+                    guard let base = source.baseAddress, let out = target.baseAddress else { return }
+                    (out + at).update(from: base + (from - start), count: to - from)
+                    at += to - from
+                }
+            }
+        }
     }
 }

@@ -11,10 +11,10 @@ final class WireTapeSession {
     /// Set when the fast decoder met a case it does not reproduce (a number that is not a plain
     /// integer, an error Foundation words, a Foundation-special type): the caller then decodes
     /// the whole document with `JSONDecoder` and discards this attempt.
-    var needsFoundation = false
+    @exclusivity(unchecked) var needsFoundation = false
 
     /// The key tables used so far (a handful of model types per document).
-    private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+    @exclusivity(unchecked) private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
 
     /// The key table of `type`, without the shared cache's lock after the first use.
     func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
