@@ -10,6 +10,10 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The object read from the fast decoder's tape (`nil` when reading through Foundation): the
     /// value token of each of the model's keys, and the members it does not know.
     let tape: WireTapeObject?
+    /// Per case of the model's keys (in `allCases` order): the value's token in the tape, or -1.
+    private(set) var tapeEntries: [Int32] = []
+    /// The members of the tape's object whose names are not the model's keys (nor another letter case of one).
+    private(set) var tapeOthers: [(name: String, token: Int)] = []
     let strictness: WireStrictness
     /// The coding path of a Foundation container (a tape object's is built only when asked for).
     private var foundationPath: [any CodingKey] = []
@@ -30,7 +34,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
             foundationContainer = nil
             let session = fast.session
             (strictness, log, mapping) = (session.strictness, session.log, session.mapping)
-            var (object, others) = try WireTapeObject.read(fast, keys: Key.self)
+            let (object, entries, others) = try WireTapeObject.read(fast, keys: Key.self)
+            tapeEntries = entries
             // Each other key in document order: the standard's key it spells in another case, or nil.
             var found: [(canonical: Key?, name: String)] = []
             for (name, token) in others {
@@ -39,14 +44,14 @@ struct WireReader<Key: CodingKey & CaseIterable> {
                     // Two spellings of one key: which one Foundation reads depends on its dictionary order.
                     throw fast.foundation()
                 }
-                if let canonical, object.entry(canonical) == nil {
-                    object.entries[object.table.index(of: canonical)] = Int32(token)
+                if let canonical, tapeEntries[object.table.index(of: canonical)] < 0 {
+                    tapeEntries[object.table.index(of: canonical)] = Int32(token)
                     found.append((canonical, name))
                 } else {
                     found.append((nil, name))
                 }
             }
-            object.others = others
+            tapeOthers = others
             tape = object
             for (canonical, name) in found {
                 if let canonical { aliasKey(canonical, name) } else { unknownKey(name) }
@@ -95,13 +100,13 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// Whether the object has `key` (in any letter case).
     func contains(_ key: Key) -> Bool {
-        if let tape { return tape.entry(key) != nil }
+        if tape != nil { return tapeEntry(key) != nil }
         return foundationContainer?.contains(k(key)) ?? false
     }
 
     /// Whether `key` is absent or `null`.
     func isAbsentOrNull(_ key: Key) -> Bool {
-        if let tape { return tape.entry(key).map { tape.kind($0) == .null } ?? true }
+        if let tape { return tapeEntry(key).map { tape.kind($0) == .null } ?? true }
         return (try? foundationContainer?.decodeNil(forKey: k(key))) ?? true
     }
 
@@ -131,8 +136,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     func unknownFields() -> [String: WireValue] {
         var fields: [String: WireValue] = [:]
         for name in unknownKeys {
-            if let tape {
-                if let value = tape.otherValue(name) { fields[name] = value }
+            if tape != nil {
+                if let value = tapeOtherValue(name) { fields[name] = value }
             } else if let value = try? foundationContainer?.decode(WireValue.self, forKey: AnyCodingKey(stringValue: name)) {
                 fields[name] = value
             }

@@ -4,22 +4,26 @@ import Foundation
 /// `""`, absent optional fields omitted. Writes through Foundation's keyed container, or — under
 /// the fast encoder (``PortalJSON``) — straight into the output bytes.
 struct WireWriter<Key: CodingKey & CaseIterable> {
-    private enum Sink {
-        case container(KeyedEncodingContainer<Key>)
-        case bytes(WireByteEncoder, WireKeyTable)
-    }
-
-    private var sink: Sink
+    /// Foundation's container, when encoding through Foundation.
+    private var container: KeyedEncodingContainer<Key>?
+    /// The fast encoder and the model's key table, when encoding bytes (not reference-counted:
+    /// a writer lives inside one `encode(to:)` call, which the encoder outlives; the tables live
+    /// for the process).
+    private unowned(unsafe) let fast: WireByteEncoder?
+    private unowned(unsafe) let table: WireKeyTable?
     /// How values are written: canonical unless a dialect asked otherwise.
     let style: WireStyle
 
     init(_ encoder: any Encoder) {
         if let fast = encoder as? WireByteEncoder {
             fast.beginObject()
-            sink = .bytes(fast, fast.output.table(for: Key.self))
+            self.fast = fast
+            table = fast.output.table(for: Key.self)
             style = fast.output.style
         } else {
-            sink = .container(encoder.container(keyedBy: Key.self))
+            fast = nil
+            table = nil
+            container = encoder.container(keyedBy: Key.self)
             style = encoder.wireStyle
         }
     }
@@ -28,26 +32,31 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
 
     /// A JSON string.
     private mutating func put(_ text: String, _ key: Key) throws {
-        switch sink {
-        case .container(var container): try container.encode(text, forKey: key)
-        case .bytes(let encoder, let table): encoder.field(table, table.index(of: key)) { encoder.output.write(text) }
+        if let fast, let table {
+            let index = table.index(of: key)
+            guard let start = fast.beginField(table, index) else { return }
+            fast.output.write(text)
+            fast.endField(table, index, start: start)
+        } else {
+            try container?.encode(text, forKey: key)
         }
     }
 
     /// A JSON number.
     private mutating func put(number: Int64, _ key: Key) throws {
-        switch sink {
-        case .container(var container): try container.encode(number, forKey: key)
-        case .bytes(let encoder, let table): encoder.field(table, table.index(of: key)) { encoder.output.write(integer: number) }
+        if let fast, let table {
+            fast.field(table, table.index(of: key)) { fast.output.write(integer: number) }
+        } else {
+            try container?.encode(number, forKey: key)
         }
     }
 
     /// A nested value.
     private mutating func put(value: some Encodable, _ key: Key) throws {
-        switch sink {
-        case .container(var container): try container.encode(value, forKey: key)
-        case .bytes(let encoder, let table):
-            try encoder.field(table, table.index(of: key)) { try encoder.output.encode(value, parent: encoder, key: .name(key.stringValue)) }
+        if let fast, let table {
+            try fast.field(table, table.index(of: key)) { try fast.output.encode(value, parent: fast, key: .name(key.stringValue)) }
+        } else {
+            try container?.encode(value, forKey: key)
         }
     }
 
@@ -109,7 +118,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     /// A list: under the fast encoder, its elements are written in place (what `Array`'s own
     /// `encode(to:)` writes, without its generic container).
     mutating func value<Element: Encodable>(_ list: [Element], _ key: Key) throws {
-        guard case .bytes(let encoder, let table) = sink else { return try put(value: list, key) }
+        guard let encoder = fast, let table else { return try put(value: list, key) }
         try encoder.field(table, table.index(of: key)) {
             let output = encoder.output
             output.bytes.append(UInt8(ascii: "["))
@@ -129,15 +138,14 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     /// Fields the model does not know, written after the known ones (a known key is never overwritten).
     func additional(_ fields: [String: WireValue], to encoder: any Encoder) throws {
         guard !fields.isEmpty else { return }
-        switch sink {
-        case .container:
+        if let fast {
+            for (name, value) in fields where Key(stringValue: name) == nil {
+                try fast.field(named: name) { try fast.output.encode(value, parent: fast, key: .name(name)) }
+            }
+        } else {
             var extra = encoder.container(keyedBy: AnyCodingKey.self)
             for (name, value) in fields where Key(stringValue: name) == nil {
                 try extra.encode(value, forKey: AnyCodingKey(stringValue: name))
-            }
-        case .bytes(let encoder, _):
-            for (name, value) in fields where Key(stringValue: name) == nil {
-                try encoder.field(named: name) { try encoder.output.encode(value, parent: encoder, key: .name(name)) }
             }
         }
     }

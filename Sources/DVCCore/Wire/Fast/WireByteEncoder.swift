@@ -73,27 +73,34 @@ final class WireByteEncoder: Encoder {
         }
     }
 
-    /// Writes field `index` of `table` (a model's key) with `body` writing its value.
+    /// Starts field `index` of `table` (a model's key): writes `,"key":` and returns where the
+    /// field starts, or `nil` when the field cannot be written here. The value follows, then
+    /// ``endField(_:_:start:)``.
     @inline(__always)
-    func field(_ table: WireKeyTable, _ index: Int, _ body: () throws -> Void) rethrows {
+    func beginField(_ table: WireKeyTable, _ index: Int) -> Int? {
         guard shape == .object else {
             output.foundation()
-            return
+            return nil
         }
         if self.table !== table {
             guard self.table == nil else {
                 output.foundation()
-                return
+                return nil
             }
             self.table = table
-            if slots.count < table.names.count * 2 { slots = [Int](repeating: -1, count: table.names.count * 2) }
+            if slots.count < table.count * 2 { slots = [Int](repeating: -1, count: table.count * 2) }
             slots.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         }
         let start = output.bytes.count
         output.bytes.append(UInt8(ascii: ","))
-        table.quotedNames[index].withUnsafeBufferPointer { output.bytes.append(contentsOf: $0) }
-        try body()
-        let rank = table.ranks[index]
+        output.bytes.append(contentsOf: table.quotedName(index))
+        return start
+    }
+
+    /// Ends the field begun at `start`.
+    @inline(__always)
+    func endField(_ table: WireKeyTable, _ index: Int, start: Int) {
+        let rank = table.rank(index)
         guard slots[rank * 2] < 0 else {
             // The same key twice: JSONEncoder keeps one of them; let it say which.
             output.foundation()
@@ -103,6 +110,14 @@ final class WireByteEncoder: Encoder {
         slots[rank * 2 + 1] = output.bytes.count
         if rank < lastRank { inOrder = false }
         lastRank = rank
+    }
+
+    /// Writes field `index` of `table` with `body` writing its value.
+    @inline(__always)
+    func field(_ table: WireKeyTable, _ index: Int, _ body: () throws -> Void) rethrows {
+        guard let start = beginField(table, index) else { return }
+        try body()
+        endField(table, index, start: start)
     }
 
     /// Writes a field named `name` with `body` writing its value.
@@ -139,7 +154,7 @@ final class WireByteEncoder: Encoder {
         } else if !inOrder, let table {
             // Every field is `,"key":value`: laid out again by rank, the object keeps its length.
             output.reorder(from: objectStart) { emit in
-                for rank in 0..<table.names.count where slots[rank * 2] >= 0 { emit(slots[rank * 2], slots[rank * 2 + 1]) }
+                for rank in 0..<table.count where slots[rank * 2] >= 0 { emit(slots[rank * 2], slots[rank * 2 + 1]) }
             }
         }
         output.bytes[objectStart] = UInt8(ascii: "{")
@@ -150,8 +165,8 @@ final class WireByteEncoder: Encoder {
     private func sortByName() {
         var all = named
         if let table {
-            for index in 0..<table.names.count {
-                let rank = table.ranks[index]
+            for index in 0..<table.count {
+                let rank = table.rank(index)
                 if slots[rank * 2] >= 0 { all.append((String(decoding: table.names[index], as: UTF8.self), slots[rank * 2], slots[rank * 2 + 1])) }
             }
         }

@@ -3,11 +3,20 @@ import Foundation
 /// The names of one model's coding keys, laid out for the fast codec: a key read from the bytes
 /// is found without making a `String`, and a model's fields are written in the canonical
 /// (sorted) order without comparing strings. Built once per key type (``table(for:)``).
-final class WireKeyTable: Sendable {
+///
+/// `@unchecked Sendable`: every property is set in `init` and never changed; the raw buffers are
+/// the same data laid out for reading without reference counting (tables live for the process).
+final class WireKeyTable: @unchecked Sendable {
     /// Each case's name, in `allCases` order.
     let names: [[UInt8]]
-    /// Each name as a JSON key: quoted, escaped, followed by `:`.
-    let quotedNames: [[UInt8]]
+    /// How many keys.
+    let count: Int
+    /// Each name as a JSON key — quoted, escaped, followed by `:` — one after another, and where
+    /// each starts (`count + 1` offsets).
+    private let quoted: UnsafeMutableBufferPointer<UInt8>
+    private let quotedStarts: UnsafeMutableBufferPointer<Int>
+    /// ``ranks``, without reference counting.
+    private let rankBuffer: UnsafeMutableBufferPointer<Int>
     /// Each case's position when the names are sorted as `JSONEncoder`'s `.sortedKeys` sorts them.
     let ranks: [Int]
     /// Open addressing: a case index + 1 per slot, 0 for an empty one.
@@ -20,14 +29,23 @@ final class WireKeyTable: Sendable {
     private init(names: [String], keysAreIndices: Bool) {
         self.keysAreIndices = keysAreIndices
         self.names = names.map { Array($0.utf8) }
-        quotedNames = self.names.map { name in
-            var quoted: [UInt8] = []
-            name.withUnsafeBufferPointer { WireOutput.append(quoted: $0, to: &quoted) }
-            return quoted + [UInt8(ascii: ":")]
+        count = names.count
+        var all: [UInt8] = [], starts: [Int] = []
+        for name in self.names {
+            starts.append(all.count)
+            name.withUnsafeBufferPointer { WireOutput.append(quoted: $0, to: &all) }
+            all.append(UInt8(ascii: ":"))
         }
+        starts.append(all.count)
+        quoted = .allocate(capacity: max(1, all.count))
+        _ = quoted.initialize(from: all)
+        quotedStarts = .allocate(capacity: starts.count)
+        _ = quotedStarts.initialize(from: starts)
         var ranks = [Int](repeating: 0, count: names.count)
         for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { ranks[index] = rank }
         self.ranks = ranks
+        rankBuffer = .allocate(capacity: max(1, ranks.count))
+        _ = rankBuffer.initialize(from: ranks)
         var size = 16
         while size < names.count * 4 { size <<= 1 }
         var slots = [UInt8](repeating: 0, count: size)
@@ -39,6 +57,22 @@ final class WireKeyTable: Sendable {
         self.slots = slots
         mask = size - 1
     }
+
+    deinit {
+        quoted.deallocate()
+        quotedStarts.deallocate()
+        rankBuffer.deallocate()
+    }
+
+    /// Key `index` as written in an object: `"name":`.
+    @inline(__always)
+    func quotedName(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: quoted[quotedStarts[index]..<quotedStarts[index + 1]])
+    }
+
+    /// The rank of key `index`.
+    @inline(__always)
+    func rank(_ index: Int) -> Int { rankBuffer[index] }
 
     /// The case named by `bytes`, exactly, or `nil`.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {

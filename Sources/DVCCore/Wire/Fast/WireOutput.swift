@@ -38,8 +38,10 @@ final class WireOutput {
 
     /// `text` as a JSON string.
     func write(_ text: String) {
-        var text = text
-        text.withUTF8 { Self.append(quoted: $0, to: &bytes) }
+        if text.utf8.withContiguousStorageIfAvailable({ Self.append(quoted: $0, to: &bytes) }) == nil {
+            var text = text
+            text.withUTF8 { Self.append(quoted: $0, to: &bytes) }
+        }
     }
 
     /// A JSON string, escaped as `JSONEncoder` with `.withoutEscapingSlashes` escapes: `"` and

@@ -1,35 +1,25 @@
 /// One object of a ``WireTape`` as a model reads it: each of the model's keys mapped once to its
 /// value's token, so that every field is found without a string comparison.
+///
+/// Its references are `unowned(unsafe)`: a reader lives inside one `init(from:)` call, while the
+/// decoder that holds the tape — and the key tables, which live for the process — outlive it;
+/// not counting references on every field read is a third of the decoder's time.
 struct WireTapeObject {
-    let decoder: WireTapeDecoder
-    let table: WireKeyTable
-    /// Per case of the model's keys (in `allCases` order): the value's token, or -1.
-    var entries: [Int32]
-    /// The members whose names are not the model's keys (nor another letter case of one).
-    var others: [(name: String, token: Int)] = []
-
-    /// The value token of `key` (sent in the standard's spelling or, once mapped, another letter case).
-    @inline(__always)
-    func entry(_ key: some CodingKey) -> Int? {
-        let token = entries[table.index(of: key)]
-        return token >= 0 ? Int(token) : nil
-    }
+    unowned(unsafe) let decoder: WireTapeDecoder
+    unowned(unsafe) let source: WireTape
+    unowned(unsafe) let table: WireKeyTable
 
     @inline(__always)
-    func kind(_ token: Int) -> WireTape.Kind { decoder.tape.tokens[token].kind }
-
-    /// The value of member `name`, one the model does not know.
-    func otherValue(_ name: String) -> WireValue? {
-        others.first { $0.name == name }.flatMap { decoder.wireValue($0.token) }
-    }
+    func kind(_ token: Int) -> WireTape.Kind { source.tokens[token].kind }
 
     /// Reads the object at `decoder`'s token: the model's keys (exact spelling) into `entries`, the
     /// others returned in document order. Duplicate names are Foundation's to answer.
-    static func read<Key: CodingKey & CaseIterable>(_ decoder: WireTapeDecoder, keys: Key.Type) throws -> (WireTapeObject, others: [(name: String, token: Int)]) {
+    static func read<Key: CodingKey & CaseIterable>(_ decoder: WireTapeDecoder, keys: Key.Type) throws
+        -> (object: WireTapeObject, entries: [Int32], others: [(name: String, token: Int)]) {
         let tape = decoder.tape, tokens = tape.tokens
         guard tokens[decoder.token].kind == .object else { throw decoder.foundation() }
         let table = decoder.session.table(for: Key.self)
-        var entries = [Int32](repeating: -1, count: table.names.count)
+        var entries = [Int32](repeating: -1, count: table.count)
         var others: [(name: String, token: Int)] = []
         var cursor = decoder.token + 1
         for _ in 0..<Int(tokens[decoder.token].count) {
@@ -47,20 +37,32 @@ struct WireTapeObject {
             cursor = kind == .object || kind == .array ? Int(tokens[value].end) : value + 1
         }
         if others.count > 1, Set(others.map(\.name)).count != others.count { throw decoder.foundation() }
-        return (WireTapeObject(decoder: decoder, table: table, entries: entries), others)
+        return (WireTapeObject(decoder: decoder, source: tape, table: table), entries, others)
     }
 }
 
 /// ``WireReader``'s accessors over a tape: each reproduces what the same call over Foundation's
 /// container records and returns, and marks the document for Foundation where it cannot.
 extension WireReader {
+    /// The value token of `key` (sent in the standard's spelling or, once mapped, another letter case).
+    @inline(__always)
+    func tapeEntry(_ key: Key) -> Int? {
+        guard let table = tape?.table else { return nil }
+        let token = tapeEntries[table.index(of: key)]
+        return token >= 0 ? Int(token) : nil
+    }
+
+    /// The value of member `name`, one the model does not know.
+    func tapeOtherValue(_ name: String) -> WireValue? {
+        tapeOthers.first { $0.name == name }.flatMap { tape?.decoder.wireValue($0.token) }
+    }
+
     /// The key as a path component: its name as sent.
     private func sentName(_ key: Key) -> String { k(key).stringValue }
 
     /// `sentString` over the tape.
     mutating func tapeString(_ key: Key) -> String? {
-        guard let tape, let token = tape.entry(key) else { return nil }
-        let source = tape.decoder.tape
+        guard let token = tapeEntry(key), let source = tape?.source else { return nil }
         switch source.tokens[token].kind {
         case .string:
             return source.string(token)
@@ -68,7 +70,7 @@ extension WireReader {
             variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out")
         case .number:
             guard let number = source.integer(token) else {
-                tape.decoder.session.needsFoundation = true
+                tape?.decoder.session.needsFoundation = true
                 return nil
             }
             variant(key, .wireNumberForText, "`\(key.stringValue)` is the JSON number \(number); the standard writes it as the string \"\(number)\"")
@@ -85,11 +87,11 @@ extension WireReader {
 
     /// `rawText` over the tape.
     func tapeRawText(_ key: Key) -> String? {
-        guard let tape, let token = tape.entry(key) else { return nil }
+        guard let tape, let token = tapeEntry(key) else { return nil }
         switch tape.kind(token) {
-        case .string: return tape.decoder.tape.string(token)
+        case .string: return tape.source.string(token)
         case .number:
-            guard let number = tape.decoder.tape.integer(token) else {
+            guard let number = tape.source.integer(token) else {
                 tape.decoder.session.needsFoundation = true
                 return nil
             }
@@ -102,8 +104,8 @@ extension WireReader {
     /// `decode(Int64.self, forKey:)` answers), else `nil`.
     func sentInteger(_ key: Key) -> Int64? {
         guard let tape else { return try? foundationContainer?.decode(Int64.self, forKey: k(key)) }
-        guard let token = tape.entry(key), tape.kind(token) == .number else { return nil }
-        guard let number = tape.decoder.tape.integer(token) else {
+        guard let token = tapeEntry(key), tape.kind(token) == .number else { return nil }
+        guard let number = tape.source.integer(token) else {
             tape.decoder.session.needsFoundation = true
             return nil
         }
@@ -112,21 +114,21 @@ extension WireReader {
 
     /// `value(_:_:required:)` over the tape, for a type that is not a code list.
     mutating func tapeValue<T: Decodable>(_ type: T.Type, _ key: Key, required: Bool) -> T? {
-        guard let tape, let token = tape.entry(key), tape.kind(token) != .null else {
+        guard let token = tapeEntry(key), let decoder = tape?.decoder, tape?.kind(token) != .null else {
             if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
             return nil
         }
-        return tapeDecode(type, tape.decoder, token, .name(sentName(key)))
+        return tapeDecode(type, decoder, token, .name(sentName(key)))
     }
 
     /// `list(_:_:)` over the tape.
     mutating func tapeList<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard let tape, let token = tape.entry(key), tape.kind(token) != .null else { return [] }
-        guard tape.kind(token) == .array else {
-            tape.decoder.session.needsFoundation = true
+        guard let token = tapeEntry(key), let source = tape?.source, let decoder = tape?.decoder,
+              source.tokens[token].kind != .null else { return [] }
+        guard source.tokens[token].kind == .array else {
+            decoder.session.needsFoundation = true
             return nil
         }
-        let source = tape.decoder.tape
         let count = Int(source.tokens[token].count)
         guard count > 0 else { return [] }
         var result: [T] = []
@@ -135,7 +137,7 @@ extension WireReader {
         var cursor = token + 1
         let name = sentName(key)
         for index in 0..<count {
-            if let element = tapeDecode(type, tape.decoder, cursor, .element(name, index)) {
+            if let element = tapeDecode(type, decoder, cursor, .element(name, index)) {
                 result.append(element)
             } else {
                 failed = true

@@ -123,6 +123,8 @@ extension WireTape {
             let start = index
             var escaped = false
             while index < bytes.count {
+                skipPlainBytes()
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     measures.longestString = max(measures.longestString, index - start)
@@ -143,6 +145,21 @@ extension WireTape {
                 }
             }
             return false
+        }
+
+        /// Steps over plain string bytes (printable ASCII but `"` and `\`) eight at a time: a
+        /// word is plain when no byte in it is a quote, a backslash, a control or non-ASCII.
+        @inline(__always)
+        private mutating func skipPlainBytes() {
+            guard let base = bytes.baseAddress else { return }
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+                guard special & highs == 0 else { return }
+                index += 8
+            }
         }
 
         /// One escape at `index`; a `\u` surrogate must come as a high-low pair.

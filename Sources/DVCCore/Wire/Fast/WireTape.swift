@@ -27,14 +27,24 @@ final class WireTape {
         var end: UInt32
     }
 
-    /// The document.
-    let bytes: [UInt8]
-    /// Its tokens, in document order; the root is token 0.
-    let tokens: [Token]
+    /// The document (a copy this tape owns: readers hold plain pointers into it, without
+    /// reference counting, for as long as they hold the tape).
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Its tokens, in document order; the root is token 0 (owned likewise).
+    let tokens: UnsafeBufferPointer<Token>
 
     private init(bytes: [UInt8], tokens: [Token]) {
-        self.bytes = bytes
-        self.tokens = tokens
+        let ownBytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        _ = ownBytes.initialize(from: bytes)
+        self.bytes = UnsafeBufferPointer(rebasing: ownBytes[..<bytes.count])
+        let ownTokens = UnsafeMutableBufferPointer<Token>.allocate(capacity: max(1, tokens.count))
+        _ = ownTokens.initialize(from: tokens)
+        self.tokens = UnsafeBufferPointer(rebasing: ownTokens[..<tokens.count])
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate()
+        UnsafeMutableRawPointer(mutating: tokens.baseAddress)?.deallocate()
     }
 
     /// What reading a document gave.
@@ -71,18 +81,16 @@ final class WireTape {
     func string(_ index: Int) -> String? {
         let token = tokens[index]
         guard token.kind == .string else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            let raw = UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)])
-            guard token.flag else { return String(decoding: raw, as: UTF8.self) }
-            return String(decoding: Self.unescape(raw), as: UTF8.self)
-        }
+        let raw = UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
+        guard token.flag else { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: Self.unescape(raw), as: UTF8.self)
     }
 
     /// The bytes of a plain (unescaped) string token, for comparing keys in place.
     func withKeyBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         let token = tokens[index]
         guard token.kind == .string, !token.flag else { return nil }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(token.start)..<Int(token.end)])) }
+        return body(UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]))
     }
 
     /// The value of a plain-integer number token (`nil` for any other number: the caller asks
