@@ -9,6 +9,8 @@ import Foundation
 struct SyncFigures: Codable {
     var dossiers: Int
     var enqueuePerSecond: Int
+    /// Single `enqueue` calls from 16 concurrent tasks, each durable when it returns (group commit).
+    var concurrentEnqueuePerSecond: Int
     var backlogEnqueuePerSecond: Int
     var syncPerSecond: Int
     var syncCalls: Int
@@ -58,6 +60,20 @@ enum SyncBenchmark {
         }
         let backlogSeconds = seconds(since: start)
 
+        let (concurrent, _, _) = try engine("concurrent.journal", faults: "")
+        start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for dossier in stride(from: worker, to: dossiers.count, by: 16).map({ dossiers[$0] }) {
+                        try await concurrent.enqueue(dossier)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let concurrentSeconds = seconds(since: start)
+
         let (clean, _, _) = try engine("clean.journal", faults: "")
         let enqueueSeconds = try await fill(clean)
         start = ContinuousClock.now
@@ -86,6 +102,7 @@ enum SyncBenchmark {
         let pending = try await reopened.counts().values.reduce(0) { $0 + $1.pending }
 
         return SyncFigures(dossiers: count, enqueuePerSecond: Int(Double(count) / enqueueSeconds),
+                           concurrentEnqueuePerSecond: Int(Double(count) / concurrentSeconds),
                            backlogEnqueuePerSecond: Int(Double(count) / backlogSeconds), syncPerSecond: Int(Double(round.acknowledged) / syncSeconds),
                            syncCalls: round.calls, faultySyncPerSecond: Int(Double(count) / faultySeconds), faultyRounds: rounds,
                            faultyTransientFailures: failures, journalBytes: bytes, reopenSeconds: (reopenSeconds * 1000).rounded() / 1000,

@@ -365,11 +365,12 @@ if arguments.has("--json") {
     }
     if let d = dossierFigures {
         print("\n\(d.count.formatted()) dossiers, \(d.megabytes) MB     dossiers/s      MB/s")
-        print("DVCKit encode          " + column(d.encodePerSecond.formatted(), 14) + column(String(d.encodeMBPerSecond), 10))
-        print("DVCKit decode          " + column(d.decodePerSecond.formatted(), 14) + column(String(d.decodeMBPerSecond), 10))
-        print("Foundation encode      " + column(d.foundationEncodePerSecond.formatted(), 14) + column(String(d.foundationEncodeMBPerSecond), 10) + "   (plain Codable, same values)")
-        print("Foundation decode      " + column(d.foundationDecodePerSecond.formatted(), 14) + column(String(d.foundationDecodeMBPerSecond), 10))
-        print("DVCKit batch validation" + column(d.validatePerSecond.formatted(), 14))
+        for (name, figure) in [("DVCKit", d.dvckit), ("Foundation, same values", d.foundation), ("Foundation, plain struct", d.foundationPlainStruct)] {
+            print(name.padding(toLength: 25, withPad: " ", startingAt: 0) + " encode" + column(figure.encodePerSecond.formatted(), 14) + column(String(figure.encodeMBps), 10))
+            print(String(repeating: " ", count: 25) + " decode" + column(figure.decodePerSecond.formatted(), 14) + column(String(figure.decodeMBps), 10))
+        }
+        print("DVCKit ÷ Foundation on the same values: encode \(d.encodeRatio)×, decode \(d.decodeRatio)×; ÷ plain struct: \(d.encodeRatioToPlainStruct)×, \(d.decodeRatioToPlainStruct)×")
+        print("DVCKit batch validation" + column(d.batchValidationPerSecond.formatted(), 14))
     }
     if let s = sandboxFigures {
         print("\ndvc-sandbox: started in \(s.startSeconds) s; \(s.requests.formatted()) requests from \(s.clients) clients in \(s.seconds) s"
@@ -378,6 +379,7 @@ if arguments.has("--json") {
     if let s = syncFigures {
         print("\nSyncEngine, \(s.dossiers.formatted()) dossiers with one progress entry each, in-process sandbox:")
         print("  enqueue (validate + fsync'd append)   \(s.enqueuePerSecond.formatted())/s")
+        print("  16 concurrent single enqueues         \(s.concurrentEnqueuePerSecond.formatted())/s (group commit)")
         print("  enqueue(contentsOf:), 1,000 a write   \(s.backlogEnqueuePerSecond.formatted())/s")
         print("  sync, no faults                       \(s.syncPerSecond.formatted())/s in \(s.syncCalls) calls")
         print("  sync, error=0.3,drop=0.05             \(s.faultySyncPerSecond.formatted())/s over \(s.faultyRounds) rounds, \(s.faultyTransientFailures) transient batch failures")

@@ -69,6 +69,8 @@ extension Journal {
             throw error
         }
         index.leases = leases.filter { index.pendingEntry($0.key) != nil }
+        // The compacted file holds every record written so far, synced.
+        noteDurable()
     }
 
     // MARK: - Repair

@@ -10,6 +10,12 @@ actor Journal {
     let io: JournalIO
     let now: @Sendable () -> Date
     private var nextLease: UInt64 = 0
+    /// Group commit: the highest sequence written to the file, the highest known durable, the
+    /// appends waiting for an `fsync` to cover them, and whether one is under way.
+    var writtenSequence: UInt64 = 0
+    var durableSequence: UInt64 = 0
+    var syncWaiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    var syncing = false
 
     init(path: String, io: JournalIO = .system, now: @escaping @Sendable () -> Date = { Date() }, readOnly: Bool = false) throws {
         self.path = path
@@ -30,6 +36,7 @@ actor Journal {
             try file.append(try JournalRecord.journal(version: JournalRecord.version, createdAt: now().millisecondsSince1970).line())
             index.records = 1
         }
+        (writtenSequence, durableSequence) = (index.sequence, index.sequence)
     }
 
     static let rewriteSuffix = ".rewriting"
@@ -95,7 +102,18 @@ actor Journal {
 
     // MARK: - Appending
 
-    func append(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) throws -> [AppendOutcome] {
+    /// Appends `changes` and returns once they are durable. The records are written at once (so
+    /// that later appends see these versions); the `fsync` is shared with every append written
+    /// while it waits — group commit: concurrent single enqueues share one `fsync` instead of
+    /// queueing for one each.
+    func append(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) async throws -> [AppendOutcome] {
+        let outcomes = try write(changes, validate: validate)
+        try await waitUntilDurable(writtenSequence)
+        return outcomes
+    }
+
+    /// Writes the records of `changes` (not yet durable) and indexes them.
+    private func write(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) throws -> [AppendOutcome] {
         struct Planned { let record: JournalRecord.Enqueue; let key: DossierKey; let fingerprint: UInt64; let lineStart: Int; let lineLength: Int; let payloadStart: Int }
         var bytes: [UInt8] = []
         var planned: [Planned] = []
@@ -132,7 +150,8 @@ actor Journal {
         guard !planned.isEmpty else { return outcomes }
         // Sequence numbers are used up even if the write fails: never reused for other data.
         index.sequence += UInt64(planned.count)
-        let start = try file.append(bytes)
+        let start = try file.write(bytes)
+        writtenSequence = index.sequence
         for item in planned {
             let status = DossierStatus(wireValue: item.record.status) ?? .received
             index.recordVersion(item.key, sequence: item.record.seq, fingerprint: item.fingerprint, status: status)
@@ -148,7 +167,9 @@ actor Journal {
     func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) throws -> [OutboxEntry] {
         if file.isReadOnly { throw OutboxError(.invalidRequest, "\(path) was opened read-only: nothing can be claimed") }
         let moment = now()
-        let refs = index.claimable(limit: max(0, limit), excluding: excluding, now: moment)
+        // Only durable entries go out: one sent before its `fsync` could be lost to a crash after
+        // the portal took it, and its caller told the append failed.
+        let refs = index.claimable(limit: max(0, limit), excluding: excluding, now: moment).filter { $0.sequence <= durableSequence }
         var entries: [OutboxEntry] = []
         var unreadable: [(DossierKey, UInt64, String)] = []
         for ref in refs {
@@ -174,6 +195,7 @@ actor Journal {
         let live = sequences.filter { index.pendingEntry($0) != nil }
         guard !live.isEmpty || !fresh.isEmpty else { return }
         try file.append(JournalRecord.acknowledge(sequences: live, known: fresh).line())
+        noteDurable()
         index.records += 1
         try index.apply(.acknowledge(sequences: live, known: fresh), line: nil)
     }
@@ -193,6 +215,7 @@ actor Journal {
         guard !items.isEmpty else { return }
         let record = JournalRecord.release(at: now().millisecondsSince1970, items: items)
         try file.append(record.line())
+        noteDurable()
         index.records += 1
         try index.apply(record, line: nil)
     }
@@ -212,6 +235,7 @@ actor Journal {
         }
         guard !records.isEmpty else { return }
         try file.append(lines)
+        noteDurable()
         index.records += records.count
         for record in records { try index.apply(record, line: nil) }
     }
@@ -242,6 +266,7 @@ actor Journal {
         }
         index.sequence += UInt64(records.count)
         try file.append(lines)
+        noteDurable()
         index.records += records.count
         for record in records { try index.apply(record, line: nil) }
         return records.count
@@ -252,6 +277,7 @@ actor Journal {
             .map(\.sequence).sorted()
         guard !sequences.isEmpty else { return 0 }
         try file.append(JournalRecord.purge(sequences: sequences).line())
+        noteDurable()
         index.records += 1
         try index.apply(.purge(sequences: sequences), line: nil)
         return sequences.count

@@ -133,6 +133,30 @@ final class JournalFile {
     ///   good length), or ``OutboxError/Code/poisoned`` when the file can no longer be trusted.
     @discardableResult
     func append(_ bytes: [UInt8]) throws -> Int64 {
+        let start = try write(bytes)
+        try synchronize()
+        return start
+    }
+
+    /// Makes everything written so far durable (`fsync`); a failure poisons the file.
+    func synchronize() throws {
+        let (result, error) = io.fsync(descriptor)
+        try settle(fsync: result, error)
+    }
+
+    /// Records the outcome of an `fsync` of this file (possibly made elsewhere, on a duplicate
+    /// descriptor): a failure poisons the file and throws.
+    func settle(fsync result: Int32, _ error: Int32) throws {
+        guard result == 0 else {
+            poisoned = "fsync failed: \(Self.describe(error))"
+            throw OutboxError(.poisoned, "\(path): fsync failed (\(Self.describe(error))); the change may not be durable, and the journal refuses changes until it is reopened")
+        }
+    }
+
+    /// Appends `bytes` whole, not yet durable (``synchronize()`` or a group `fsync` makes them
+    /// so); returns the offset they start at.
+    /// - Throws: as ``append(_:)``.
+    func write(_ bytes: [UInt8]) throws -> Int64 {
         if let poisoned { throw OutboxError(.poisoned, "\(path) refuses changes until it is reopened: \(poisoned)") }
         let start = length
         var written = 0
@@ -159,11 +183,6 @@ final class JournalFile {
                 }
             }
             throw OutboxError(.io, reason + "; nothing was written")
-        }
-        let (result, error) = io.fsync(descriptor)
-        guard result == 0 else {
-            poisoned = "fsync failed: \(Self.describe(error))"
-            throw OutboxError(.poisoned, "\(path): fsync failed (\(Self.describe(error))); the change may not be durable, and the journal refuses changes until it is reopened")
         }
         length = start + Int64(bytes.count)
         return start

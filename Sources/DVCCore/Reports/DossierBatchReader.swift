@@ -68,15 +68,17 @@ public struct DossierBatchReader {
     }
 
     private var scanner: JSONArrayScanner
-    private let decoder: JSONDecoder
+    /// What the decoder carries: strictness, mapping, and where warnings go.
+    private let userInfo: [CodingUserInfoKey: any Sendable]
     private let variants = WireVariantLog()
 
     /// Creates a reader decoding with `strictness` and `mapping` (local codes to national ones); elements larger than `maximumElementSize`
     /// bytes are a format error.
     public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20, mapping: CodeMapping? = nil) {
         scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
-        decoder = PortalJSON.decoder(strictness, mapping: mapping)
-        decoder.userInfo[.dvcWireVariants] = variants
+        var userInfo: [CodingUserInfoKey: any Sendable] = [.dvcWireStrictness: strictness, .dvcWireVariants: variants]
+        if let mapping, !mapping.isEmpty { userInfo[.dvcCodeMapping] = mapping }
+        self.userInfo = userInfo
     }
 
     /// The shape seen so far.
@@ -104,7 +106,7 @@ public struct DossierBatchReader {
     private func decode(_ element: [UInt8], index: Int) -> Element {
         let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
         do {
-            let dossier = try decoder.decode(Dossier.self, from: Data(element))
+            let dossier = try PortalJSON.decode(Dossier.self, bytes: element, userInfo: userInfo, limits: nil)
             var decoded = Element(index: index, path: path, dossier: .success(dossier), keyFields: nil)
             decoded.warnings = variants.drain().map { issue in
                 var issue = issue
@@ -121,7 +123,7 @@ public struct DossierBatchReader {
             }
             // Never an undecodable dossier without a reason: it would be counted valid.
             if issues.isEmpty { issues = [ValidationIssue(path: path, rule: .fieldInvalid, message: "the dossier could not be decoded: \(error)")] }
-            let keyFields = try? decoder.decode(KeyFields.self, from: Data(element))
+            let keyFields = try? PortalJSON.decode(KeyFields.self, bytes: element, userInfo: userInfo, limits: nil)
             return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)), keyFields: keyFields)
         }
     }
