@@ -152,13 +152,13 @@ extension Dossier {
 
         // Lengths (UTF-16 code units of the NFC form).
         let limits = context.limits
-        if Self.wireLength(summary) > limits.summary {
+        if Self.exceeds(summary, limits.summary) {
             add("TrichYeuHoSo", .lengthExceeded, "`TrichYeuHoSo` has \(Self.wireLength(summary)) characters; at most \(limits.summary)")
         }
-        if let note, Self.wireLength(note) > limits.note {
+        if let note, Self.exceeds(note, limits.note) {
             add("GhiChu", .lengthExceeded, "`GhiChu` has \(Self.wireLength(note)) characters; notes over \(limits.note) were not accepted by OpenCPS's portal adapter", .warning)
         }
-        for (index, file) in submittedFiles.enumerated() where Self.wireLength(file.name) > limits.fileName {
+        for (index, file) in submittedFiles.enumerated() where Self.exceeds(file.name, limits.fileName) {
             add("TaiLieuNop[\(index)].TenTepDinhKem", .lengthExceeded, "`TenTepDinhKem` has \(Self.wireLength(file.name)) characters; at most \(limits.fileName)")
         }
 
@@ -181,11 +181,11 @@ extension Dossier {
         // Contact fields (warnings: the portal takes them as free text, but a number that is no
         // Vietnamese phone number, or an address without a domain, reaches nobody).
         for (key, number) in [("SoDienThoai", phone), ("Fax", fax)] {
-            if let number, !number.allSatisfy(\.isWhitespace), !PhoneNumber.isValid(number) {
+            if let number, !Self.isBlank(number), !PhoneNumber.isValid(number) {
                 add(key, .contactMalformed, "`\(key)` is not a Vietnamese phone number", .warning)
             }
         }
-        if let email, !email.allSatisfy(\.isWhitespace), !Self.looksLikeEmail(email) {
+        if let email, !Self.isBlank(email), !Self.looksLikeEmail(email) {
             add("Email", .contactMalformed, "`Email` is not an address of the form name@domain.tld", .warning)
         }
         if let number = ownerDocumentNumber, !number.isEmpty,
@@ -198,6 +198,14 @@ extension Dossier {
     /// `local@domain.tld` with no spaces, one `@`, and a dot inside the domain (a shape check, not
     /// RFC 5322).
     static func looksLikeEmail(_ text: String) -> Bool {
+        if let ascii = asciiBytes(text) {
+            // The same shape over bytes: one `@` after a non-empty name, a domain of at least two
+            // non-empty dot-separated labels, no whitespace.
+            guard let at = ascii.firstIndex(of: UInt8(ascii: "@")), at > 0, !ascii[(at + 1)...].contains(UInt8(ascii: "@")),
+                  !ascii.contains(where: isASCIIWhitespace) else { return false }
+            let labels = ascii[(at + 1)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
+        }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
@@ -253,6 +261,30 @@ extension Dossier {
     public static let earliestPlausibleYear = 2000
 
     /// A text's length as the portal counts it: UTF-16 code units of its NFC form.
+    /// Whether `text` is longer than `limit` by ``wireLength(_:)``, without normalizing a string
+    /// too short to be: the NFC form of a string is at most three times as long as the string
+    /// (UAX #15 §9, in code points and in UTF-16 units), so one of at most `limit / 4` UTF-16 units
+    /// cannot exceed `limit`.
+    static func exceeds(_ text: String, _ limit: Int) -> Bool {
+        if text.utf16.count * 4 <= limit { return false }
+        return wireLength(text) > limit
+    }
+
+    /// Whether `text` is empty or all whitespace (`Character.isWhitespace`).
+    static func isBlank(_ text: String) -> Bool {
+        if let ascii = asciiBytes(text) { return ascii.allSatisfy(isASCIIWhitespace) }
+        return text.allSatisfy(\.isWhitespace)
+    }
+
+    /// The bytes of an all-ASCII string (whose characters are its bytes, or `\r\n` pairs).
+    static func asciiBytes(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        return bytes.allSatisfy { $0 < 0x80 } ? bytes : nil
+    }
+
+    /// Unicode White_Space within ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
+
     public static func wireLength(_ text: String) -> Int {
         text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.precomposedStringWithCanonicalMapping.utf16.count
     }
@@ -261,6 +293,23 @@ extension Dossier {
     /// for `http` (many provincial file servers; the spec asks only for a publicly downloadable
     /// URL, §5.1); an error for anything that is not an absolute web URL.
     static func linkIssue(_ text: String, _ key: String) -> (rule: ValidationRule, message: String, severity: ValidationIssue.Severity)? {
+        if let ascii = asciiBytes(text) {
+            // The same checks over bytes (an ASCII string's characters are its bytes or CR LF pairs,
+            // and its lowercase is its bytes lowercased).
+            func hasPrefix(_ prefix: StaticString) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard ascii.count >= count else { return false }
+                for i in 0..<count where (ascii[i] | (ascii[i] &- 0x41 < 26 ? 0x20 : 0)) != prefix.utf8Start[i] { return false }
+                return true
+            }
+            let schemeLength = hasPrefix("https://") ? 8 : hasPrefix("http://") ? 7 : 0
+            guard schemeLength > 0 else { return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error) }
+            let rest = ascii[schemeLength...]
+            guard let first = rest.first, first != UInt8(ascii: "/"), !rest.contains(where: isASCIIWhitespace) else {
+                return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error)
+            }
+            return schemeLength == 7 ? (.fileURLNotHTTPS, "`\(key)` is http, not https: the file travels unencrypted", .warning) : nil
+        }
         let lower = text.lowercased()
         let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : nil
         guard let scheme else { return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error) }

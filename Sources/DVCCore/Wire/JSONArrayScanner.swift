@@ -62,7 +62,23 @@ public struct JSONArrayScanner: Sendable {
 
     /// Consumes `bytes`, calling `onElement` with the raw JSON of every element completed by them.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, onElement: ([UInt8]) throws -> Void) throws {
-        for byte in bytes {
+        var next = 0
+        while next < bytes.count {
+            // Inside a string of an element, the bytes up to the next quote or backslash only need
+            // copying: they are taken as one run (within the element size limit, checked per byte
+            // below when a run would cross it).
+            if inString && inElement && !escaped && !readingKey && !inTopValue {
+                var end = next
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                if end > next, element.count + (end - next) <= maximumElementSize {
+                    element.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<end]))
+                    offset += end - next
+                    next = end
+                    continue
+                }
+            }
+            let byte = bytes[next]
+            next += 1
             offset += 1
             if offset <= 3 && layout == .unknown && (byte == 0xEF || byte == 0xBB || byte == 0xBF) { continue }  // UTF-8 BOM
             if finished {
