@@ -68,7 +68,7 @@ public struct JSONArrayScanner: Sendable {
             // copying: they are taken as one run (within the element size limit, checked per byte
             // below when a run would cross it).
             if inString && inElement && !escaped && !readingKey && !inTopValue {
-                var end = next
+                var end = Self.plainRunEnd(bytes, from: next)
                 while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
                 if end > next, element.count + (end - next) <= maximumElementSize {
                     element.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<end]))
@@ -177,6 +177,21 @@ public struct JSONArrayScanner: Sendable {
                 }
             }
         }
+    }
+
+    /// Where the run of bytes from `start` that holds no quote and no backslash ends, to a word
+    /// boundary (eight bytes at a time; the caller finishes byte by byte).
+    static func plainRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            guard (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs == 0 else { break }
+            index += 8
+        }
+        return index
     }
 
     /// Checks that the document ended properly.
