@@ -126,6 +126,13 @@ struct ValidatorFigure: Codable {
     var perSecond: Int
     var parsePerSecond: Int
     var validShare: Double
+    /// The fastest plain loop over the bytes with the same answers on these inputs, and isValid's
+    /// share of its speed (tax code and citizen ID).
+    var plainLoopPerSecond: Int?
+    var ratioToPlainLoop: Double?
+    /// python-stdnum's `vn.mst.is_valid` on the same inputs, and isValid's multiple of it (tax code).
+    var pythonStdnumPerSecond: Int?
+    var ratioToPythonStdnum: Double?
 }
 
 if let rounds = arguments[option: "--codec-rounds"].flatMap(Int.init) {
@@ -193,9 +200,29 @@ for kind in kinds {
     }
     let fast = measure(values, seconds: secondsPerMeasurement, isValid)
     let full = measure(values, seconds: secondsPerMeasurement / 2, parse)
-    figures[kind.rawValue] = ValidatorFigure(
+    var figure = ValidatorFigure(
         perSecond: Int(fast.perSecond), parsePerSecond: Int(full.perSecond),
         validShare: Double(values.filter(isValid).count) / Double(values.count))
+    let year = CalendarDate.today.year, provinces = ValidatorReferences.provinces
+    let loop: (@Sendable (String) -> Bool)? = switch kind {
+    case .taxCode: { ValidatorReferences.plainTaxCode($0) }
+    case .citizenID: { ValidatorReferences.plainCitizenID($0, currentYear: year, provinces: provinces) }
+    default: nil
+    }
+    if let loop {
+        let reference = measure(values, seconds: secondsPerMeasurement, loop)
+        // Only a loop with the same answer on every input is a reference.
+        if values.allSatisfy({ loop($0) == isValid($0) }) {
+            figure.plainLoopPerSecond = Int(reference.perSecond)
+            figure.ratioToPlainLoop = (fast.perSecond / reference.perSecond * 100).rounded() / 100
+        }
+    }
+    if kind == .taxCode, !quick, let python = ValidatorReferences.pythonStdnumTaxCode(values, seconds: secondsPerMeasurement),
+       python.valid == values.filter(isValid).count {
+        figure.pythonStdnumPerSecond = python.perSecond
+        figure.ratioToPythonStdnum = (fast.perSecond / Double(python.perSecond)).rounded()
+    }
+    figures[kind.rawValue] = figure
 }
 
 // MARK: - The dvc-validate pipeline
@@ -346,12 +373,14 @@ if arguments.has("--json") {
     if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
 } else {
     func column(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
-    if !figures.isEmpty { print("validator           isValid/s        init/s   valid share") }
+    if !figures.isEmpty { print("validator           isValid/s        init/s   valid share    plain loop/s   python-stdnum/s") }
     for kind in kinds {
         guard let figure = figures[kind.rawValue] else { continue }
         print(kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
               + column(figure.perSecond.formatted(), 14) + column(figure.parsePerSecond.formatted(), 14)
-              + column(String(format: "%.3f", figure.validShare), 14))
+              + column(String(format: "%.3f", figure.validShare), 14)
+              + column(figure.plainLoopPerSecond.map { "\($0.formatted()) (\(figure.ratioToPlainLoop ?? 0)×)" } ?? "", 24)
+              + column(figure.pythonStdnumPerSecond.map { "\($0.formatted()) (\(Int(figure.ratioToPythonStdnum ?? 0))×)" } ?? "", 20))
     }
     if !pipeline.isEmpty || dossierPipeline != nil { print("\ndvc-validate pipeline   lines      seconds      lines/s   max RSS (KiB)") }
     for figure in pipeline {

@@ -48,7 +48,35 @@ public struct TaxCode: NationalCode {
 
     /// Whether `utf8` is a valid tax code, without allocating.
     public static func isValid(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        parse(utf8, currentYear: CalendarDate.currentYear, collectDigits: false).isSuccess
+        if let verdict = digitsOnlyVerdict(utf8) { return verdict }
+        return parse(utf8, currentYear: CalendarDate.currentYear, collectDigits: false).isSuccess
+    }
+
+    /// The answer ``parse(_:currentYear:collectDigits:)`` gives for a main or branch code written
+    /// as its 10 or 13 digits alone (how nearly every tax code arrives), without a branch per
+    /// digit: the first eight digits are checked and taken apart as one 64-bit word; `nil` for any
+    /// other input, which the full parser reads.
+    @inline(__always)
+    static func digitsOnlyVerdict(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard b.count == 10 || b.count == 13, let base = b.baseAddress else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+        let values = word &- 0x3030_3030_3030_3030
+        // A byte outside "0"..."9" leaves its high bit set in `values` (below "0": a borrow) or in
+        // `values + 0x76` (above "9"); no carry crosses bytes while every byte is a digit.
+        guard (values | (values &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        let n8 = b[8] &- 48, n9 = b[9] &- 48
+        guard n8 < 10, n9 < 10 else { return nil }
+        var branch: UInt8 = 0
+        if b.count == 13 {
+            let n10 = b[10] &- 48, n11 = b[11] &- 48, n12 = b[12] &- 48
+            guard n10 < 10, n11 < 10, n12 < 10 else { return nil }
+            branch = n10 | n11 | n12
+        }
+        func digit(_ k: UInt64) -> Int { Int(truncatingIfNeeded: values >> (8 * k) & 0xFF) }
+        let sum = 31 * digit(0) + 29 * digit(1) + 23 * digit(2) + 19 * digit(3) + 17 * digit(4) + 13 * digit(5) + 7 * digit(6) + 5 * digit(7) + 3 * Int(n8)
+        let serial = (values >> 16) | UInt64(n8)
+        let remainder = sum % 11
+        return serial != 0 && (b.count == 10 || branch != 0) && remainder != 0 && 10 - remainder == Int(n9)
     }
 
     /// Digits only: `0314409058002`.

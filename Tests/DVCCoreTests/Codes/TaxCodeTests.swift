@@ -98,4 +98,28 @@ struct TaxCodeTests {
         #expect(personal.description == "001*******45")
         #expect(!"\(personal)".contains("001087012345"))
     }
+
+    /// `isValid` reads 10 and 13 digits in one word-sized pass; the full parser behind `init` must
+    /// agree with it on every input of those lengths: digits, near-digits ('/' and ':' border '0'
+    /// and '9'), separators and bytes beyond ASCII.
+    @Test func theWordSizedPathAgreesWithTheParser() {
+        var state: UInt64 = 0x7A11
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            return z ^ (z >> 27)
+        }
+        let alphabet = Array("0123456789") + Array("0123456789") + ["/", ":", " ", "-", ".", "a", "é"]
+        var agreed = 0, valid = 0
+        for _ in 0..<200_000 {
+            let length = next() % 2 == 0 ? 10 : 13
+            let text = String((0..<length).map { _ in next() % 8 == 0 ? alphabet[Int(next() % UInt64(alphabet.count))] : alphabet[Int(next() % 10)] })
+            let parsed = (try? TaxCode(validating: text)) != nil
+            if TaxCode.isValid(text) == parsed { agreed += 1 }
+            if parsed { valid += 1 }
+        }
+        #expect(agreed == 200_000)
+        #expect(valid > 1_000)
+    }
 }
