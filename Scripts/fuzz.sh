@@ -15,7 +15,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(codes envelope wire payments inbound http journal dialect)
+  targets=(codes envelope wire payments inbound http journal dialect codec)
 fi
 
 swift build -c release --product dvc-fuzz --scratch-path .build/fuzz \

@@ -33,6 +33,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// Dialects: replies read by every shipped dialect, requests recognised by its server side,
     /// dialect and code-mapping files, timestamps in every format.
     case dialect
+    /// The wire codec against Foundation's coders on the same input: the same values, defects,
+    /// warnings and errors, and the same bytes written back.
+    case codec
 }
 
 /// Runs one input through `target`.
@@ -46,6 +49,7 @@ func fuzz(_ target: FuzzTarget, _ data: Data) {
     case .http: fuzzHTTP(data)
     case .journal: fuzzJournal(data)
     case .dialect: fuzzDialects(data)
+    case .codec: fuzzCodec(data)
     }
 }
 
