@@ -42,7 +42,12 @@ private func outcome<T: Decodable & Equatable>(_ type: T.Type, _ data: Data, _ s
 private func same<T: Codable & Equatable>(_ type: T.Type, _ data: Data) {
     for strictness in [WireStrictness.lenient, .strict] {
         let fast = outcome(type, data, strictness, .fast), foundation = outcome(type, data, strictness, .foundation)
-        check(fast == foundation, "\(T.self) \(strictness): the fast codec and Foundation disagree on \(String(decoding: data.prefix(300), as: UTF8.self))")
+        // Foundation's answer can vary from call to call — which defect of a keyed container it
+        // meets first follows its dictionary's order, seeded per instance — so a disagreement is
+        // only a finding when Foundation gives one answer every time.
+        let foundationIsStable = fast == foundation || (0..<6).allSatisfy { _ in outcome(type, data, strictness, .foundation) == foundation }
+        check(fast == foundation || !foundationIsStable, "\(T.self) \(strictness): the fast codec and Foundation disagree on \(String(decoding: data.prefix(300), as: UTF8.self)): "
+              + "\(String(describing: fast).prefix(400)) ≠ \(String(describing: foundation).prefix(400))")
         guard case .value(let value, _) = fast else { continue }
         for dialect in PortalDialect.shipped {
             let fastBytes = try? PortalJSON.encode(value, style: dialect.style, codec: .fast)

@@ -44,7 +44,10 @@ struct WireCodecTests {
     static func expectSame<T: Decodable, U: Equatable>(_ type: T.Type, _ data: Data, _ project: (T) -> U, sourceLocation: SourceLocation = #_sourceLocation) {
         for strictness in [WireStrictness.lenient, .strict] {
             let fast = outcome(type, data, strictness, .fast, project), foundation = outcome(type, data, strictness, .foundation, project)
-            #expect(fast == foundation, "\(T.self) \(strictness): \(String(decoding: data.prefix(400), as: UTF8.self))", sourceLocation: sourceLocation)
+            // Foundation's own answer can vary between calls (which defect of a keyed container it
+            // meets first follows its dictionary's per-instance order): only a stable answer binds.
+            let stable = fast == foundation || (0..<6).allSatisfy { _ in outcome(type, data, strictness, .foundation, project) == foundation }
+            #expect(fast == foundation || !stable, "\(T.self) \(strictness): \(String(decoding: data.prefix(400), as: UTF8.self))", sourceLocation: sourceLocation)
         }
     }
 
