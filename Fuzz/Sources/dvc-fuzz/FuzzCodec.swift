@@ -45,7 +45,9 @@ private func same<T: Codable & Equatable>(_ type: T.Type, _ data: Data) {
         // Foundation's answer can vary from call to call — which defect of a keyed container it
         // meets first follows its dictionary's order, seeded per instance — so a disagreement is
         // only a finding when Foundation gives one answer every time.
-        let foundationIsStable = fast == foundation || (0..<6).allSatisfy { _ in outcome(type, data, strictness, .foundation) == foundation }
+        // Two letter-case spellings of one key leave it to that order which one is the alias.
+        let foundationIsStable = fast == foundation
+            || (!hasCaseVariantKeys(data) && (0..<6).allSatisfy { _ in outcome(type, data, strictness, .foundation) == foundation })
         check(fast == foundation || !foundationIsStable, "\(T.self) \(strictness): the fast codec and Foundation disagree on \(String(decoding: data.prefix(300), as: UTF8.self)): "
               + "\(String(describing: fast).prefix(400)) ≠ \(String(describing: foundation).prefix(400))")
         guard case .value(let value, _) = fast else { continue }
@@ -55,4 +57,26 @@ private func same<T: Codable & Equatable>(_ type: T.Type, _ data: Data) {
             check(fastBytes == foundationBytes, "\(T.self): the fast codec and Foundation write different bytes in \(dialect.name)")
         }
     }
+}
+
+/// Whether two keys of the document (any objects) differ only in letter case.
+private func hasCaseVariantKeys(_ data: Data) -> Bool {
+    let bytes = Array(data)
+    var keys: [String: String] = [:]
+    var index = 0
+    while index < bytes.count {
+        guard bytes[index] == UInt8(ascii: "\"") else { index += 1; continue }
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+        guard end < bytes.count else { break }
+        var after = end + 1
+        while after < bytes.count, bytes[after] == 0x20 || bytes[after] == 0x0A || bytes[after] == 0x0D || bytes[after] == 0x09 { after += 1 }
+        if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
+            let key = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+            if let seen = keys[key.lowercased()], seen != key { return true }
+            keys[key.lowercased()] = key
+        }
+        index = end + 1
+    }
+    return false
 }
