@@ -14,7 +14,7 @@ final class WireByteEncoder: Encoder {
     /// The encoder of the enclosing value and the step from it (the coding path is built from
     /// them only when asked for).
     private(set) var parent: WireByteEncoder?
-    private(set) var key: WireTapeDecoder.PathKey?
+    private(set) var key: WirePathStep?
     var userInfo: [CodingUserInfoKey: Any] { output.userInfo }
     @exclusivity(unchecked) private var shape = Shape.empty
     /// Where the object's bytes start: each field is written as `,"key":value`.
@@ -30,14 +30,14 @@ final class WireByteEncoder: Encoder {
     @exclusivity(unchecked) private var named: [(name: String, start: Int, end: Int)] = []
     @exclusivity(unchecked) private var elements = 0
 
-    init(_ output: WireOutput, parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) {
+    init(_ output: WireOutput, parent: WireByteEncoder?, key: WirePathStep?) {
         self.output = output
         self.parent = parent
         self.key = key
     }
 
     /// Makes this encoder ready for another value.
-    func reset(parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) {
+    func reset(parent: WireByteEncoder?, key: WirePathStep?) {
         self.parent = parent
         self.key = key
         shape = .empty
@@ -49,17 +49,7 @@ final class WireByteEncoder: Encoder {
     }
 
     var codingPath: [any CodingKey] {
-        var path: [any CodingKey] = []
-        var node: WireByteEncoder? = self
-        while let current = node, let key = current.key {
-            switch key {
-            case .name(let name): path.append(AnyCodingKey(stringValue: name))
-            case .index(let index): path.append(AnyCodingKey(intValue: index))
-            case .element(let name, let index): path += [AnyCodingKey(intValue: index), AnyCodingKey(stringValue: name)]
-            }
-            node = current.parent
-        }
-        return path.reversed()
+        WirePathStep.codingPath(innermostFirst: sequence(first: self, next: \.parent).lazy.compactMap(\.key))
     }
 
     /// Starts (or, for a second keyed container, continues) an object.

@@ -140,3 +140,39 @@ final class WireKeyTable: @unchecked Sendable {
         }
     }
 }
+
+/// The key tables one document has used (a handful of model types), so that only the first use
+/// of each takes the shared cache's lock.
+struct WireKeyTables {
+    private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+
+    /// The key table of `type`.
+    mutating func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
+        let id = ObjectIdentifier(type)
+        for entry in tables where entry.id == id { return entry.table }
+        let table = WireKeyTable.table(for: type)
+        tables.append((id, table))
+        return table
+    }
+}
+
+/// How a value is reached from the one enclosing it: a member, an element, or an element of a
+/// member — one step of a coding path, kept by the fast decoder and encoder instead of the path.
+enum WirePathStep {
+    case name(String)
+    case index(Int)
+    case element(String, Int)
+
+    /// The coding path of the steps from the root, given innermost first.
+    static func codingPath(innermostFirst steps: some Sequence<WirePathStep>) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        for step in steps {
+            switch step {
+            case .name(let name): path.append(AnyCodingKey(stringValue: name))
+            case .index(let index): path.append(AnyCodingKey(intValue: index))
+            case .element(let name, let index): path += [AnyCodingKey(intValue: index), AnyCodingKey(stringValue: name)]
+            }
+        }
+        return path.reversed()
+    }
+}

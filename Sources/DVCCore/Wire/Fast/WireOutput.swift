@@ -15,8 +15,8 @@ final class WireOutput {
     let userInfo: [CodingUserInfoKey: Any]
     /// How wire models write their values (``WireWriter`` reads it).
     let style: WireStyle
-    /// The key tables used so far (a handful of model types per document).
-    @exclusivity(unchecked) private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+    /// The key tables this document has used.
+    @exclusivity(unchecked) private var tables = WireKeyTables()
 
     init(userInfo: [CodingUserInfoKey: any Sendable], capacity: Int = 1024) {
         self.userInfo = userInfo
@@ -28,13 +28,7 @@ final class WireOutput {
     func foundation() { needsFoundation = true }
 
     /// The key table of `type`, without the shared cache's lock after the first use.
-    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
-        let id = ObjectIdentifier(type)
-        for entry in tables where entry.id == id { return entry.table }
-        let table = WireKeyTable.table(for: type)
-        tables.append((id, table))
-        return table
-    }
+    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable { tables.table(for: type) }
 
     /// `text` as a JSON string.
     func write(_ text: String) {
@@ -99,7 +93,7 @@ final class WireOutput {
 
     /// Encodes `value` with the encoder of the next depth, reached from `parent` by `key`, or
     /// hands it to Foundation.
-    func encode<T: Encodable>(_ value: T, parent: WireByteEncoder?, key: WireTapeDecoder.PathKey?) throws {
+    func encode<T: Encodable>(_ value: T, parent: WireByteEncoder?, key: WirePathStep?) throws {
         if WireTapeDecoder.isFoundationSpecial(T.self) {
             foundation()
             return

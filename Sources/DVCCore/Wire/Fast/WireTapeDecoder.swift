@@ -13,17 +13,11 @@ final class WireTapeSession {
     /// the whole document with `JSONDecoder` and discards this attempt.
     @exclusivity(unchecked) var needsFoundation = false
 
-    /// The key tables used so far (a handful of model types per document).
-    @exclusivity(unchecked) private var tables: [(id: ObjectIdentifier, table: WireKeyTable)] = []
+    /// The key tables this document has used.
+    @exclusivity(unchecked) private var tables = WireKeyTables()
 
     /// The key table of `type`, without the shared cache's lock after the first use.
-    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable {
-        let id = ObjectIdentifier(type)
-        for entry in tables where entry.id == id { return entry.table }
-        let table = WireKeyTable.table(for: type)
-        tables.append((id, table))
-        return table
-    }
+    func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable { tables.table(for: type) }
 
     init(tape: WireTape, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.tape = tape
@@ -41,12 +35,8 @@ struct WireNeedsFoundation: Error {}
 /// ``WireReader``'s fast path; anything else decodes through the generic containers below,
 /// which hand every case they do not reproduce exactly to Foundation.
 final class WireTapeDecoder: Decoder {
-    /// How a value is reached from its parent: a member, an element, or an element of a member.
-    enum PathKey {
-        case name(String)
-        case index(Int)
-        case element(String, Int)
-    }
+    /// One step of a coding path (see ``WirePathStep``).
+    typealias PathKey = WirePathStep
 
     let session: WireTapeSession
     let token: Int
@@ -67,17 +57,7 @@ final class WireTapeDecoder: Decoder {
     func child(_ index: Int, _ key: PathKey) -> WireTapeDecoder { WireTapeDecoder(session, token: index, parent: self, key: key) }
 
     var codingPath: [any CodingKey] {
-        var path: [any CodingKey] = []
-        var node: WireTapeDecoder? = self
-        while let current = node, let key = current.key {
-            switch key {
-            case .name(let name): path.append(AnyCodingKey(stringValue: name))
-            case .index(let index): path.append(AnyCodingKey(intValue: index))
-            case .element(let name, let index): path += [AnyCodingKey(intValue: index), AnyCodingKey(stringValue: name)]
-            }
-            node = current.parent
-        }
-        return path.reversed()
+        WirePathStep.codingPath(innermostFirst: sequence(first: self, next: \.parent).lazy.compactMap(\.key))
     }
 
     var tape: WireTape { session.tape }
