@@ -71,6 +71,11 @@ let package = Package(
             name: "dvc-fuzz", dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting"], path: "Fuzz/Sources/dvc-fuzz",
             swiftSettings: swiftSettings),
 
+        // A test helper, not a product: appends from 16 tasks and reports each durable append, so
+        // that a test can kill it with SIGKILL (GroupCommitProcessTests).
+        .executableTarget(
+            name: "dvc-journal-stress", dependencies: ["DVCCore", "DVCSync", "DVCTesting"], path: "Tests/Helpers/dvc-journal-stress",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "DVCCoreTests", dependencies: ["DVCCore"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
@@ -85,7 +90,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "DVCCommandLineTests",
-            dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine", "dvc-validate", "dvc-sync", "dvc-reconcile", "dvc-report", "dvc-sandbox"],
+            dependencies: ["DVCCore", "DVCClient", "DVCSync", "DVCTesting", "DVCCommandLine", "dvc-validate", "dvc-sync", "dvc-reconcile", "dvc-report", "dvc-sandbox",
+                           "dvc-journal-stress"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
