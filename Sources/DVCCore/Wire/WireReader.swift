@@ -10,6 +10,10 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The object read from the fast decoder's tape (`nil` when reading through Foundation): the
     /// value token of each of the model's keys, and the members it does not know.
     let tape: WireTapeObject?
+    /// Keeps the tape's decoder alive while this reader is: `tape` refers to it without counting
+    /// (one reference per object instead of one per field), and an initializer may release its
+    /// `decoder` argument after its last use.
+    private let tapeOwner: WireTapeDecoder?
     /// Per case of the model's keys (in `allCases` order): the value's token in the tape, or -1.
     private(set) var tapeEntries: [Int32] = []
     /// The members of the tape's object whose names are not the model's keys (nor another letter case of one).
@@ -32,6 +36,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     init(_ decoder: any Decoder) throws {
         if let fast = decoder as? WireTapeDecoder {
             foundationContainer = nil
+            tapeOwner = fast
             let session = fast.session
             (strictness, log, mapping) = (session.strictness, session.log, session.mapping)
             let (object, entries, others) = try WireTapeObject.read(fast, keys: Key.self)
@@ -61,6 +66,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
         foundationContainer = container
         tape = nil
+        tapeOwner = nil
         foundationPath = decoder.codingPath
         strictness = decoder.wireStrictness
         log = decoder.userInfo[.dvcWireVariants] as? WireVariantLog

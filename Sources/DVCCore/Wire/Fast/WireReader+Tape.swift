@@ -1,9 +1,9 @@
 /// One object of a ``WireTape`` as a model reads it: each of the model's keys mapped once to its
 /// value's token, so that every field is found without a string comparison.
 ///
-/// Its references are `unowned(unsafe)`: a reader lives inside one `init(from:)` call, while the
-/// decoder that holds the tape — and the key tables, which live for the process — outlive it;
-/// not counting references on every field read is a third of the decoder's time.
+/// Its references are `unowned(unsafe)`: the ``WireReader`` holding it keeps the decoder (which
+/// holds the tape) alive with one counted reference, and key tables live for the process; not
+/// counting references on every field read was a third of the decoder's time.
 struct WireTapeObject {
     unowned(unsafe) let decoder: WireTapeDecoder
     unowned(unsafe) let source: WireTape
