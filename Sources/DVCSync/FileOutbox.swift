@@ -15,6 +15,10 @@ public import DVCCore
 ///   cut off on open; a damaged record anywhere else stops the open with
 ///   ``OutboxError/Code/damaged`` and its byte offset, and ``repair(url:)`` (`dvc-sync repair`)
 ///   moves it to `<journal>.quarantine`, keeping every intact record.
+/// - **Group commit.** Concurrent appends share their `fsync`: each writes its records at once and
+///   returns when an `fsync` that began after its write has completed; one runs at a time and
+///   covers every append written before it (16 concurrent single enqueues: ~14,500/s where one
+///   `fsync` each managed ~2,500/s). Entries are claimed only once durable.
 /// - **Failures leave no trace.** A failed or short write is cut back off; a failed `fsync`
 ///   makes the outbox refuse changes (``OutboxError/Code/poisoned``) until it is reopened.
 /// - **Private.** The journal holds citizens' personal data: its files are created `0600`, and
