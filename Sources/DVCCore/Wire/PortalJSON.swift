@@ -155,7 +155,10 @@ public enum PortalJSON {
         return value
     }
 
-    /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``).
+    /// Decodes a `T` from wire bytes, after checking them against `limits` (see ``JSONLimits``),
+    /// with DVCKit's codec or, for `codec: .foundation`, with `JSONDecoder` alone (the same result).
+    /// - Throws: ``WireDecodingError`` with every defect found, or Foundation's `DecodingError`
+    ///   for bytes that are not JSON or exceed a limit.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, strictness: WireStrictness = .lenient,
                                             limits: JSONLimits = .standard, codec: WireCodec = .fast) throws -> T {
         try decode(type, bytes: Array(data), userInfo: [.dvcWireStrictness: strictness], codec: codec, limits: limits)
