@@ -114,6 +114,24 @@ struct WireCodecTests {
         #expect(mutated == 400)
     }
 
+    /// Limits are measured while the tape is read; a document that may exceed one is checked the
+    /// standard way, so both codecs refuse the same documents with the same words.
+    @Test(arguments: [
+        (JSONLimits(maximumBytes: 40), #"{"a":"0123456789012345678901234567890123456789"}"#),
+        (JSONLimits(maximumDepth: 2), #"{"a":[[1]]}"#), (JSONLimits(maximumDepth: 2), #"{"a":[1]}"#),
+        (JSONLimits(maximumStringBytes: 4), #"{"a":"abcd"}"#), (JSONLimits(maximumStringBytes: 4), #"{"a":"abc"}"#),
+        (JSONLimits(maximumStringBytes: 4), #"{"abcde":"x"}"#), (JSONLimits(maximumArrayLength: 2), #"{"a":[1,2,3]}"#),
+        (JSONLimits(maximumArrayLength: 2), #"{"a":[1,2]}"#), (JSONLimits(maximumDepth: 1), #"{"a":"\u00e9\n"}"#),
+    ] as [(JSONLimits, String)])
+    func limitsAreEnforcedTheSameWay(_ limits: JSONLimits, _ json: String) {
+        func outcome(_ codec: WireCodec) -> String {
+            do { return "value \(try PortalJSON.decode([String: WireValue].self, from: Data(json.utf8), limits: limits, codec: codec))" } catch {
+                return "error \(error)"
+            }
+        }
+        #expect(outcome(.fast) == outcome(.foundation), "\(json)")
+    }
+
     /// Types outside the wire models go through the generic containers: the same bytes, or
     /// Foundation itself where a value needs it (a double, a date).
     @Test func otherCodableValuesEncodeAndDecodeTheSame() throws {
