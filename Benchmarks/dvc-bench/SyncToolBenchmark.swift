@@ -80,17 +80,24 @@ enum SyncToolBenchmark {
             + ["--portal", url, "--agency", "000.00.00.H20", "--username", "sandbox", "--journal", work.appendingPathComponent("journal").path,
                "--batch", String(batch), "--concurrency", String(concurrency), "--json", file.path]
         process.environment = ["DVC_PORTAL_PASSWORD": "sandbox"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let data = standardOutput(of: process),
+              let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         let peak = hasGNUTime ? (try? String(contentsOf: memoryReport, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) } : nil
         return SyncToolFigures.Run(dossiers: dossiers, batch: batch, concurrency: concurrency, latencyMilliseconds: latency,
                                    loadSeconds: summary["loadSeconds"] as? Double ?? 0, syncSeconds: summary["syncSeconds"] as? Double ?? 0,
                                    acknowledgedPerSecond: summary["acknowledgedPerSecond"] as? Int ?? 0, maxResidentKiB: peak,
                                    exitStatus: process.terminationStatus)
     }
+}
+
+/// Runs `process` to its end and returns what it wrote to standard output (its standard error is
+/// discarded), or `nil` when it could not be started.
+func standardOutput(of process: Process) -> Data? {
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
 }

@@ -26,6 +26,32 @@ enum ASCII {
     }
 }
 
+/// Eight bytes at a time: whether a 64-bit word of JSON text holds a byte a scanner must stop at.
+/// Each test is exact when it says no; a "yes" may be a false alarm above the first such byte,
+/// which the caller's byte-by-byte step settles.
+enum JSONWords {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether some byte of `word` is `"` or `\`.
+    @inline(__always)
+    static func hasQuoteOrBackslash(_ word: UInt64) -> Bool {
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
+    }
+
+    /// Whether some byte of `word` is below 0x20 (a control) or above 0x7F (not ASCII).
+    @inline(__always)
+    static func hasControlOrNonASCII(_ word: UInt64) -> Bool {
+        ((word &- ones &* 0x20) | word) & highs != 0
+    }
+
+    /// The word at `offset` of `base`, in memory order.
+    @inline(__always)
+    static func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: (base + offset).loadUnaligned(as: UInt64.self))
+    }
+}
+
 /// Runs `body` over the UTF-8 bytes of `string`, without copying when the string is contiguous
 /// (native Swift strings and substrings always are).
 @inlinable

@@ -260,7 +260,6 @@ extension Dossier {
     /// The year before which no dossier time is plausible (year 0001 is a null date in disguise).
     public static let earliestPlausibleYear = 2000
 
-    /// A text's length as the portal counts it: UTF-16 code units of its NFC form.
     /// Whether `text` is longer than `limit` by ``wireLength(_:)``, without normalizing a string
     /// too short to be: the NFC form of a string is at most three times as long as the string
     /// (UAX #15 §9, in code points and in UTF-16 units), so one of at most `limit / 4` UTF-16 units
@@ -285,6 +284,7 @@ extension Dossier {
     /// Unicode White_Space within ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
     static func isASCIIWhitespace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
 
+    /// A text's length as the portal counts it: UTF-16 code units of its NFC form.
     public static func wireLength(_ text: String) -> Int {
         text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.precomposedStringWithCanonicalMapping.utf16.count
     }

@@ -183,14 +183,8 @@ public struct JSONArrayScanner: Sendable {
     /// boundary (eight bytes at a time; the caller finishes byte by byte).
     static func plainRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var index = start
-        while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            guard (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs == 0 else { break }
-            index += 8
-        }
+        while index + 8 <= bytes.count, !JSONWords.hasQuoteOrBackslash(JSONWords.load(base, index)) { index += 8 }
         return index
     }
 

@@ -132,7 +132,7 @@ public enum PortalJSON {
         if callerLog != nil { attemptInfo[.dvcWireVariants] = attemptLog }
         let session = WireTapeSession(tape: tape, userInfo: attemptInfo)
         do {
-            let value = try WireTapeDecoder(session, token: 0, parent: nil, key: nil).decode(type, at: 0, key: nil)
+            let value = try WireTapeDecoder(session, token: 0, parent: nil, key: nil).decode(type)
             guard !session.needsFoundation else { return nil }
             callerLog?.append(attemptLog.drain())
             return value

@@ -131,6 +131,6 @@ extension PortalDialect {
     }
 
     private static func literal(_ text: String) -> String {
-        (try? PortalJSON.encoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        (try? json(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }

@@ -190,9 +190,6 @@ final class WireByteEncoder: Encoder {
         return Single(encoder: self)
     }
 
-    /// The elements written so far, in an array.
-    fileprivate var elementCount: Int { elements }
-
     /// Before an array element: the comma.
     fileprivate func nextElement() -> Int {
         guard shape == .array else {
@@ -265,7 +262,7 @@ final class WireByteEncoder: Encoder {
 
     private struct Unkeyed: UnkeyedEncodingContainer {
         let encoder: WireByteEncoder
-        var count: Int { encoder.elementCount }
+        var count: Int { encoder.elements }
         var codingPath: [any CodingKey] { encoder.codingPath }
 
         init(encoder: WireByteEncoder) { self.encoder = encoder }

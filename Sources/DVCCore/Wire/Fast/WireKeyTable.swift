@@ -15,10 +15,9 @@ final class WireKeyTable: @unchecked Sendable {
     /// each starts (`count + 1` offsets).
     private let quoted: UnsafeMutableBufferPointer<UInt8>
     private let quotedStarts: UnsafeMutableBufferPointer<Int>
-    /// ``ranks``, without reference counting.
+    /// Each case's position when the names are sorted as `JSONEncoder`'s `.sortedKeys` sorts them
+    /// (``rank(_:)``).
     private let rankBuffer: UnsafeMutableBufferPointer<Int>
-    /// Each case's position when the names are sorted as `JSONEncoder`'s `.sortedKeys` sorts them.
-    let ranks: [Int]
     /// Open addressing: a case index + 1 per slot, 0 for an empty one.
     private let slots: [UInt8]
     private let mask: Int
@@ -43,7 +42,6 @@ final class WireKeyTable: @unchecked Sendable {
         _ = quotedStarts.initialize(from: starts)
         var ranks = [Int](repeating: 0, count: names.count)
         for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { ranks[index] = rank }
-        self.ranks = ranks
         rankBuffer = .allocate(capacity: max(1, ranks.count))
         _ = rankBuffer.initialize(from: ranks)
         var size = 16

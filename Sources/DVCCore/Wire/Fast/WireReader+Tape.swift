@@ -33,8 +33,7 @@ struct WireTapeObject {
                 guard entries[index] < 0 else { throw decoder.foundation() }
                 entries[index] = Int32(value)
             }
-            let kind = tokens[value].kind
-            cursor = kind == .object || kind == .array ? Int(tokens[value].end) : value + 1
+            cursor = tape.next(after: value)
         }
         if others.count > 1, Set(others.map(\.name)).count != others.count { throw decoder.foundation() }
         return (WireTapeObject(decoder: decoder, source: tape, table: table), entries, others)

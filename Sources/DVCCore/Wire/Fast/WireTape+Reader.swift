@@ -152,12 +152,9 @@ extension WireTape {
         @inline(__always)
         private mutating func skipPlainBytes() {
             guard let base = bytes.baseAddress else { return }
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
-                guard special & highs == 0 else { return }
+                let word = JSONWords.load(base, index)
+                guard !JSONWords.hasQuoteOrBackslash(word), !JSONWords.hasControlOrNonASCII(word) else { return }
                 index += 8
             }
         }

@@ -69,8 +69,14 @@ final class WireTapeDecoder: Decoder {
         return WireNeedsFoundation()
     }
 
-    /// Decodes a `T` from token `index`, reached from this decoder by `key` (`nil`: this decoder's own value).
-    func decode<T: Decodable>(_ type: T.Type, at index: Int, key: PathKey?) throws -> T {
+    /// Decodes a `T` from token `index`, reached from this decoder by `key`.
+    func decode<T: Decodable>(_ type: T.Type, at index: Int, key: PathKey) throws -> T {
+        try child(index, key).decode(type)
+    }
+
+    /// Decodes this decoder's own value as a `T`.
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let index = token
         if Self.isFoundationSpecial(type) { throw foundation() }
         let tokens = tape.tokens
         switch tokens[index].kind {
@@ -80,8 +86,7 @@ final class WireTapeDecoder: Decoder {
             if let flag = (tokens[index].kind == .literalTrue) as? T { return flag }
         default: break
         }
-        if let key { return try T(from: child(index, key)) }
-        return try T(from: index == token ? self : WireTapeDecoder(session, token: index, parent: parent, key: self.key))
+        return try T(from: self)
     }
 
     /// The value at `token` as a ``WireValue``, built straight from the tape; `nil` (and the
@@ -182,9 +187,7 @@ final class WireTapeDecoder: Decoder {
             return exact
         }
 
-        func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try decoder.decode(type, at: token, key: nil)
-        }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decode(type) }
     }
 
     /// An object's members by name. Duplicate names are Foundation's to answer.
@@ -309,7 +312,7 @@ final class WireTapeDecoder: Decoder {
         mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(type) }
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(type) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try next { try $0.decode(type, at: $0.token, key: nil) }
+            try next { try $0.decode(type) }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
