@@ -21,7 +21,7 @@ import Darwin
 let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["--lines", "--seconds", "--only", "--rounds", "--dossiers", "--batch-dossiers", "--sandbox-requests", "--sync-dossiers",
-                                       "--sync-tool-dossiers", "--sync-tool-large", "--report-dossiers", "--codec-rounds", "--codec"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
+                                       "--sync-tool-dossiers", "--sync-tool-large", "--report-dossiers", "--codec-rounds", "--codec", "--write-batch"], flags: ["--json", "--quick", "--help", "--no-pipeline"])
 } catch {
     FileHandle.standardError.write(Data("dvc-bench: \(error)\n".utf8))
     exit(2)
@@ -44,6 +44,8 @@ if arguments.has("--help") {
       --sync-tool-large N  dossiers of a dvc-sync run measured for peak memory (default 1,000,000; 0 skips)
       --report-dossiers N  dossiers of the file dvc-report and dvc-validate read (default 1,000,000);
                    --only report also builds reports over 1,000,000 decoded dossiers in process
+      --write-batch FILE  only write the --batch-dossiers file (a DongBoHoSoMC envelope) to FILE and
+                   exit: for timing or profiling dvc-validate --dossiers by hand
       --codec-rounds N  only encode and decode 1,000 dossiers N times with --codec fast|foundation
                    (default fast), untimed, and exit: for instruction counts under valgrind
       --rounds N   only call isValid N times over every input, untimed, and exit: run it under
@@ -135,6 +137,14 @@ struct ValidatorFigure: Codable {
     var ratioToPythonStdnum: Double?
 }
 
+if let path = arguments[option: "--write-batch"] {
+    let count = Int(arguments[option: "--batch-dossiers"] ?? "") ?? 1_000_000
+    do { try DossierBenchmark.writeBatch(count: count, to: URL(fileURLWithPath: path)) } catch {
+        FileHandle.standardError.write(Data("dvc-bench: cannot write \(path): \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if let rounds = arguments[option: "--codec-rounds"].flatMap(Int.init) {
     let codec = WireCodec(rawValue: arguments[option: "--codec"] ?? "fast") ?? .fast
     let values = DossierBenchmark.dossiers(1_000)

@@ -23,9 +23,11 @@ public enum DossierFiles {
     }
 
     /// Reads `paths` in order (`-` is standard input), local codes mapped by `mapping`, calling `body` with up to `chunkSize`
-    /// elements at a time, checking for cancellation between chunks.
+    /// elements at a time, checking for cancellation between chunks; dossiers are decoded on up to
+    /// `concurrency` threads (`nil`: one per core), handed out in order.
     /// - Throws: ``InputError``, `CancellationError`, or what `body` throws.
     public static func read(_ paths: [String], chunkSize: Int = 1_000, mapping: CodeMapping? = nil,
+                            concurrency: Int? = nil,
                             _ body: (_ path: String, _ elements: [DossierBatchReader.Element]) async throws -> Void) async throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
         defer { buffer.deallocate() }
@@ -34,7 +36,7 @@ public enum DossierFiles {
             guard descriptor >= 0 else { throw InputError(path: path, message: "cannot read it: \(String(cString: strerror(errno)))") }
             defer { if descriptor > 0 { close(descriptor) } }
             var input = FileDescriptorInput(descriptor)
-            var reader = DossierBatchReader(mapping: mapping)
+            var reader = DossierBatchReader(mapping: mapping, concurrency: concurrency ?? ProcessInfo.processInfo.activeProcessorCount)
             var pending: [DossierBatchReader.Element] = []
             do {
                 while true {

@@ -18,7 +18,7 @@ public enum DossierReportCommand {
         let arguments: Arguments
         let mapping: CodeMapping?
         do throws(UsageError) {
-            arguments = try Arguments(words, options: ["--dossiers", "--max-issues", "--unit", "--mapping"], flags: ["--json", "--strict"])
+            arguments = try Arguments(words, options: ["--dossiers", "--max-issues", "--unit", "--mapping", "--threads"], flags: ["--json", "--strict"])
             guard arguments.positionals.isEmpty else { throw UsageError("unexpected argument \(arguments.positionals[0])") }
             mapping = try arguments[option: "--mapping"].map(PortalOptions.mapping(at:))
         } catch {
@@ -29,6 +29,11 @@ public enum DossierReportCommand {
         let maximumIssues = Int(arguments[option: "--max-issues"] ?? "100") ?? -1
         guard maximumIssues >= 0 else {
             ValidateCommand.write("dvc-validate: --max-issues takes a whole number\n", to: &errors)
+            return 2
+        }
+        let threads = arguments[option: "--threads"].map { Int($0) ?? 0 } ?? ProcessInfo.processInfo.activeProcessorCount
+        guard (1...256).contains(threads) else {
+            ValidateCommand.write("dvc-validate: --threads takes a whole number from 1 to 256\n", to: &errors)
             return 2
         }
         var context = DossierValidationContext()
@@ -50,7 +55,8 @@ public enum DossierReportCommand {
         }
         defer { if descriptor >= 0 { close(descriptor) } }
 
-        var validator = DossierBatchValidator(context: context, strictness: arguments.has("--strict") ? .strict : .lenient, maximumIssues: maximumIssues, mapping: mapping)
+        var validator = DossierBatchValidator(context: context, strictness: arguments.has("--strict") ? .strict : .lenient, maximumIssues: maximumIssues, mapping: mapping,
+                                              concurrency: threads)
         let report: ValidationReport
         do {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)

@@ -13,7 +13,7 @@ public enum ValidateCommand {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-validate --kind KIND [--on YYYY-MM-DD] [--lenient] [--show-personal-data]
-           dvc-validate --dossiers FILE|- [--json] [--max-issues N] [--unit CODE] [--strict] [--mapping FILE]
+           dvc-validate --dossiers FILE|- [--json] [--max-issues N] [--unit CODE] [--strict] [--mapping FILE] [--threads N]
 
     Reads one value per line from standard input and prints one line per value:
       VALUE<TAB>ok<TAB>CANONICAL<TAB>DETAIL       when the value is valid
@@ -44,6 +44,8 @@ public enum ValidateCommand {
       --strict              with --dossiers: canonical wire form only, unknown keys rejected; the variants real
                             systems send (numbers for strings, null, other date formats, key case) become errors
       --mapping FILE        with --dossiers: local codes to national ones (JSON or .csv), applied before checking
+      --threads N           with --dossiers: threads that decode and check dossiers (default: every core);
+                            the report is the same for any N
       --on DATE             judge administrative units on DATE (default: today, UTC+07:00);
                             a date before 2025-07-01 uses the legacy 63-province map
       --lenient             dossier-code: also accept the non-normative shapes real systems send
@@ -73,7 +75,7 @@ public enum ValidateCommand {
     /// Parses the command line (without the program name); `nil` options mean `--help`.
     public static func options(from words: [String], today: CalendarDate = .today) throws(UsageError) -> Options? {
         let arguments = try Arguments(
-            words, options: ["--kind", "--on", "--dossiers", "--max-issues", "--unit", "--mapping"],
+            words, options: ["--kind", "--on", "--dossiers", "--max-issues", "--unit", "--mapping", "--threads"],
             flags: ["--help", "--lenient", "--show-personal-data", "--json", "--strict"])
         if arguments.has("--help") { return nil }
         if arguments[option: "--dossiers"] != nil { throw UsageError("--dossiers is handled by DossierReportCommand") }

@@ -40,6 +40,8 @@ struct DossierReportCommandTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(capped.out.utf8)) as? [String: Any])
         #expect((json["issues"] as? [Any])?.count == 1)
         #expect((json["byRule"] as? [String: Int])?["procedure-code.malformed"] == 3)
+        let threaded = run(["--dossiers", "-", "--json", "--max-issues", "1", "--threads", "3"], batch)
+        #expect(threaded.out == capped.out)
         let outside = run(["--dossiers", "-", "--unit", "H21"], "[\(Self.good)]")
         #expect(outside.status == 1)
         #expect(outside.out.contains("receiving-agency.outside-unit"))
@@ -69,6 +71,8 @@ struct DossierReportCommandTests {
         (["--dossiers", "-", "--max-issues", "x"], "[]", "--max-issues"),
         (["--dossiers", "-", "--unit", "h20"], "[]", "--unit h20"),
         (["--dossiers", "-", "extra"], "[]", "unexpected argument"),
+        (["--dossiers", "-", "--threads", "0"], "[]", "--threads"),
+        (["--dossiers", "-", "--threads", "many"], "[]", "--threads"),
     ])
     func errorsExitWithTwo(_ words: [String], _ input: String, _ message: String) {
         let result = run(words, input)

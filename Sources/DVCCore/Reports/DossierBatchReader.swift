@@ -68,17 +68,19 @@ public struct DossierBatchReader {
     }
 
     private var scanner: JSONArrayScanner
-    /// What the decoder carries: strictness, mapping, and where warnings go.
-    private let userInfo: [CodingUserInfoKey: any Sendable]
-    private let variants = WireVariantLog()
+    /// How dossiers are decoded, on how many threads.
+    let decoding: Decoding
+    /// How many threads decode the dossiers that one ``feed(_:_:)`` completes (1: the calling
+    /// thread alone). Elements are handed out in order whatever the number.
+    public var concurrency: Int { decoding.concurrency }
 
     /// Creates a reader decoding with `strictness` and `mapping` (local codes to national ones); elements larger than `maximumElementSize`
-    /// bytes are a format error.
-    public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20, mapping: CodeMapping? = nil) {
+    /// bytes are a format error. With `concurrency` above 1, the dossiers each ``feed(_:_:)`` completes are
+    /// decoded on up to that many threads (pass `ProcessInfo.processInfo.activeProcessorCount` for every
+    /// core); `body` is still called on the calling thread, in order, with the same elements.
+    public init(strictness: WireStrictness = .lenient, maximumElementSize: Int = 16 << 20, mapping: CodeMapping? = nil, concurrency: Int = 1) {
         scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
-        var userInfo: [CodingUserInfoKey: any Sendable] = [.dvcWireStrictness: strictness, .dvcWireVariants: variants]
-        if let mapping, !mapping.isEmpty { userInfo[.dvcCodeMapping] = mapping }
-        self.userInfo = userInfo
+        decoding = Decoding(strictness: strictness, mapping: mapping.flatMap { $0.isEmpty ? nil : $0 }, concurrency: max(1, concurrency))
     }
 
     /// The shape seen so far.
@@ -90,41 +92,93 @@ public struct DossierBatchReader {
     /// A top-level string of the envelope (e.g. `madonvi`), once it has been read.
     public func envelopeString(_ key: String) -> String? { scanner.envelopeString(key) }
 
+    /// How many dossiers came before the envelope's value for `key`, once it has been read
+    /// (0 when it comes before `data`).
+    func dossiersBefore(envelopeKey key: String) -> Int? { scanner.elementsBeforeEnvelopeValue[key] }
+
     /// Consumes the next bytes; calls `body` for every dossier they complete.
     /// - Throws: `JSONArrayScanner.FormatError` when the bytes are not a batch, or what `body` throws.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (Element) throws -> Void) throws {
-        var completed: [[UInt8]] = []
-        try scanner.feed(bytes) { completed.append($0) }
-        let first = scanner.elementCount - completed.count
-        for (offset, element) in completed.enumerated() { try body(decode(element, index: first + offset)) }
+        let scanned = try scan(bytes)
+        for element in decoding.decode(scanned, { $0 }) { try body(element) }
     }
 
     /// Ends the batch.
     /// - Throws: `JSONArrayScanner.FormatError` when the batch is incomplete.
     public func finish() throws { try scanner.finish() }
 
-    private func decode(_ element: [UInt8], index: Int) -> Element {
-        let path = scanner.layout == .envelope ? "data[\(index)]" : "[\(index)]"
-        do {
-            let dossier = try PortalJSON.decode(Dossier.self, bytes: element, userInfo: userInfo, limits: nil)
-            var decoded = Element(index: index, path: path, dossier: .success(dossier), keyFields: nil)
-            decoded.warnings = variants.drain().map { issue in
-                var issue = issue
-                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
-                return issue
+    /// The elements some bytes completed, not yet decoded.
+    struct Scanned: Sendable {
+        /// Each element's bytes.
+        var elements: [[UInt8]]
+        /// The index of the first.
+        var first: Int
+        /// Whether they are `data` of an envelope (paths `data[i]`) or of a bare array (`[i]`).
+        var inEnvelope: Bool
+
+        /// Appends the elements scanned after these.
+        mutating func append(_ next: Scanned) {
+            if elements.isEmpty { self = next } else { elements += next.elements }
+        }
+    }
+
+    /// Scans the next bytes into the elements they complete.
+    mutating func scan(_ bytes: UnsafeRawBufferPointer) throws -> Scanned {
+        var completed: [[UInt8]] = []
+        try scanner.feed(bytes) { completed.append($0) }
+        return Scanned(elements: completed, first: scanner.elementCount - completed.count, inEnvelope: scanner.layout == .envelope)
+    }
+
+    /// How elements are decoded: the settings every thread shares.
+    struct Decoding: Sendable {
+        let strictness: WireStrictness
+        let mapping: CodeMapping?
+        let concurrency: Int
+
+        /// Decodes scanned elements on up to ``concurrency`` threads and applies `transform` to each
+        /// there (it must not depend on the order it is called in); the results are in element order.
+        func decode<Result>(_ scanned: Scanned, _ transform: @escaping @Sendable (Element) -> Result) -> [Result] {
+            let strictness = strictness, mapping = mapping
+            return ParallelMap.map(count: scanned.elements.count, concurrency: concurrency, state: { Lane(strictness: strictness, mapping: mapping) }) { lane, offset in
+                let index = scanned.first + offset
+                return transform(lane.decode(scanned.elements[offset], index: index, path: scanned.inEnvelope ? "data[\(index)]" : "[\(index)]"))
             }
-            return decoded
-        } catch {
-            _ = variants.drain()
-            var issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
-                var issue = issue
-                issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
-                return issue
+        }
+    }
+
+    /// What one thread decodes with: the decoder's settings and its own warning log.
+    private struct Lane {
+        let variants = WireVariantLog()
+        let userInfo: [CodingUserInfoKey: any Sendable]
+
+        init(strictness: WireStrictness, mapping: CodeMapping?) {
+            var userInfo: [CodingUserInfoKey: any Sendable] = [.dvcWireStrictness: strictness, .dvcWireVariants: variants]
+            if let mapping { userInfo[.dvcCodeMapping] = mapping }
+            self.userInfo = userInfo
+        }
+
+        func decode(_ element: [UInt8], index: Int, path: String) -> Element {
+            do {
+                let dossier = try PortalJSON.decode(Dossier.self, bytes: element, userInfo: userInfo, limits: nil)
+                var decoded = Element(index: index, path: path, dossier: .success(dossier), keyFields: nil)
+                decoded.warnings = variants.drain().map { issue in
+                    var issue = issue
+                    issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+                    return issue
+                }
+                return decoded
+            } catch {
+                _ = variants.drain()
+                var issues = WireReader<Dossier.CodingKeys>.issues(from: error, fallbackPath: "").map { issue -> ValidationIssue in
+                    var issue = issue
+                    issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+                    return issue
+                }
+                // Never an undecodable dossier without a reason: it would be counted valid.
+                if issues.isEmpty { issues = [ValidationIssue(path: path, rule: .fieldInvalid, message: "the dossier could not be decoded: \(error)")] }
+                let keyFields = try? PortalJSON.decode(KeyFields.self, bytes: element, userInfo: userInfo, limits: nil)
+                return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)), keyFields: keyFields)
             }
-            // Never an undecodable dossier without a reason: it would be counted valid.
-            if issues.isEmpty { issues = [ValidationIssue(path: path, rule: .fieldInvalid, message: "the dossier could not be decoded: \(error)")] }
-            let keyFields = try? PortalJSON.decode(KeyFields.self, bytes: element, userInfo: userInfo, limits: nil)
-            return Element(index: index, path: path, dossier: .failure(DecodingIssues(issues: issues)), keyFields: keyFields)
         }
     }
 }

@@ -212,6 +212,21 @@ extension Dossier {
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 
+    /// The issue of a receiving agency outside the context's syncing unit (none without a unit,
+    /// for an agency under it, or for one whose level-1 code is also accepted); a central agency's
+    /// local branch is a warning.
+    static func outsideUnitIssue(_ agency: AgencyCode, context: DossierValidationContext, path: String) -> ValidationIssue? {
+        guard let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit), !context.alsoAcceptedLevelOneCodes.contains(agency.levelOneCode) else {
+            return nil
+        }
+        let centralBranch = agency.levelOneCode.hasPrefix("G")
+        return ValidationIssue(
+            path: path.isEmpty ? "MaHoSo" : "\(path).MaHoSo", rule: .receivingAgencyOutsideUnit,
+            message: "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))"
+                + (centralBranch ? "; a central agency's local branch, accepted with a warning" : ""),
+            severity: centralBranch ? .warning : context.outsideUnitSeverity)
+    }
+
     /// The checks that need only the dossier's key fields — the receiving agency in the dossier
     /// code (present, within the syncing unit), the code's form and its date against `NgayTiepNhan`,
     /// the procedure and field against the catalogue — so that they also run on a dossier that
@@ -224,13 +239,7 @@ extension Dossier {
             issues.append(ValidationIssue(path: path.isEmpty ? key : "\(path).\(key)", rule: rule, message: message, severity: severity))
         }
         if let agency = code.receivingAgency {
-            if let unit = context.syncingUnit, !agency.sharesLevelOne(with: unit), !context.alsoAcceptedLevelOneCodes.contains(agency.levelOneCode) {
-                let centralBranch = agency.levelOneCode.hasPrefix("G")
-                add("MaHoSo", .receivingAgencyOutsideUnit,
-                    "the receiving agency \(agency.rawValue) in `MaHoSo` is not under the syncing unit `madonvi` \(unit.rawValue) (level-1 \(agency.levelOneCode) ≠ \(unit.levelOneCode))"
-                        + (centralBranch ? "; a central agency's local branch, accepted with a warning" : ""),
-                    centralBranch ? .warning : context.outsideUnitSeverity)
-            }
+            if let issue = outsideUnitIssue(agency, context: context, path: path) { issues.append(issue) }
         } else {
             add("MaHoSo", .receivingAgencyMissing,
                 "`MaHoSo` \(code.rawValue) does not start with a valid receiving-agency code (\(CodeKind.agencyCode.formatSummary))")

@@ -38,6 +38,8 @@ public struct JSONArrayScanner: Sendable {
     /// The envelope key whose array holds the elements.
     public let elementsKey: String
 
+    /// For each top-level value of the envelope, how many elements had been read before it.
+    private(set) var elementsBeforeEnvelopeValue: [String: Int] = [:]
     private var depth = 0
     private var inString = false
     private var escaped = false
@@ -64,6 +66,17 @@ public struct JSONArrayScanner: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, onElement: ([UInt8]) throws -> Void) throws {
         var next = 0
         while next < bytes.count {
+            // Inside an object or array element, below its first level, only strings and brackets
+            // matter until the bracket that closes it: those bytes are taken as one run.
+            if inElement && depth > elementDepth && !inTopValue && !readingKey {
+                let end = deepRunEnd(bytes, from: next, limit: min(bytes.count, next + (maximumElementSize - element.count)))
+                if end > next {
+                    element.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<end]))
+                    offset += end - next
+                    next = end
+                    continue
+                }
+            }
             // Inside a string of an element, the bytes up to the next quote or backslash only need
             // copying: they are taken as one run (within the element size limit, checked per byte
             // below when a run would cross it).
@@ -179,6 +192,51 @@ public struct JSONArrayScanner: Sendable {
         }
     }
 
+    /// Scans from `start` (before `limit`) inside an element nested deeper than its own level,
+    /// following strings, escapes and depth, and stops before the bracket that would bring the
+    /// depth back to the element's level (the byte-by-byte path handles it and what follows).
+    private mutating func deepRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
+        var index = start, depth = depth, inString = inString, escaped = escaped
+        let closing = elementDepth + 1
+        while index < limit {
+            if inString {
+                if escaped {
+                    escaped = false
+                    index += 1
+                    continue
+                }
+                index = min(Self.plainRunEnd(UnsafeRawBufferPointer(rebasing: bytes[..<limit]), from: index), limit)
+                while index < limit {
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                        break
+                    }
+                    if byte == UInt8(ascii: "\"") {
+                        inString = false
+                        break
+                    }
+                }
+                continue
+            }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                if depth == closing { break }
+                depth -= 1
+            }
+            index += 1
+        }
+        self.depth = depth
+        self.inString = inString
+        self.escaped = escaped
+        return index
+    }
+
     /// Where the run of bytes from `start` that holds no quote and no backslash ends, to a word
     /// boundary (eight bytes at a time; the caller finishes byte by byte).
     static func plainRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
@@ -217,7 +275,10 @@ public struct JSONArrayScanner: Sendable {
 
     private mutating func storeTopValue() {
         while let last = valueBuffer.last, Self.isWhitespace(last) { valueBuffer.removeLast() }
-        if let key = currentKey { envelope[key] = valueBuffer }
+        if let key = currentKey {
+            envelope[key] = valueBuffer
+            elementsBeforeEnvelopeValue[key] = elementCount
+        }
         inTopValue = false
         currentKey = nil
     }
