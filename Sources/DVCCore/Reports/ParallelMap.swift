@@ -20,7 +20,7 @@ enum ParallelMap {
                                    state makeState: @escaping @Sendable () -> State,
                                    _ transform: @escaping @Sendable (inout State, Int) -> Result) -> [Result] {
         let block = max(1, block)
-        let threads = min(concurrency, ProcessInfo.processInfo.activeProcessorCount, (count + block - 1) / block)
+        let threads = concurrency > 1 ? min(concurrency, processors, (count + block - 1) / block) : 1
         guard threads > 1 else {
             var state = makeState()
             return (0..<count).map { transform(&state, $0) }
@@ -41,6 +41,9 @@ enum ParallelMap {
             initialized = count
         }
     }
+
+    /// The processors this process may run on, read once.
+    private static let processors = ProcessInfo.processInfo.activeProcessorCount
 
     /// The results' storage: each slot is written by the one thread that claimed its block.
     private struct Slots<Result>: @unchecked Sendable {

@@ -127,18 +127,17 @@ public enum PortalJSON {
     /// The fast decoder's value or error, or `nil` when Foundation must decode the document.
     private static func fastDecode<T: Decodable>(_ type: T.Type, _ tape: WireTape, _ userInfo: [CodingUserInfoKey: any Sendable]) throws -> T? {
         // Warnings go to a log of this attempt's own, handed on only if Foundation is not asked again.
-        let callerLog = userInfo[.dvcWireVariants] as? WireVariantLog, attemptLog = WireVariantLog()
-        var attemptInfo = userInfo
-        if callerLog != nil { attemptInfo[.dvcWireVariants] = attemptLog }
-        let session = WireTapeSession(tape: tape, userInfo: attemptInfo)
+        let callerLog = userInfo[.dvcWireVariants] as? WireVariantLog
+        let attemptLog = callerLog == nil ? nil : WireVariantLog()
+        let session = WireTapeSession(tape: tape, userInfo: userInfo, log: attemptLog)
         do {
             let value = try WireTapeDecoder(session, token: 0, parent: nil, key: nil).decode(type)
             guard !session.needsFoundation else { return nil }
-            callerLog?.append(attemptLog.drain())
+            if let attemptLog { callerLog?.append(attemptLog.drain()) }
             return value
         } catch {
             guard !session.needsFoundation else { return nil }
-            callerLog?.append(attemptLog.drain())
+            if let attemptLog { callerLog?.append(attemptLog.drain()) }
             throw error
         }
     }

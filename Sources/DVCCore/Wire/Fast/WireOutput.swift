@@ -12,14 +12,17 @@ final class WireOutput {
     /// The encoders in use, one per nesting depth, reused from value to value.
     @exclusivity(unchecked) private var encoders: [WireByteEncoder] = []
     @exclusivity(unchecked) private var depth = 0
-    let userInfo: [CodingUserInfoKey: Any]
+    /// The caller's `userInfo`, as given.
+    private let info: [CodingUserInfoKey: any Sendable]
+    /// The `userInfo` an `Encoder` shows, built only when a type other than DVCCore's models asks.
+    private(set) lazy var userInfo: [CodingUserInfoKey: Any] = info
     /// How wire models write their values (``WireWriter`` reads it).
     let style: WireStyle
     /// The key tables this document has used.
     @exclusivity(unchecked) private var tables = WireKeyTables()
 
     init(userInfo: [CodingUserInfoKey: any Sendable], capacity: Int = 1024) {
-        self.userInfo = userInfo
+        info = userInfo
         style = (userInfo[.dvcWireStyle] as? WireStyle) ?? .canonical
         bytes.reserveCapacity(capacity)
     }

@@ -4,7 +4,8 @@ import Foundation
 /// and whether the fast path met something only Foundation can answer for.
 final class WireTapeSession {
     let tape: WireTape
-    let userInfo: [CodingUserInfoKey: Any]
+    /// The caller's `userInfo`, as given.
+    private let info: [CodingUserInfoKey: any Sendable]
     let strictness: WireStrictness
     let log: WireVariantLog?
     let mapping: CodeMapping?
@@ -16,14 +17,23 @@ final class WireTapeSession {
     /// The key tables this document has used.
     @exclusivity(unchecked) private var tables = WireKeyTables()
 
+    /// The `userInfo` a `Decoder` shows, built only when a type other than DVCCore's models asks
+    /// for it (with ``log`` as its warning log).
+    private(set) lazy var userInfo: [CodingUserInfoKey: Any] = {
+        var userInfo: [CodingUserInfoKey: Any] = info
+        if let log { userInfo[.dvcWireVariants] = log }
+        return userInfo
+    }()
+
     /// The key table of `type`, without the shared cache's lock after the first use.
     func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable { tables.table(for: type) }
 
-    init(tape: WireTape, userInfo: [CodingUserInfoKey: any Sendable]) {
+    /// A session over `tape`; its warnings go to `log`, whatever `userInfo` names.
+    init(tape: WireTape, userInfo: [CodingUserInfoKey: any Sendable], log: WireVariantLog?) {
         self.tape = tape
-        self.userInfo = userInfo
+        info = userInfo
         strictness = (userInfo[.dvcWireStrictness] as? WireStrictness) ?? .lenient
-        log = userInfo[.dvcWireVariants] as? WireVariantLog
+        self.log = log
         mapping = userInfo[.dvcCodeMapping] as? CodeMapping
     }
 }
