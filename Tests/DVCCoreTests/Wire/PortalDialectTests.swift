@@ -111,6 +111,40 @@ struct PortalDialectTests {
         }
     }
 
+    /// The envelope's scalar members as `JSONSerialization` reads them: strings, and numbers
+    /// other than booleans as their text.
+    private static func foundationTexts(_ body: String) -> [String: String]? {
+        guard let object = JSONLimits.standard.jsonObject(Data(body.utf8)) else { return nil }
+        var texts: [String: String] = [:]
+        for (key, value) in object {
+            if let text = value as? String { texts[key] = text } else if let number = value as? NSNumber, !(value is Bool) { texts[key] = number.stringValue }
+        }
+        return texts
+    }
+
+    @Test(arguments: [
+        #"{"service":"DongBoHoSoMC","session":"S","madonvi":"000.00.00.H20","isUpdating":"False","data":[{"MaHoSo":"x"}]}"#,
+        #"{"service":"DongBoHoSoMC","session":"S\"q\u00e1\n","madonvi":12,"isUpdating":true,"x":null,"y":{"a":1},"z":[1,"2"]}"#,
+        #"{"service":"DongBoHoSoMC","n":-0,"big":123456789012345678901,"f":1.5,"e":1e2,"neg":-42}"#,
+        #"{"service":"DongBoHoSoMC","service":"LayDanhSachTTHC"}"#,
+        #"{"service":"DongBoHoSoMC","data":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}"#,
+        #"["service"]"#, #"{"service":"DongBoHoSoMC""#, "", #"{"service":"DongBoHoSoMC"} x"#,
+    ])
+    func anEnvelopesMembersAreReadAsFoundationReadsThem(_ body: String) throws {
+        let call = PortalDialect.reference.recognise(method: "POST", target: "/api/integration", headers: [:], body: Data(body.utf8))
+        guard var expected = Self.foundationTexts(body), let service = expected.removeValue(forKey: "service") else {
+            #expect(call == nil)
+            return
+        }
+        let recognised = try #require(call)
+        #expect(recognised.service.rawValue == service)
+        #expect(recognised.credential == expected.removeValue(forKey: "session"))
+        #expect(recognised.unitCode == expected.removeValue(forKey: "madonvi"))
+        #expect(recognised.isUpdating == expected.removeValue(forKey: "isUpdating").map { $0 == "True" || $0 == "true" || $0 == "1" })
+        expected.removeValue(forKey: "data")
+        #expect(recognised.parameters == expected)
+    }
+
     @Test func aDialectFileNeedOnlySayWhatDiffersAndAWrongKeyIsNamed() throws {
         let file = #"{"name":"my-gateway","routes":{"DongBoHoSoMC":{"path":"/hs","method":"POST"}},"replies":{"successPhrases":["ok"]}}"#
         let dialect = try PortalDialect(json: Data(file.utf8))

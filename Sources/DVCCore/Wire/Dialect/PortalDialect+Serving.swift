@@ -41,10 +41,8 @@ extension PortalDialect {
         var call = DialectCall(service: PortalService(rawValue: ""), parameters: [:], body: body, framing: framing)
         var named: [String: String] = query
         if framing == .envelope && method == "POST" {
-            guard let object = JSONLimits.standard.jsonObject(body) else { return nil }
-            for (key, value) in object {
-                if let text = value as? String { named[key] = text } else if let number = value as? NSNumber, !(value is Bool) { named[key] = number.stringValue }
-            }
+            guard let texts = Self.topLevelTexts(body) else { return nil }
+            named.merge(texts) { $1 }
             guard let service = named.removeValue(forKey: "service"), routesAll.contains(path) else { return nil }
             call.service = PortalService(rawValue: service)
         } else {
@@ -70,6 +68,20 @@ extension PortalDialect {
         named.removeValue(forKey: "data")
         call.parameters = named
         return call
+    }
+
+    /// The strings and numbers (as text) among the members of a JSON object within the standard
+    /// limits; `nil` when `body` is not one. Read from the token tape without building the
+    /// payload (a batch of fifty dossiers is most of the body); JSON the tape does not vouch for
+    /// is read by `JSONSerialization`, with the same answer.
+    static func topLevelTexts(_ body: Data) -> [String: String]? {
+        if case .parsed(let tape) = WireTape.parse([UInt8](body), limits: .standard), let texts = tape.topLevelTexts() { return texts }
+        guard let object = JSONLimits.standard.jsonObject(body) else { return nil }
+        var texts: [String: String] = [:]
+        for (key, value) in object {
+            if let text = value as? String { texts[key] = text } else if let number = value as? NSNumber, !(value is Bool) { texts[key] = number.stringValue }
+        }
+        return texts
     }
 
     /// The body of a reply in this dialect: the first code and result keys of ``replies``, a

@@ -106,6 +106,28 @@ final class WireTape {
         return negative ? -value : value
     }
 
+    /// The top-level object's string members and plain-integer members (as decimal text);
+    /// `nil` when the document is not an object, repeats a key, or has another kind of number
+    /// (which Foundation writes its own way).
+    func topLevelTexts() -> [String: String]? {
+        guard tokens[0].kind == .object else { return nil }
+        var texts: [String: String] = [:], keys: Set<String> = []
+        var cursor = 1
+        for _ in 0..<Int(tokens[0].count) {
+            guard let key = string(cursor), keys.insert(key).inserted else { return nil }
+            let value = cursor + 1
+            switch tokens[value].kind {
+            case .string: texts[key] = string(value)
+            case .number:
+                guard let number = integer(value) else { return nil }
+                texts[key] = String(number)
+            default: break
+            }
+            cursor = next(after: value)
+        }
+        return texts
+    }
+
     /// The index of the token after token `index` and everything inside it.
     func next(after index: Int) -> Int {
         let token = tokens[index]
