@@ -6,7 +6,9 @@ import Foundation
 /// as compact JSON, and for an entry a tab and the change's canonical wire JSON (neither JSON text
 /// can hold a raw tab or newline):
 ///
-///     3f2a9c41 {"op":"enqueue","seq":12,"at":1764489600000,"code":"000.00.14.H20-260302-0001",…}\t{"dossier":{…},"progress":[…]}
+///     3f2a9c41 {"agency":"000.00.14.H20","at":1764489600000,"code":"000.00.14.H20-260302-0001",…,"op":"enqueue",…}\t{"dossier":{…},"progress":[…]}
+///
+/// (Header keys are in no particular order: a reader must not depend on it.)
 ///
 /// The header is small, so opening a journal reads each entry's place, dossier, status and
 /// fingerprint without decoding the dossier; the payload is decoded when the entry is claimed.
@@ -163,7 +165,12 @@ extension JournalRecord: Codable {
 extension JournalRecord {
     /// The line for this record (and `payload`, for an entry), checksum and newline included.
     func line(payload: Data? = nil) throws -> [UInt8] {
-        var body = Array(try Self.encoder.encode(self))
+        var body: [UInt8]
+        if case .enqueue(let enqueue) = self, enqueue.delivery == nil {
+            body = Self.header(enqueue)
+        } else {
+            body = Array(try Self.encoder.encode(self))
+        }
         if let payload {
             body.append(UInt8(ascii: "\t"))
             body.append(contentsOf: payload)
@@ -210,6 +217,52 @@ extension JournalRecord {
     }()
 
     private static let decoder = JSONDecoder()
+
+    /// The header of an entry never tried — one per dossier appended — written directly: what
+    /// `encoder` writes with its keys sorted, `{"agency":…,"at":…,"code":…,"fp":…,"op":"enqueue","seq":…,"status":…}`
+    /// (`JSONEncoder` itself orders keys differently from run to run).
+    static func header(_ enqueue: Enqueue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        out.append(contentsOf: #"{"agency":"#.utf8)
+        appendQuoted(enqueue.agency, to: &out)
+        out.append(contentsOf: #","at":"#.utf8)
+        out.append(contentsOf: String(enqueue.at).utf8)
+        out.append(contentsOf: #","code":"#.utf8)
+        appendQuoted(enqueue.code, to: &out)
+        out.append(contentsOf: #","fp":"#.utf8)
+        appendQuoted(enqueue.fp, to: &out)
+        out.append(contentsOf: #","op":"enqueue","seq":"#.utf8)
+        out.append(contentsOf: String(enqueue.seq).utf8)
+        out.append(contentsOf: #","status":"#.utf8)
+        appendQuoted(enqueue.status, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// `text` as a JSON string the way `JSONEncoder` writes it without escaping slashes: `"` and
+    /// `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, everything else as is.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0x08: out.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 
     private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
