@@ -37,7 +37,10 @@ struct DossierBenchFigures: Codable {
     /// DVCKit against Foundation on the same values, and against the plain struct.
     var encodeRatio: Double, decodeRatio: Double
     var encodeRatioToPlainStruct: Double, decodeRatioToPlainStruct: Double
+    /// One thread, and every core (`DossierBatchValidator(concurrency:)`, `threads` of them).
     var batchValidationPerSecond: Int
+    var batchValidationPerSecondAllCores: Int
+    var threads: Int
 }
 
 enum DossierBenchmark {
@@ -99,18 +102,22 @@ enum DossierBenchmark {
         let plainEncodeTime = try best(rounds) { plainData = try JSONEncoder().encode(plain) }
         let plainDecodeTime = try best(rounds) { _ = try JSONDecoder().decode([PlainDossier].self, from: plainData) }
 
-        let validateTime = try best(rounds) {
-            var validator = DossierBatchValidator(context: DossierValidationContext(syncingUnit: try AgencyCode("000.00.00.H20")))
-            try encoded.withUnsafeBytes { bytes in
-                var start = 0
-                while start < bytes.count {
-                    let end = min(start + (1 << 16), bytes.count)
-                    try validator.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        func validate(_ concurrency: Int) throws -> Double {
+            try best(rounds) {
+                var validator = DossierBatchValidator(context: DossierValidationContext(syncingUnit: try AgencyCode("000.00.00.H20")), concurrency: concurrency)
+                try encoded.withUnsafeBytes { bytes in
+                    var start = 0
+                    while start < bytes.count {
+                        let end = min(start + (1 << 16), bytes.count)
+                        try validator.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                        start = end
+                    }
                 }
+                _ = try validator.finish()
             }
-            _ = try validator.finish()
         }
+        let validateTime = try validate(1), validateAllCoresTime = try validate(threads)
         let mb = Double(encoded.count) / 1_000_000, plainMB = Double(plainData.count) / 1_000_000
         func round(_ x: Double) -> Double { (x * 10).rounded() / 10 }
         func figure(_ megabytes: Double, _ encode: Double, _ decode: Double) -> CodecFigure {
@@ -124,7 +131,8 @@ enum DossierBenchmark {
             encodeRatio: round(foundationEncodeTime / encodeTime), decodeRatio: round(foundationDecodeTime / decodeTime),
             encodeRatioToPlainStruct: round((mb / encodeTime) / (plainMB / plainEncodeTime)),
             decodeRatioToPlainStruct: round((mb / decodeTime) / (plainMB / plainDecodeTime)),
-            batchValidationPerSecond: Int(Double(count) / validateTime))
+            batchValidationPerSecond: Int(Double(count) / validateTime),
+            batchValidationPerSecondAllCores: Int(Double(count) / validateAllCoresTime), threads: threads)
     }
 
     /// Writes `count` dossiers as a `DongBoHoSoMC` envelope, in blocks, to `url`.

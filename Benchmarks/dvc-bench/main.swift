@@ -409,7 +409,8 @@ if arguments.has("--json") {
             print(String(repeating: " ", count: 25) + " decode" + column(figure.decodePerSecond.formatted(), 14) + column(String(figure.decodeMBps), 10))
         }
         print("DVCKit ÷ Foundation on the same values: encode \(d.encodeRatio)×, decode \(d.decodeRatio)×; ÷ plain struct: \(d.encodeRatioToPlainStruct)×, \(d.decodeRatioToPlainStruct)×")
-        print("DVCKit batch validation" + column(d.batchValidationPerSecond.formatted(), 14))
+        print("DVCKit batch validation" + column(d.batchValidationPerSecond.formatted(), 14) + " (one thread), "
+              + d.batchValidationPerSecondAllCores.formatted() + " (\(d.threads) threads)")
     }
     if let s = sandboxFigures {
         print("\ndvc-sandbox: started in \(s.startSeconds) s; \(s.requests.formatted()) requests from \(s.clients) clients in \(s.seconds) s"
