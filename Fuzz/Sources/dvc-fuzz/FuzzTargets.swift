@@ -107,16 +107,36 @@ private func fuzzEnvelope(_ data: Data) {
             roundTrip(request)
         }
     }
-    // The streaming path, fed in two chunks split where the first byte says.
+    // The streaming path, fed in two chunks split where the first byte says; where the bytes are
+    // split, and how many threads check them, never changes the report.
     let split = data.isEmpty ? 0 : Int(data[data.startIndex]) % (data.count + 1)
-    var validator = DossierBatchValidator()
-    data.withUnsafeBytes { raw in
-        _ = try? validator.feed(UnsafeRawBufferPointer(rebasing: raw[..<split]))
-        _ = try? validator.feed(UnsafeRawBufferPointer(rebasing: raw[split...]))
-    }
-    if let report = try? validator.finish() {
+    let halves = batchReport(data, chunks: [0..<split, split..<data.count], threads: 1)
+    if case .success(let report) = halves {
         check(report.valid <= report.total && report.invalid >= 0, "a batch report counts more valid dossiers than it read")
     }
+    check(batchReport(data, chunks: [0..<data.count], threads: 2) == halves, "a batch report depends on the threads or on where the bytes are split")
+    if data.count <= 2_048 {
+        check(batchReport(data, chunks: (0..<data.count).map { $0..<($0 + 1) }, threads: 1) == halves, "a batch report fed byte by byte differs")
+    }
+}
+
+/// The report of a batch fed in `chunks` (byte ranges, in order) to a validator on `threads`,
+/// or why it is not a batch.
+private func batchReport(_ data: Data, chunks: [Range<Int>], threads: Int) -> Result<ValidationReport, BatchRefusal> {
+    var validator = DossierBatchValidator(concurrency: threads)
+    return data.withUnsafeBytes { raw in
+        do {
+            for chunk in chunks { try validator.feed(UnsafeRawBufferPointer(rebasing: raw[chunk])) }
+            return .success(try validator.finish())
+        } catch {
+            return .failure(BatchRefusal(description: "\(error)"))
+        }
+    }
+}
+
+/// Why a batch was refused, as its error describes it.
+private struct BatchRefusal: Error, Equatable {
+    let description: String
 }
 
 /// Decodes `Model` from `data` both ways; what decodes must re-encode idempotently.

@@ -19,9 +19,9 @@ import Foundation
 /// }
 /// try reader.finish()
 /// ```
-public struct DossierBatchReader {
+public struct DossierBatchReader: Sendable {
     /// One dossier of the batch.
-    public struct Element {
+    public struct Element: Sendable {
         /// Its position in the batch, from 0.
         public let index: Int
         /// Its wire path: `data[3]` in an envelope, `[3]` in a bare array.
@@ -92,9 +92,11 @@ public struct DossierBatchReader {
     /// A top-level string of the envelope (e.g. `madonvi`), once it has been read.
     public func envelopeString(_ key: String) -> String? { scanner.envelopeString(key) }
 
-    /// How many dossiers came before the envelope's value for `key`, once it has been read
-    /// (0 when it comes before `data`).
-    func dossiersBefore(envelopeKey key: String) -> Int? { scanner.elementsBeforeEnvelopeValue[key] }
+    /// The envelope's first value for `key` as a string (`nil` when it is not one) and how many
+    /// dossiers came before it (0 when it precedes `data`), once it has been read.
+    func firstEnvelopeString(_ key: String) -> (text: String?, dossiersBefore: Int)? {
+        scanner.firstEnvelopeString(key).map { ($0.text, $0.elementsBefore) }
+    }
 
     /// Consumes the next bytes; calls `body` for every dossier they complete.
     /// - Throws: `JSONArrayScanner.FormatError` when the bytes are not a batch, or what `body` throws.

@@ -9,14 +9,15 @@ import Foundation
 /// before `data`, each receiving agency is checked against it with its dossier; when it comes
 /// after (as in canonical, key-sorted JSON), that check is settled at the end from a tally per
 /// receiving agency, still in bounded memory: the same counts and messages, its examples listed
-/// after the other issues. Where the bytes are split between calls never changes the report.
+/// after the other issues. Where the bytes are split between calls never changes the report (an
+/// envelope that repeats `madonvi` is judged by the first).
 ///
 /// ```swift
 /// var validator = DossierBatchValidator()
 /// try data.withUnsafeBytes { try validator.feed($0) }
 /// let report = try validator.finish()
 /// ```
-public struct DossierBatchValidator {
+public struct DossierBatchValidator: Sendable {
     /// The context every dossier is checked against (its `syncingUnit` comes from the envelope's
     /// `madonvi` when not set).
     public var context: DossierValidationContext
@@ -29,7 +30,7 @@ public struct DossierBatchValidator {
     private var pending: [String: Pending] = [:]
 
     /// The dossiers of one receiving agency checked before the syncing unit was known.
-    private struct Pending {
+    private struct Pending: Sendable {
         let agency: AgencyCode
         var count = 0
         /// Those without an error of their own.
@@ -56,9 +57,9 @@ public struct DossierBatchValidator {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
         let scanned = try reader.scan(bytes)
         // A `madonvi` read before any dossier applies to every dossier as it is checked.
-        if context.syncingUnit == nil, !unitFromEnvelope, reader.dossiersBefore(envelopeKey: "madonvi") == 0,
-           let unit = reader.envelopeString("madonvi") {
-            adoptUnit(unit)
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = reader.firstEnvelopeString("madonvi"), unit.dossiersBefore == 0,
+           let text = unit.text {
+            adoptUnit(text)
         }
         guard !scanned.elements.isEmpty else { return }
         queued.append(scanned)
@@ -77,7 +78,7 @@ public struct DossierBatchValidator {
     public mutating func finish() throws -> ValidationReport {
         checkQueued()
         try reader.finish()
-        if context.syncingUnit == nil, !unitFromEnvelope, let unit = reader.envelopeString("madonvi") {
+        if context.syncingUnit == nil, !unitFromEnvelope, let unit = reader.firstEnvelopeString("madonvi")?.text {
             adoptUnit(unit)
         }
         settlePending()

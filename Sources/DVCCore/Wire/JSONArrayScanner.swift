@@ -38,8 +38,9 @@ public struct JSONArrayScanner: Sendable {
     /// The envelope key whose array holds the elements.
     public let elementsKey: String
 
-    /// For each top-level value of the envelope, how many elements had been read before it.
-    private(set) var elementsBeforeEnvelopeValue: [String: Int] = [:]
+    /// For each top-level key of the envelope, its first value (a key may repeat, or a broken
+    /// envelope repeat one) and how many elements had been read before it.
+    private(set) var firstEnvelopeValues: [String: (raw: [UInt8], elementsBefore: Int)] = [:]
     private var depth = 0
     private var inString = false
     private var escaped = false
@@ -256,8 +257,17 @@ public struct JSONArrayScanner: Sendable {
 
     /// The envelope's top-level string value for `key` (e.g. `madonvi`), if present.
     public func envelopeString(_ key: String) -> String? {
-        guard let raw = envelope[key] else { return nil }
-        return try? JSONDecoder().decode(String.self, from: Data(raw))
+        envelope[key].flatMap(Self.string)
+    }
+
+    /// The first value of the envelope's `key` as a string (`nil` when it is not one), and how
+    /// many elements came before it; `nil` until it has been read.
+    func firstEnvelopeString(_ key: String) -> (text: String?, elementsBefore: Int)? {
+        firstEnvelopeValues[key].map { (Self.string($0.raw), $0.elementsBefore) }
+    }
+
+    private static func string(_ raw: [UInt8]) -> String? {
+        try? JSONDecoder().decode(String.self, from: Data(raw))
     }
 
     private mutating func startElement(_ byte: UInt8) {
@@ -277,7 +287,7 @@ public struct JSONArrayScanner: Sendable {
         while let last = valueBuffer.last, Self.isWhitespace(last) { valueBuffer.removeLast() }
         if let key = currentKey {
             envelope[key] = valueBuffer
-            elementsBeforeEnvelopeValue[key] = elementCount
+            if firstEnvelopeValues[key] == nil { firstEnvelopeValues[key] = (valueBuffer, elementCount) }
         }
         inTopValue = false
         currentKey = nil

@@ -73,6 +73,21 @@ struct ParallelBatchTests {
         }
     }
 
+    /// An envelope that repeats `madonvi` (valid JSON, or a broken envelope the scanner reads
+    /// past) is judged by the first, wherever the reads fall.
+    @Test func aRepeatedUnitIsJudgedByTheFirstForAnyChunking() throws {
+        let batch = try Self.mixedBatch(total: 20, unit: .none)
+        let array = String(decoding: batch, as: UTF8.self)
+        for text in [#"{"madonvi":"000.0+.00.H20","data":\#(array),"madonvi":"000.00.00.H20"}"#,
+                     #"{"madonvi": "000.0+.00.H20", ::: "service": "DongBoHoSoMC", "data":\#(array)}"#] {
+            let data = Data(text.utf8)
+            let whole = try report(data, chunk: data.count, threads: 1, maximumIssues: 1_000)
+            let decoded = try JSONDecoder().decode(ValidationReport.self, from: whole)
+            #expect(decoded.byRule[.unitCodeMalformed] == 1)
+            for chunk in [1, 9, 200] { #expect(try report(data, chunk: chunk, threads: 2, maximumIssues: 1_000) == whole, "chunk \(chunk)") }
+        }
+    }
+
     @Test func smallInputsAndTinyChunksToo() throws {
         let data = try Self.mixedBatch(total: 40, unit: .last)
         let single = try report(data, chunk: 1, threads: 1, maximumIssues: 5)
