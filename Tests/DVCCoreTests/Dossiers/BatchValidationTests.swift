@@ -25,7 +25,12 @@ struct BatchValidationTests {
     }
 
     private func run(_ data: Data, chunk: Int, context: DossierValidationContext = .init()) throws -> ValidationReport {
-        var validator = DossierBatchValidator(context: context)
+        try Self.run(data, chunk: chunk, validator: DossierBatchValidator(context: context))
+    }
+
+    /// The report of `validator` fed `data` `chunk` bytes at a time.
+    static func run(_ data: Data, chunk: Int, validator: DossierBatchValidator) throws -> ValidationReport {
+        var validator = validator
         try data.withUnsafeBytes { bytes in
             var start = 0
             while start < bytes.count {
@@ -134,16 +139,7 @@ struct BatchValidationTests {
     @Test func scannerYieldsTheSameElementsForAnyChunking() throws {
         let text = #"  {"a":"x,]}","data":[ {"k":"v\"}"} , [1,2], "s", 12 ,{"n":{"m":[]}}], "z": {"q": 1} } "#
         for chunk in 1...text.utf8.count {
-            var scanner = JSONArrayScanner()
-            var elements: [String] = []
-            let bytes = Array(text.utf8)
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + chunk, bytes.count)
-                try bytes[start..<end].withUnsafeBytes { try scanner.feed($0) { elements.append(String(decoding: $0, as: UTF8.self)) } }
-                start = end
-            }
-            try scanner.finish()
+            let (elements, scanner) = try ParallelBatchTests.scan(Array(text.utf8), chunk: chunk)
             #expect(elements == [#"{"k":"v\"}"}"#, "[1,2]", "\"s\"", "12", #"{"n":{"m":[]}}"#], "chunk \(chunk)")
             #expect(scanner.layout == .envelope)
             #expect(scanner.envelopeString("a") == "x,]}")

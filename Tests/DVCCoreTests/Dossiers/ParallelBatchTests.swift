@@ -29,18 +29,10 @@ struct ParallelBatchTests {
     enum UnitPlacement: CaseIterable, Sendable { case none, first, last }
 
     private func report(_ data: Data, chunk: Int, threads: Int, maximumIssues: Int = 40) throws -> Data {
-        var validator = DossierBatchValidator(maximumIssues: maximumIssues, concurrency: threads)
-        try data.withUnsafeBytes { bytes in
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + chunk, bytes.count)
-                try validator.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                start = end
-            }
-        }
+        let validator = DossierBatchValidator(maximumIssues: maximumIssues, concurrency: threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(validator.finish())
+        return try encoder.encode(BatchValidationTests.run(data, chunk: chunk, validator: validator))
     }
 
     @Test(arguments: UnitPlacement.allCases)
@@ -140,34 +132,32 @@ struct ParallelBatchTests {
             let elements = (0..<Int.random(in: 1...6, using: &generator)).map { _ in value(0) }
             let bytes = Array(#"{"madonvi":"H20","data":[\#(elements.joined(separator: " ,\n"))]}"#.utf8)
             for chunk in [1, 2, 3, 5, 8, 9, 16, 64, bytes.count] {
-                var scanner = JSONArrayScanner()
-                var seen: [String] = []
-                var start = 0
-                while start < bytes.count {
-                    let end = min(start + chunk, bytes.count)
-                    try bytes[start..<end].withUnsafeBytes { try scanner.feed($0) { seen.append(String(decoding: $0, as: UTF8.self)) } }
-                    start = end
-                }
-                try scanner.finish()
-                #expect(seen == elements, "chunk \(chunk)")
+                #expect(try Self.scan(bytes, chunk: chunk).elements == elements, "chunk \(chunk)")
             }
         }
+    }
+
+    /// The elements of `bytes` fed to a scanner `chunk` bytes at a time, and the scanner after `finish()`.
+    static func scan(_ bytes: [UInt8], chunk: Int, maximumElementSize: Int = 16 << 20) throws -> (elements: [String], scanner: JSONArrayScanner) {
+        var scanner = JSONArrayScanner(maximumElementSize: maximumElementSize)
+        var elements: [String] = []
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + chunk, bytes.count)
+            try bytes[start..<end].withUnsafeBytes { try scanner.feed($0) { elements.append(String(decoding: $0, as: UTF8.self)) } }
+            start = end
+        }
+        try scanner.finish()
+        return (elements, scanner)
     }
 
     @Test func anElementLargerThanTheLimitIsRefusedAtTheSameByte() throws {
         let text = #"[{"a":{"b":"0123456789012345678901234567890123456789"}}]"#
         var offsets: Set<Int> = []
         for chunk in [1, 4, 64] {
-            var scanner = JSONArrayScanner(maximumElementSize: 30)
-            let bytes = Array(text.utf8)
-            var start = 0
             do {
-                while start < bytes.count {
-                    let end = min(start + chunk, bytes.count)
-                    try bytes[start..<end].withUnsafeBytes { try scanner.feed($0) { _ in } }
-                    start = end
-                }
-                Issue.record("an element of \(bytes.count - 2) bytes passed a 30-byte limit")
+                _ = try Self.scan(Array(text.utf8), chunk: chunk, maximumElementSize: 30)
+                Issue.record("an element of \(text.utf8.count - 2) bytes passed a 30-byte limit")
             } catch let error as JSONArrayScanner.FormatError {
                 offsets.insert(error.offset)
             }
