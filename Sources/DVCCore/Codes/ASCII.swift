@@ -32,18 +32,33 @@ enum ASCII {
 enum JSONWords {
     private static let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether some byte of `word` is `"` or `\`.
+    /// The high bit of each byte of `word` that is `"` or `\` (exact up to the first).
     @inline(__always)
-    static func hasQuoteOrBackslash(_ word: UInt64) -> Bool {
+    static func quotesOrBackslashes(_ word: UInt64) -> UInt64 {
         let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
     }
 
-    /// Whether some byte of `word` is below 0x20 (a control) or above 0x7F (not ASCII).
+    /// The high bit of each byte of `word` below 0x20 (a control) or above 0x7F (not ASCII)
+    /// (exact up to the first).
     @inline(__always)
-    static func hasControlOrNonASCII(_ word: UInt64) -> Bool {
-        ((word &- ones &* 0x20) | word) & highs != 0
+    static func controlsOrNonASCII(_ word: UInt64) -> UInt64 {
+        ((word &- ones &* 0x20) | word) & highs
     }
+
+    /// The high bit of each byte of `word` below 0x20, a control (exact up to the first).
+    @inline(__always)
+    static func controls(_ word: UInt64) -> UInt64 {
+        (word &- ones &* 0x20) & ~word & highs
+    }
+
+    /// Whether some byte of `word` is `"` or `\`.
+    @inline(__always)
+    static func hasQuoteOrBackslash(_ word: UInt64) -> Bool { quotesOrBackslashes(word) != 0 }
+
+    /// The offset in a word of the first byte a mask of high bits marks (8 for none).
+    @inline(__always)
+    static func firstMarked(_ mask: UInt64) -> Int { mask.trailingZeroBitCount >> 3 }
 
     /// The word at `offset` of `base`, in memory order.
     @inline(__always)

@@ -238,12 +238,16 @@ public struct JSONArrayScanner: Sendable {
         return index
     }
 
-    /// Where the run of bytes from `start` that holds no quote and no backslash ends, to a word
-    /// boundary (eight bytes at a time; the caller finishes byte by byte).
+    /// Where the run of bytes from `start` that holds no quote and no backslash ends: the first
+    /// quote or backslash, or (within the last seven bytes) where the caller goes on byte by byte.
     static func plainRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var index = start
-        while index + 8 <= bytes.count, !JSONWords.hasQuoteOrBackslash(JSONWords.load(base, index)) { index += 8 }
+        while index + 8 <= bytes.count {
+            let marked = JSONWords.quotesOrBackslashes(JSONWords.load(base, index))
+            guard marked == 0 else { return index + JSONWords.firstMarked(marked) }
+            index += 8
+        }
         return index
     }
 

@@ -45,12 +45,23 @@ final class WireOutput {
     /// `\`, `\b \t \n \f \r`, other controls as `\u00xx`; everything else as is.
     static func append(quoted utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        var runStart = 0
-        for i in 0..<utf8.count {
+        var runStart = 0, i = 0
+        while i < utf8.count {
+            // Eight bytes at a time to the next byte that needs escaping.
+            if i + 8 <= utf8.count, let base = utf8.baseAddress {
+                let word = JSONWords.load(UnsafeRawPointer(base), i)
+                let marked = JSONWords.quotesOrBackslashes(word) | JSONWords.controls(word)
+                guard marked != 0 else {
+                    i += 8
+                    continue
+                }
+                i += JSONWords.firstMarked(marked)
+            }
             let byte = utf8[i]
+            i += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-            runStart = i + 1
+            if i - 1 > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)])) }
+            runStart = i
             bytes.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)

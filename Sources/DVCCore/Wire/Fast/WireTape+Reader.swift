@@ -147,14 +147,18 @@ extension WireTape {
             return false
         }
 
-        /// Steps over plain string bytes (printable ASCII but `"` and `\`) eight at a time: a
-        /// word is plain when no byte in it is a quote, a backslash, a control or non-ASCII.
+        /// Steps over plain string bytes (printable ASCII but `"` and `\`) eight at a time, up
+        /// to the first byte that is a quote, a backslash, a control or non-ASCII.
         @inline(__always)
         private mutating func skipPlainBytes() {
             guard let base = bytes.baseAddress else { return }
             while index + 8 <= bytes.count {
                 let word = JSONWords.load(base, index)
-                guard !JSONWords.hasQuoteOrBackslash(word), !JSONWords.hasControlOrNonASCII(word) else { return }
+                let marked = JSONWords.quotesOrBackslashes(word) | JSONWords.controlsOrNonASCII(word)
+                guard marked == 0 else {
+                    index += JSONWords.firstMarked(marked)
+                    return
+                }
                 index += 8
             }
         }
