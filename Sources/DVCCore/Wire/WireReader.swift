@@ -169,7 +169,9 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// The text as sent, its variants reported.
     private mutating func sentString(_ key: Key) -> String? {
-        guard let container = foundationContainer else { return tapeString(key) }
+        // The tape is checked first: asking a generic Optional container costs a witness call and a copy per field.
+        if tape != nil { return tapeString(key) }
+        guard let container = foundationContainer else { return nil }
         do {
             guard let text = try container.decodeIfPresent(String.self, forKey: k(key)) else {
                 if container.contains(k(key)) { variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out") }
@@ -197,7 +199,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     /// The text of a value as it came — a string as is, a whole JSON number as its digits — without
     /// judging it (for checksums, which cover what was sent, not what it means).
     func rawText(_ key: Key) -> String? {
-        guard let container = foundationContainer else { return tapeRawText(key) }
+        if tape != nil { return tapeRawText(key) }
+        guard let container = foundationContainer else { return nil }
         if let text = try? container.decode(String.self, forKey: k(key)) { return text }
         if let number = try? container.decode(Int64.self, forKey: k(key)) { return String(number) }
         if let number = try? container.decode(Double.self, forKey: k(key)) { return String(number) }
@@ -330,7 +333,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
             guard let text = required ? string(key) : optionalString(key) else { return nil }
             return list.init(wireValue: text) as? T
         }
-        guard let container = foundationContainer else { return tapeValue(type, key, required: required) }
+        if tape != nil { return tapeValue(type, key, required: required) }
+        guard let container = foundationContainer else { return nil }
         do {
             guard let value = try container.decodeIfPresent(T.self, forKey: k(key)) else {
                 if required { record(key, .fieldMissing, "`\(key.stringValue)` is required") }
@@ -345,7 +349,8 @@ struct WireReader<Key: CodingKey & CaseIterable> {
 
     /// A list; an absent key or `null` is empty (OpenCPS sends `[]`, others omit the key).
     mutating func list<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard let container = foundationContainer else { return tapeList(type, key) }
+        if tape != nil { return tapeList(type, key) }
+        guard let container = foundationContainer else { return nil }
         // One lookup: an absent key throws (→ true) and `null` answers true; both mean empty.
         if (try? container.decodeNil(forKey: k(key))) ?? true { return [] }
         do {
