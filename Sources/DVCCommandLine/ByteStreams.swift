@@ -19,7 +19,7 @@ public protocol ByteOutput {
 }
 
 /// Reads a file descriptor (standard input by default), retrying interrupted reads.
-public struct FileDescriptorInput: ByteInput {
+public struct FileDescriptorInput: ByteInput, Sendable {
     /// The descriptor read from.
     public let descriptor: Int32
 
@@ -41,7 +41,7 @@ public struct FileDescriptorInput: ByteInput {
 }
 
 /// Writes to a file descriptor (standard output by default), retrying short writes.
-public struct FileDescriptorOutput: ByteOutput {
+public struct FileDescriptorOutput: ByteOutput, Sendable {
     /// The descriptor written to.
     public let descriptor: Int32
 
@@ -63,7 +63,7 @@ public struct FileDescriptorOutput: ByteOutput {
 }
 
 /// Bytes held in memory, for tests.
-public struct MemoryInput: ByteInput {
+public struct MemoryInput: ByteInput, Sendable {
     private let bytes: [UInt8]
     private var position = 0
 
@@ -86,7 +86,7 @@ public struct MemoryInput: ByteInput {
 }
 
 /// Collects written bytes in memory, for tests.
-public struct MemoryOutput: ByteOutput {
+public struct MemoryOutput: ByteOutput, Sendable {
     /// Everything written so far.
     public private(set) var bytes: [UInt8] = []
 

@@ -6,7 +6,7 @@ import Glibc
 /// The `main` of a command-line tool: runs the command with the process's arguments and
 /// environment on standard output and error, turns the first SIGINT or SIGTERM into a
 /// cancellation (the command stops cleanly and prints its summary), and exits with its status.
-public enum CommandMain {
+public enum CommandMain: Sendable {
     /// A command: arguments (without the program name), environment, output, errors → exit status.
     public typealias Command = @Sendable ([String], [String: String], TextStream, TextStream) async -> Int32
 

@@ -11,7 +11,7 @@ import Darwin
 
 /// Streams `DongBoHoSoMC` files — envelopes or bare arrays — in constant memory, in chunks of
 /// decoded dossiers (or the defects that kept them from decoding).
-public enum DossierFiles {
+public enum DossierFiles: Sendable {
     /// A file that cannot be read as a batch.
     public struct InputError: Error, Sendable, CustomStringConvertible {
         /// The file.

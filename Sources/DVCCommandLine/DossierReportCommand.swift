@@ -9,7 +9,7 @@ import Darwin
 
 /// `dvc-validate --dossiers FILE|-`: validates a `DongBoHoSoMC` batch in constant memory and
 /// prints a report (a table, or JSON with `--json`).
-public enum DossierReportCommand {
+public enum DossierReportCommand: Sendable {
     /// Runs the command; `input` is read when FILE is `-`.
     /// - Returns: 0 when every dossier is valid, 1 when any is not, 2 on a usage or input error.
     public static func run<I: ByteInput, O: ByteOutput, E: ByteOutput>(

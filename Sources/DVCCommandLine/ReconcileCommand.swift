@@ -7,7 +7,7 @@ import Foundation
 /// audits reported ("110 of 6,411").
 ///
 /// Exit status: 0 every dossier current; 1 gaps found (or some could not be checked); 2 usage error.
-public enum ReconcileCommand {
+public enum ReconcileCommand: Sendable {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-reconcile --portal URL --agency MADONVI --username U [--json] [--rate N] [--concurrency N]

@@ -2,7 +2,7 @@ import DVCKit
 import Foundation
 
 /// `dvc-report`: the figures agencies are judged by, computed from their dossiers.
-public enum ReportCommand {
+public enum ReportCommand: Sendable {
     /// The usage text.
     public static let help = """
     usage: dvc-report --dossiers FILE [--dossiers FILE…] [--procedures FILE] [--ratings FILE] [--feedback FILE] [--from YYYY-MM-DD --to YYYY-MM-DD]

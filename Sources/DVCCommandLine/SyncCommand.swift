@@ -8,7 +8,7 @@ public import Foundation
 ///
 /// Exit status: 0 every entry acknowledged; 3 finished with dead letters; 4 stopped with entries
 /// still pending (the deadline, or SIGINT/SIGTERM); 2 usage error; 1 anything else.
-public enum SyncCommand {
+public enum SyncCommand: Sendable {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-sync --portal URL --agency MADONVI --username U --journal DIR

@@ -9,7 +9,7 @@ public import DVCKit
 /// VALUE <TAB> error <TAB> RULE      <TAB> MESSAGE
 /// ```
 /// Exit status: 0 when every value is valid, 1 when any is not, 2 on a usage error.
-public enum ValidateCommand {
+public enum ValidateCommand: Sendable {
     /// The text printed by `--help`.
     public static let help = """
     usage: dvc-validate --kind KIND [--on YYYY-MM-DD] [--lenient] [--show-personal-data]

@@ -25,7 +25,7 @@ public protocol OutboxConformanceSubject: Sendable {
 ///     try await OutboxConformance.run(check, on: MyOutboxSubject())
 /// }
 /// ```
-public enum OutboxConformance {
+public enum OutboxConformance: Sendable {
     /// One property of the contract.
     public enum Check: String, Sendable, CaseIterable, CustomStringConvertible {
         /// Claims hand out the oldest pending entries, one version per dossier, later versions

@@ -12,7 +12,7 @@ import DVCCore
 /// numbers, personal tax codes, names, phones, e-mails, addresses, birth dates), every whole value
 /// of 9, 10 or 12 digits, and every run of 9, 10 or 12 digits inside free text
 /// (`"Cấp lại CCCD 001087012345"` → `"Cấp lại CCCD 001*******45"`).
-public enum Redaction {
+public enum Redaction: Sendable {
     /// Keys whose values are replaced by `<redacted>` (compared case-insensitively).
     public static let secretKeys: Set<String> = [
         "password", "matkhau", "pass", "pwd", "passwd", "session", "access_token", "id_token", "refresh_token", "token", "client_secret",

@@ -38,7 +38,7 @@ public protocol InboundAuthenticator: Sendable {
 }
 
 /// The authenticators DVCKit provides.
-public enum InboundAuthenticators {
+public enum InboundAuthenticators: Sendable {
     /// A header that must carry a shared secret, compared in constant time.
     public struct SharedSecret: InboundAuthenticator, CustomStringConvertible {
         /// The header's name, e.g. `X-DVC-Secret`.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The checksums of the three payment gateways (mã xác thực; `spec/portal-protocol.md` §13).
-public enum PaymentChecksum {
+public enum PaymentChecksum: Sendable {
     /// National payment platform (`MaXacThuc`): lowercase hex SHA-256 (UTF-8) of the message's
     /// fields joined by `|`, with the shared secret as the last `|`-separated element.
     public static func platform(_ values: [String], secret: String) -> String {

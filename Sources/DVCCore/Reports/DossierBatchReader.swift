@@ -148,7 +148,7 @@ public struct DossierBatchReader: Sendable {
         }
     }
 
-    /// What one thread decodes with: the decoder's settings and its own warning log.
+    /// What one block of elements is decoded with: the decoder's settings and a warning log no other thread shares.
     private struct Lane {
         let variants = WireVariantLog()
         let userInfo: [CodingUserInfoKey: any Sendable]
