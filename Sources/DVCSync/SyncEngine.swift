@@ -90,7 +90,12 @@ public actor SyncEngine {
         }
         let label = changes.count == 1 ? changes[0].dossier.code.rawValue : "(\(changes.count) dossiers)"
         do {
-            let encoded = try changes.map { try $0.encoded() }
+            // A large batch (a backlog being loaded) is encoded on every core (the map uses at
+            // most one thread per processor), in order; the first failure in order is thrown.
+            let all = changes
+            let encoded = try ParallelMap.map(count: all.count, concurrency: all.count >= 256 ? .max : 1, block: 16, state: {}) { _, index in
+                Result { try all[index].encoded() }
+            }.map { try $0.get() }
             return try await outbox.append(encoded, validate: checker(for: changes))
         } catch {
             throw SyncError(code: .outbox, dossierCode: label, underlying: error)

@@ -187,6 +187,31 @@ struct SyncEngineTests {
         #expect(record.status == .processing && record.updates == 1)
     }
 
+    /// A backlog large enough to be encoded on several threads is stored as the same entries, in
+    /// the same order, as the same changes enqueued a hundred at a time.
+    @Test func aLargeBacklogIsStoredAsSmallOnesAre() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let portal = try Portal()
+        var changes: [DossierChange] = []
+        for number in 1...600 {
+            let dossier = try Fixtures.dossier(number, status: number % 3 == 0 ? .processing : .received)
+            changes.append(DossierChange(dossier, progress: number % 2 == 0 ? [try Fixtures.progress(for: dossier)] : []))
+        }
+        let whole = try FileOutbox(url: scratch.journal), pieces = try FileOutbox(url: scratch.directory.appendingPathComponent("pieces.journal"))
+        let wholeResults = try await SyncEngine(client: portal.client(), outbox: whole).enqueue(contentsOf: changes)
+        var pieceResults: [AppendOutcome] = []
+        for start in stride(from: 0, to: changes.count, by: 100) {
+            pieceResults += try await SyncEngine(client: portal.client(), outbox: pieces).enqueue(contentsOf: Array(changes[start..<(start + 100)]))
+        }
+        #expect(wholeResults == pieceResults)
+        #expect(wholeResults.allSatisfy { if case .appended = $0 { true } else { false } })
+        let stored = try await whole.claim(limit: 1_000, lease: .seconds(60), excluding: [])
+        let expected = try await pieces.claim(limit: 1_000, lease: .seconds(60), excluding: [])
+        #expect(stored.map(\.change) == changes)
+        #expect(stored.map(\.change) == expected.map(\.change) && stored.map(\.sequence) == expected.map(\.sequence))
+    }
+
     @Test func progressThePortalRefusesDeadLettersOnlyItsOwnEntry() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 
 /// Maps `0..<count` on up to `concurrency` threads, results in index order: how the batch reader
-/// decodes the dossiers one read completed on every core while handing them out in order.
+/// decodes the dossiers one read completed on every core while handing them out in order, and
+/// how `SyncEngine` encodes a large `enqueue(contentsOf:)` (package API, not public).
 ///
 /// Work is claimed in blocks (`block` indices at a time) from a shared cursor, so a thread slowed
 /// by a busy machine takes fewer blocks; each block starts from a fresh `State` (per-thread
@@ -10,13 +11,13 @@ import Foundation
 /// then waits only for blocks other threads have claimed: helpers are asked for on Dispatch's
 /// global queue, and one that starts late (the pool busy, or the caller itself a pool thread)
 /// finds nothing left and returns — the map never waits for a thread that has not started.
-enum ParallelMap {
+package enum ParallelMap {
     /// The results of `transform` for every index in `0..<count`, in order.
     ///
     /// At most one thread per active processor is used, whatever `concurrency` asks. With
     /// `concurrency` ≤ 1, or fewer indices than two blocks, everything runs on the calling thread
     /// with one `State`.
-    static func map<State, Result>(count: Int, concurrency: Int, block: Int = 8,
+    package static func map<State, Result>(count: Int, concurrency: Int, block: Int = 8,
                                    state makeState: @escaping @Sendable () -> State,
                                    _ transform: @escaping @Sendable (inout State, Int) -> Result) -> [Result] {
         let block = max(1, block)
