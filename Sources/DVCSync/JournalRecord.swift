@@ -1,3 +1,4 @@
+import DVCCore
 import Foundation
 
 /// One record of a ``FileOutbox`` journal — the on-disk format, defined here and nowhere else.
@@ -220,48 +221,25 @@ extension JournalRecord {
 
     /// The header of an entry never tried — one per dossier appended — written directly: what
     /// `encoder` writes with its keys sorted, `{"agency":…,"at":…,"code":…,"fp":…,"op":"enqueue","seq":…,"status":…}`
-    /// (`JSONEncoder` itself orders keys differently from run to run).
+    /// (`JSONEncoder` itself orders keys differently from run to run); strings are escaped by the
+    /// wire codec's writer, which writes them as `JSONEncoder` does.
     static func header(_ enqueue: Enqueue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160)
         out.append(contentsOf: #"{"agency":"#.utf8)
-        appendQuoted(enqueue.agency, to: &out)
+        WireOutput.append(quoted: enqueue.agency, to: &out)
         out.append(contentsOf: #","at":"#.utf8)
         out.append(contentsOf: String(enqueue.at).utf8)
         out.append(contentsOf: #","code":"#.utf8)
-        appendQuoted(enqueue.code, to: &out)
+        WireOutput.append(quoted: enqueue.code, to: &out)
         out.append(contentsOf: #","fp":"#.utf8)
-        appendQuoted(enqueue.fp, to: &out)
+        WireOutput.append(quoted: enqueue.fp, to: &out)
         out.append(contentsOf: #","op":"enqueue","seq":"#.utf8)
         out.append(contentsOf: String(enqueue.seq).utf8)
         out.append(contentsOf: #","status":"#.utf8)
-        appendQuoted(enqueue.status, to: &out)
+        WireOutput.append(quoted: enqueue.status, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
-    }
-
-    /// `text` as a JSON string the way `JSONEncoder` writes it without escaping slashes: `"` and
-    /// `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, everything else as is.
-    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x08: out.append(contentsOf: #"\b"#.utf8)
-            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     private static func hex(_ value: UInt32) -> String {

@@ -26,9 +26,9 @@ enum ASCII {
     }
 }
 
-/// Eight bytes at a time: whether a 64-bit word of JSON text holds a byte a scanner must stop at.
-/// Each test is exact when it says no; a "yes" may be a false alarm above the first such byte,
-/// which the caller's byte-by-byte step settles.
+/// Eight bytes at a time: which bytes of a 64-bit word of JSON text a scanner must stop at, as the
+/// high bit of each. A mask is exact up to its first marked byte (borrows may mark bytes above it),
+/// which is all a scanner needs: it stops there and goes on byte by byte.
 enum JSONWords {
     private static let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
 
@@ -51,10 +51,6 @@ enum JSONWords {
     static func controls(_ word: UInt64) -> UInt64 {
         (word &- ones &* 0x20) & ~word & highs
     }
-
-    /// Whether some byte of `word` is `"` or `\`.
-    @inline(__always)
-    static func hasQuoteOrBackslash(_ word: UInt64) -> Bool { quotesOrBackslashes(word) != 0 }
 
     /// The offset in a word of the first byte a mask of high bits marks (8 for none).
     @inline(__always)

@@ -4,7 +4,7 @@ import Foundation
 /// and whether the encoder met something only Foundation writes the way it does (a floating-point
 /// number, a date, a nested container): the caller then encodes the whole value with
 /// `JSONEncoder` and discards these bytes.
-final class WireOutput {
+package final class WireOutput {
     @exclusivity(unchecked) var bytes: [UInt8] = []
     var needsFoundation = false
     /// A copy of an object's bytes while they are laid out again.
@@ -34,10 +34,13 @@ final class WireOutput {
     func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable { tables.table(for: type) }
 
     /// `text` as a JSON string.
-    func write(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ Self.append(quoted: $0, to: &bytes) }) == nil {
+    func write(_ text: String) { Self.append(quoted: text, to: &bytes) }
+
+    /// `text` as a JSON string, escaped as below (also how the sync journal writes its headers).
+    package static func append(quoted text: String, to bytes: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(quoted: $0, to: &bytes) }) == nil {
             var text = text
-            text.withUTF8 { Self.append(quoted: $0, to: &bytes) }
+            text.withUTF8 { append(quoted: $0, to: &bytes) }
         }
     }
 
