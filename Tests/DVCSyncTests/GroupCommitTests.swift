@@ -88,9 +88,10 @@ struct GroupCommitTests {
         }
         #expect(sequences.sorted() == Array(1...16))
         let syncs = disk.syncs
-        // The first fsync covered the first record; it held until all sixteen were written, so one
-        // more covered the other fifteen: two instead of sixteen.
-        #expect(syncs.count == 2)
+        // The first fsync covers what was written when it started (one record, or all sixteen if
+        // the other appends reached the journal before the sync task did); it holds until all
+        // sixteen are written, so at most one more covers the rest: one or two instead of sixteen.
+        #expect((1...2).contains(syncs.count), "\(syncs.count) fsyncs")
         // No append returned before an fsync had begun after its write.
         #expect(syncs.first?.returnedBefore == 0)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: scratch.journal.path)[.size] as? Int)
