@@ -181,7 +181,7 @@ public struct Dossier: Sendable, Hashable, Codable {
         if let procedureCode, procedureCode.agency != nil {
             // A valid form of the code (the reference system sends it too), so a warning in either mode.
             r.record(.procedureCode, .procedureCodeAgencySuffixed,
-                     "`MaTTHC` \(procedureCode) carries the implementing agency; the portal's catalogue code is \(procedureCode.national)", severity: .warning)
+                     "`MaTTHC` " + procedureCode.rawValue + " carries the implementing agency; the portal's catalogue code is " + procedureCode.national, severity: .warning)
         }
         if let accountID, accountID.utf8.count == 9 || accountID.utf8.count == 12, accountID.utf8.allSatisfy(ASCII.isDigit) {
             r.variant(.applicantAccountID, .applicantAccountIsIdentityNumber,

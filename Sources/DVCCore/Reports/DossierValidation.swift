@@ -105,11 +105,15 @@ extension Dossier {
         }
 
         // Dates.
-        for (key, date) in [("NgayHenTra", dueAt), ("NgayTra", returnedAt), ("NgayKetThucXuLy", processingEndedAt)] {
+        // (Each check a call rather than a loop over a literal array: no array is made per dossier.)
+        func checkNotBeforeReception(_ key: String, _ date: PortalTimestamp?) {
             if let date, date < receivedAt {
                 add(key, .datesOutOfOrder, "`\(key)` \(date) is before `NgayTiepNhan` \(receivedAt)")
             }
         }
+        checkNotBeforeReception("NgayHenTra", dueAt)
+        checkNotBeforeReception("NgayTra", returnedAt)
+        checkNotBeforeReception("NgayKetThucXuLy", processingEndedAt)
         if let submittedAt, submittedAt > receivedAt {
             add("NgayNopHoSo", .datesOutOfOrder, "`NgayNopHoSo` \(submittedAt) is after `NgayTiepNhan` \(receivedAt)", .warning)
         }
@@ -122,23 +126,35 @@ extension Dossier {
         if status == .awaitingReturn || status == .returned, processingEndedAt == nil {
             add("NgayKetThucXuLy", .processingEndMissing, "status \(status.rawValue) should carry the end of processing `NgayKetThucXuLy`", .warning)
         }
-        let stamps: [(String, PortalTimestamp?)] = [("NgayTiepNhan", receivedAt), ("NgayHenTra", dueAt), ("NgayTra", returnedAt),
-                                                    ("NgayKetThucXuLy", processingEndedAt), ("NgayNopHoSo", submittedAt), ("NgayTuChoi", refusedAt)]
-        for case let (key, stamp?) in stamps where stamp.date.year < Self.earliestPlausibleYear {
-            add(key, .timestampImplausible, "`\(key)` \(stamp) is before \(Self.earliestPlausibleYear): not a real dossier time")
+        func checkPlausible(_ key: String, _ stamp: PortalTimestamp?) {
+            if let stamp, stamp.date.year < Self.earliestPlausibleYear {
+                add(key, .timestampImplausible, "`\(key)` \(stamp) is before \(Self.earliestPlausibleYear): not a real dossier time")
+            }
         }
+        checkPlausible("NgayTiepNhan", receivedAt)
+        checkPlausible("NgayHenTra", dueAt)
+        checkPlausible("NgayTra", returnedAt)
+        checkPlausible("NgayKetThucXuLy", processingEndedAt)
+        checkPlausible("NgayNopHoSo", submittedAt)
+        checkPlausible("NgayTuChoi", refusedAt)
         if let now = context.now, receivedAt > now {
             add("NgayTiepNhan", .timestampInFuture, "`NgayTiepNhan` \(receivedAt) is after now (\(now)): a time zone slip? The portal's clock is UTC+7")
         }
 
         // Required text and open code lists (warnings: the data is sent, but worth a look).
-        for (key, text) in [("TenTTHC", procedureName), ("TenLinhVuc", fieldName), ("TrichYeuHoSo", summary), ("DonViXuLy", processingAgencyName)]
-        where text.allSatisfy(\.isWhitespace) {
-            add(key, .textEmpty, "`\(key)` is empty", .warning)
+        func checkNotBlank(_ key: String, _ text: String) {
+            if Self.isBlank(text) { add(key, .textEmpty, "`\(key)` is empty", .warning) }
         }
-        for (key, value) in [("LoaiDoiTuong", applicantType.unknownValue), ("HinhThuc", resultDelivery.unknownValue), ("KenhThucHien", channel?.unknownValue)] {
+        checkNotBlank("TenTTHC", procedureName)
+        checkNotBlank("TenLinhVuc", fieldName)
+        checkNotBlank("TrichYeuHoSo", summary)
+        checkNotBlank("DonViXuLy", processingAgencyName)
+        func checkKnown(_ key: String, _ value: String?) {
             if let value { add(key, .codeValueUnknown, "`\(key)` \"\(value.prefix(20))\" is not one of the standard's values", .warning) }
         }
+        checkKnown("LoaiDoiTuong", applicantType.unknownValue)
+        checkKnown("HinhThuc", resultDelivery.unknownValue)
+        checkKnown("KenhThucHien", channel?.unknownValue)
 
         // Links.
         for (index, file) in submittedFiles.enumerated() {
@@ -180,11 +196,13 @@ extension Dossier {
         }
         // Contact fields (warnings: the portal takes them as free text, but a number that is no
         // Vietnamese phone number, or an address without a domain, reaches nobody).
-        for (key, number) in [("SoDienThoai", phone), ("Fax", fax)] {
+        func checkPhone(_ key: String, _ number: String?) {
             if let number, !Self.isBlank(number), !PhoneNumber.isValid(number) {
                 add(key, .contactMalformed, "`\(key)` is not a Vietnamese phone number", .warning)
             }
         }
+        checkPhone("SoDienThoai", phone)
+        checkPhone("Fax", fax)
         if let email, !Self.isBlank(email), !Self.looksLikeEmail(email) {
             add("Email", .contactMalformed, "`Email` is not an address of the form name@domain.tld", .warning)
         }
@@ -198,14 +216,23 @@ extension Dossier {
     /// `local@domain.tld` with no spaces, one `@`, and a dot inside the domain (a shape check, not
     /// RFC 5322).
     static func looksLikeEmail(_ text: String) -> Bool {
-        if let ascii = asciiBytes(text) {
+        let shape = withASCII(text) { ascii -> Bool in
             // The same shape over bytes: one `@` after a non-empty name, a domain of at least two
             // non-empty dot-separated labels, no whitespace.
             guard let at = ascii.firstIndex(of: UInt8(ascii: "@")), at > 0, !ascii[(at + 1)...].contains(UInt8(ascii: "@")),
                   !ascii.contains(where: isASCIIWhitespace) else { return false }
-            let labels = ascii[(at + 1)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-            return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
+            var labels = 1, length = 0
+            for byte in ascii[(at + 1)...] {
+                guard byte == UInt8(ascii: ".") else {
+                    length += 1
+                    continue
+                }
+                if length == 0 { return false }
+                (labels, length) = (labels + 1, 0)
+            }
+            return labels >= 2 && length > 0
         }
+        if let shape { return shape }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
@@ -278,16 +305,30 @@ extension Dossier {
         return wireLength(text) > limit
     }
 
-    /// Whether `text` is empty or all whitespace (`Character.isWhitespace`).
+    /// Whether `text` is empty or all whitespace (`Character.isWhitespace`, which is its first
+    /// scalar's `White_Space`). An ASCII byte that is not whitespace settles it at once: it starts
+    /// a character (UAX #29 joins an ASCII scalar only to a preceding Prepend scalar, none of
+    /// which is whitespace, or LF to CR), so that character is not whitespace.
     static func isBlank(_ text: String) -> Bool {
-        if let ascii = asciiBytes(text) { return ascii.allSatisfy(isASCIIWhitespace) }
-        return text.allSatisfy(\.isWhitespace)
+        var onlyASCII = true
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                onlyASCII = false
+            } else if !isASCIIWhitespace(byte) {
+                return false
+            }
+        }
+        return onlyASCII || text.allSatisfy(\.isWhitespace)
     }
 
-    /// The bytes of an all-ASCII string (whose characters are its bytes, or `\r\n` pairs).
-    static func asciiBytes(_ text: String) -> [UInt8]? {
-        let bytes = Array(text.utf8)
-        return bytes.allSatisfy { $0 < 0x80 } ? bytes : nil
+    /// `body` over the bytes of an all-ASCII string (whose characters are its bytes, or `\r\n`
+    /// pairs), without copying them; `nil` for any other string.
+    static func withASCII<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        var text = text
+        return text.withUTF8 { bytes -> R? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            return body(bytes)
+        }
     }
 
     /// Unicode White_Space within ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
@@ -302,7 +343,7 @@ extension Dossier {
     /// for `http` (many provincial file servers; the spec asks only for a publicly downloadable
     /// URL, §5.1); an error for anything that is not an absolute web URL.
     static func linkIssue(_ text: String, _ key: String) -> (rule: ValidationRule, message: String, severity: ValidationIssue.Severity)? {
-        if let ascii = asciiBytes(text) {
+        let outcome = withASCII(text) { ascii -> (rule: ValidationRule, message: String, severity: ValidationIssue.Severity)? in
             // The same checks over bytes (an ASCII string's characters are its bytes or CR LF pairs,
             // and its lowercase is its bytes lowercased).
             func hasPrefix(_ prefix: StaticString) -> Bool {
@@ -319,6 +360,7 @@ extension Dossier {
             }
             return schemeLength == 7 ? (.fileURLNotHTTPS, "`\(key)` is http, not https: the file travels unencrypted", .warning) : nil
         }
+        if let outcome { return outcome }
         let lower = text.lowercased()
         let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : nil
         guard let scheme else { return (.fileURLMalformed, "`\(key)` must be an absolute http(s) URL the portal can fetch", .error) }

@@ -34,7 +34,7 @@ struct WireReader<Key: CodingKey & CaseIterable> {
     private let mapping: CodeMapping?
 
     init(_ decoder: any Decoder) throws {
-        if let fast = decoder as? WireTapeDecoder {
+        if let fast = WireTapeDecoder.unwrap(decoder) {
             foundationContainer = nil
             tapeOwner = fast
             let session = fast.session
@@ -116,7 +116,10 @@ struct WireReader<Key: CodingKey & CaseIterable> {
         return (try? foundationContainer?.decodeNil(forKey: k(key))) ?? true
     }
 
-    func path(_ key: Key) -> String { wirePath(codingPath + [key]) }
+    func path(_ key: Key) -> String {
+        if let decoder = tape?.decoder { return decoder.wirePath(appending: key.stringValue) }
+        return wirePath(codingPath + [key])
+    }
 
     mutating func record(_ key: Key, _ rule: ValidationRule, _ message: String, severity: ValidationIssue.Severity = .error) {
         issues.append(ValidationIssue(path: path(key), rule: rule, message: message, severity: severity))

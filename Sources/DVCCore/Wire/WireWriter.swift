@@ -4,8 +4,10 @@ import Foundation
 /// `""`, absent optional fields omitted. Writes through Foundation's keyed container, or — under
 /// the fast encoder (``PortalJSON``) — straight into the output bytes.
 struct WireWriter<Key: CodingKey & CaseIterable> {
-    /// Foundation's container, when encoding through Foundation.
-    private var container: KeyedEncodingContainer<Key>?
+    /// Foundation's container, when encoding through Foundation (boxed: a writer of a
+    /// library-evolution type is copied and destroyed through its metadata, looked up at run
+    /// time in merged generic code — a tenth of the fast encoder's time before it was boxed).
+    private let foundation: FoundationContainer?
     /// The fast encoder and the model's key table, when encoding bytes (not reference-counted:
     /// a writer lives inside one `encode(to:)` call, which the encoder outlives; the tables live
     /// for the process).
@@ -15,17 +17,24 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     let style: WireStyle
 
     init(_ encoder: any Encoder) {
-        if let fast = encoder as? WireByteEncoder {
+        if let fast = WireByteEncoder.unwrap(encoder) {
             fast.beginObject()
             self.fast = fast
+            foundation = nil
             table = fast.output.table(for: Key.self)
             style = fast.output.style
         } else {
             fast = nil
             table = nil
-            container = encoder.container(keyedBy: Key.self)
+            foundation = FoundationContainer(encoder.container(keyedBy: Key.self))
             style = encoder.wireStyle
         }
+    }
+
+    /// Foundation's keyed container, in a box of fixed layout.
+    private final class FoundationContainer {
+        var container: KeyedEncodingContainer<Key>
+        init(_ container: KeyedEncodingContainer<Key>) { self.container = container }
     }
 
     // MARK: - Primitives
@@ -38,7 +47,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
             fast.output.write(text)
             fast.endField(table, index, start: start)
         } else {
-            try container?.encode(text, forKey: key)
+            try foundation?.container.encode(text, forKey: key)
         }
     }
 
@@ -47,7 +56,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
         if let fast, let table {
             fast.field(table, table.index(of: key)) { fast.output.write(integer: number) }
         } else {
-            try container?.encode(number, forKey: key)
+            try foundation?.container.encode(number, forKey: key)
         }
     }
 
@@ -56,7 +65,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
         if let fast, let table {
             try fast.field(table, table.index(of: key)) { try fast.output.encode(value, parent: fast, key: .name(key.stringValue)) }
         } else {
-            try container?.encode(value, forKey: key)
+            try foundation?.container.encode(value, forKey: key)
         }
     }
 

@@ -34,6 +34,16 @@ struct ContactAndLinkShapeTests {
         #expect(found == (rule.map { [$0] } ?? []), "\(url.debugDescription)")
     }
 
+    /// Required text is empty when every character is whitespace (`Character.isWhitespace`); the
+    /// byte-level answer must agree with it on combining marks, prepended scalars and controls.
+    @Test(arguments: [
+        "", " ", "\r\n", "\t\u{0B}\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{3000}\u{2003}", "\u{200B}", "a", " a ", "\u{A0}a",
+        " \u{0301}", "\u{0600}a", "\u{0600} ", "é", " é ", "Đăng ký", "\u{2028}\r\n\u{2029}",
+    ])
+    func blankText(_ text: String) throws {
+        #expect(try rules { $0.summary = text }.contains(.textEmpty) == text.allSatisfy(\.isWhitespace), "\(text.debugDescription)")
+    }
+
     /// Lengths count UTF-16 units of the NFC form: decomposed Vietnamese counts once composed, and a
     /// character whose NFC form is longer counts at that length.
     @Test(arguments: [

@@ -52,6 +52,16 @@ final class WireByteEncoder: Encoder {
         WirePathStep.codingPath(innermostFirst: sequence(first: self, next: \.parent).lazy.compactMap(\.key))
     }
 
+    /// `encoder` when it is a fast encoder: opening the existential and comparing its type is a
+    /// pointer comparison, where `as?` asks the runtime (a few hundred instructions per object).
+    @inline(__always)
+    static func unwrap(_ encoder: any Encoder) -> WireByteEncoder? {
+        func open<E: Encoder>(_ encoder: E) -> WireByteEncoder? {
+            E.self == WireByteEncoder.self ? unsafeBitCast(encoder, to: WireByteEncoder.self) : nil
+        }
+        return open(encoder)
+    }
+
     /// Starts (or, for a second keyed container, continues) an object.
     func beginObject() {
         switch shape {

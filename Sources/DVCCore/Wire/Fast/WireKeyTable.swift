@@ -173,4 +173,26 @@ enum WirePathStep {
         }
         return path.reversed()
     }
+
+    /// What ``wirePath(_:)`` renders for the coding path of the steps (innermost first) followed
+    /// by the member `name`, built without the path's keys: `data[3].TaiLieuNop[0].TenTepDinhKem`.
+    static func wirePath(innermostFirst steps: some Sequence<WirePathStep>, appending name: String) -> String {
+        var outward: [WirePathStep] = []
+        for step in steps { outward.append(step) }
+        var text = ""
+        for step in outward.reversed() {
+            switch step {
+            case .name(let member):
+                if !text.isEmpty { text += "." }
+                text += member
+            case .index(let index):
+                text += "[" + String(index) + "]"
+            case .element(let member, let index):
+                if !text.isEmpty { text += "." }
+                text += member + "[" + String(index) + "]"
+            }
+        }
+        if !text.isEmpty { text += "." }
+        return text + name
+    }
 }

@@ -70,6 +70,21 @@ final class WireTapeDecoder: Decoder {
         WirePathStep.codingPath(innermostFirst: sequence(first: self, next: \.parent).lazy.compactMap(\.key))
     }
 
+    /// ``wirePath(_:)`` of the coding path followed by `name`, rendered from the steps directly.
+    func wirePath(appending name: String) -> String {
+        WirePathStep.wirePath(innermostFirst: sequence(first: self, next: \.parent).lazy.compactMap(\.key), appending: name)
+    }
+
+    /// `decoder` when it is a fast decoder: opening the existential and comparing its type is a
+    /// pointer comparison, where `as?` asks the runtime (a few hundred instructions per object).
+    @inline(__always)
+    static func unwrap(_ decoder: any Decoder) -> WireTapeDecoder? {
+        func open<D: Decoder>(_ decoder: D) -> WireTapeDecoder? {
+            D.self == WireTapeDecoder.self ? unsafeBitCast(decoder, to: WireTapeDecoder.self) : nil
+        }
+        return open(decoder)
+    }
+
     var tape: WireTape { session.tape }
     var kind: WireTape.Kind { tape.tokens[token].kind }
 
