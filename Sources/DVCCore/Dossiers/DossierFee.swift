@@ -105,10 +105,11 @@ public struct DossierFee: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
-        try w.string(name, .name)
-        try w.optionalString(code, .code)
-        try w.optionalValue(stage, .stage)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
         try w.optionalInt(amount, .amount)
+        try w.optionalValue(stage, .stage)
         try w.optionalValue(kind, .kind)
+        try w.optionalString(code, .code)
+        try w.string(name, .name)
     }
 }

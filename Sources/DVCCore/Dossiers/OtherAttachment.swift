@@ -31,8 +31,9 @@ public struct OtherAttachment: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
-        try w.string(name, .name)
-        try w.optionalInt(count, .count)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
         try w.optionalString(kind, .kind)
+        try w.optionalInt(count, .count)
+        try w.string(name, .name)
     }
 }

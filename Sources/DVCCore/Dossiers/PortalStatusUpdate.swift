@@ -59,12 +59,13 @@ public struct PortalStatusUpdate: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
+        try w.optionalString(applicantAccountID, .applicantAccountID)
         try w.string(portalDossierID, .portalDossierID)
         try w.string(localDossierCode, .localDossierCode)
-        try w.optionalString(applicantAccountID, .applicantAccountID)
-        try w.optionalString(note, .note)
         try w.timestamp(processedAt, .processedAt)
-        try w.string(status, .status)
+        try w.optionalString(note, .note)
         try w.value(files, .files)
+        try w.string(status, .status)
     }
 }

@@ -53,14 +53,15 @@ public struct ProgressEntry: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form (absent dates as `""`, as OpenCPS sends them).
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
-        try w.code(dossierCode, .dossierCode)
-        try w.string(actor, .actor)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
         try w.optionalString(actorTitle, .actorTitle)
-        try w.timestamp(actedAt, .actedAt)
-        try w.optionalString(department, .department)
-        try w.optionalString(action, .action)
-        try w.string(status.wireValue, .status)
+        try w.code(dossierCode, .dossierCode)
         try w.timestamp(startedAt, .startedAt)
         try w.timestamp(stepDueAt, .stepDueAt)
+        try w.string(actor, .actor)
+        try w.optionalString(action, .action)
+        try w.optionalString(department, .department)
+        try w.timestamp(actedAt, .actedAt)
+        try w.string(status.wireValue, .status)
     }
 }

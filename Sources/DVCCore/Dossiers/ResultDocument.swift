@@ -39,10 +39,11 @@ public struct ResultDocument: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
-        try w.string(name, .name)
-        try w.optionalString(partCode, .partCode)
-        try w.optionalString(documentID, .documentID)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
         try w.string(url, .url)
+        try w.optionalString(documentID, .documentID)
         try w.optionalString(resultCode, .resultCode)
+        try w.optionalString(partCode, .partCode)
+        try w.string(name, .name)
     }
 }

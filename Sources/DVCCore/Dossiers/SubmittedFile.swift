@@ -53,14 +53,15 @@ public struct SubmittedFile: Sendable, Hashable, Codable {
     /// Encodes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var w = WireWriter<CodingKeys>(encoder)
-        try w.optionalString(fileID, .fileID)
-        try w.string(name, .name)
-        try w.optionalBool(isDeleted, .isDeleted)
-        try w.optionalString(partCode, .partCode)
-        try w.string(url, .url)
+        // In the order of the wire keys, as they are written out: the fast encoder moves nothing when the object ends.
+        try w.optionalZeroOne(isFromNationalDataStore, .isFromNationalDataStore)
         try w.optionalZeroOne(isDigitized, .isDigitized)
         try w.optionalInt(reuse, .reuse)
-        try w.optionalZeroOne(isFromNationalDataStore, .isFromNationalDataStore)
+        try w.string(url, .url)
+        try w.optionalBool(isDeleted, .isDeleted)
         try w.optionalString(replacedResultCode, .replacedResultCode)
+        try w.optionalString(partCode, .partCode)
+        try w.string(name, .name)
+        try w.optionalString(fileID, .fileID)
     }
 }

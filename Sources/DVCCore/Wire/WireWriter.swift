@@ -11,21 +11,21 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     /// The fast encoder and the model's key table, when encoding bytes (not reference-counted:
     /// a writer lives inside one `encode(to:)` call, which the encoder outlives; the tables live
     /// for the process).
-    private unowned(unsafe) let fast: WireByteEncoder?
-    private unowned(unsafe) let table: WireKeyTable?
+    private let fastReference: Unmanaged<WireByteEncoder>?
+    private let tableReference: Unmanaged<WireKeyTable>?
     /// How values are written: canonical unless a dialect asked otherwise.
     let style: WireStyle
 
     init(_ encoder: any Encoder) {
         if let fast = WireByteEncoder.unwrap(encoder) {
             fast.beginObject()
-            self.fast = fast
+            fastReference = .passUnretained(fast)
             foundation = nil
-            table = fast.output.table(for: Key.self)
+            tableReference = .passUnretained(fast.output.table(for: Key.self))
             style = fast.output.style
         } else {
-            fast = nil
-            table = nil
+            fastReference = nil
+            tableReference = nil
             foundation = FoundationContainer(encoder.container(keyedBy: Key.self))
             style = encoder.wireStyle
         }
@@ -37,34 +37,47 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
         init(_ container: KeyedEncodingContainer<Key>) { self.container = container }
     }
 
+    /// Runs `body` with the fast encoder and the key table, when encoding bytes, without
+    /// counting references to them (a retain and a release each per field otherwise).
+    @inline(__always)
+    private func withFast<R>(_ body: (WireByteEncoder, WireKeyTable) throws -> R) rethrows -> R? {
+        guard let fastReference, let tableReference else { return nil }
+        return try fastReference._withUnsafeGuaranteedRef { fast in
+            try tableReference._withUnsafeGuaranteedRef { table in try body(fast, table) }
+        }
+    }
+
     // MARK: - Primitives
 
     /// A JSON string.
     private mutating func put(_ text: String, _ key: Key) throws {
-        if let fast, let table {
+        let written: Void? = withFast { fast, table in
             let index = table.index(of: key)
             guard let start = fast.beginField(table, index) else { return }
             fast.output.write(text)
             fast.endField(table, index, start: start)
-        } else {
+        }
+        if written == nil {
             try foundation?.container.encode(text, forKey: key)
         }
     }
 
     /// A JSON number.
     private mutating func put(number: Int64, _ key: Key) throws {
-        if let fast, let table {
+        let written: Void? = withFast { fast, table in
             fast.field(table, table.index(of: key)) { fast.output.write(integer: number) }
-        } else {
+        }
+        if written == nil {
             try foundation?.container.encode(number, forKey: key)
         }
     }
 
     /// A nested value.
     private mutating func put(value: some Encodable, _ key: Key) throws {
-        if let fast, let table {
+        let written: Void? = try withFast { fast, table in
             try fast.field(table, table.index(of: key)) { try fast.output.encode(value, parent: fast, key: .name(key.stringValue)) }
-        } else {
+        }
+        if written == nil {
             try foundation?.container.encode(value, forKey: key)
         }
     }
@@ -127,17 +140,19 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     /// A list: under the fast encoder, its elements are written in place (what `Array`'s own
     /// `encode(to:)` writes, without its generic container).
     mutating func value<Element: Encodable>(_ list: [Element], _ key: Key) throws {
-        guard let encoder = fast, let table else { return try put(value: list, key) }
-        try encoder.field(table, table.index(of: key)) {
-            let output = encoder.output
-            output.bytes.append(UInt8(ascii: "["))
-            let name = key.stringValue
-            for (index, element) in list.enumerated() {
-                if index > 0 { output.bytes.append(UInt8(ascii: ",")) }
-                try output.encode(element, parent: encoder, key: .element(name, index))
+        let written: Void? = try withFast { encoder, table in
+            try encoder.field(table, table.index(of: key)) {
+                let output = encoder.output
+                output.bytes.append(UInt8(ascii: "["))
+                let name = key.stringValue
+                for (index, element) in list.enumerated() {
+                    if index > 0 { output.bytes.append(UInt8(ascii: ",")) }
+                    try output.encode(element, parent: encoder, key: .element(name, index))
+                }
+                output.bytes.append(UInt8(ascii: "]"))
             }
-            output.bytes.append(UInt8(ascii: "]"))
         }
+        if written == nil { try put(value: list, key) }
     }
 
     mutating func optionalValue(_ value: (some Encodable)?, _ key: Key) throws {
@@ -147,7 +162,7 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
     /// Fields the model does not know, written after the known ones (a known key is never overwritten).
     func additional(_ fields: [String: WireValue], to encoder: any Encoder) throws {
         guard !fields.isEmpty else { return }
-        if let fast {
+        if let fast = fastReference?.takeUnretainedValue() {
             for (name, value) in fields where Key(stringValue: name) == nil {
                 try fast.field(named: name) { try fast.output.encode(value, parent: fast, key: .name(name)) }
             }

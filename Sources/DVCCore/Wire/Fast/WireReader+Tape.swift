@@ -1,16 +1,44 @@
 /// One object of a ``WireTape`` as a model reads it: each of the model's keys mapped once to its
 /// value's token, so that every field is found without a string comparison.
 ///
-/// Its references are `unowned(unsafe)`: the ``WireReader`` holding it keeps the decoder (which
-/// holds the tape) alive with one counted reference, and key tables live for the process; not
-/// counting references on every field read was a third of the decoder's time.
+/// Its references are not counted: the ``WireReader`` holding it keeps the decoder (which holds
+/// the tape) alive with one counted reference, and key tables live for the process; not counting
+/// references on every field read was a third of the decoder's time. Fields are read straight
+/// from the tape's buffers and the table through a guaranteed reference, so that reading one
+/// retains nothing.
 struct WireTapeObject {
     unowned(unsafe) let decoder: WireTapeDecoder
-    unowned(unsafe) let source: WireTape
-    unowned(unsafe) let table: WireKeyTable
+    private let tableReference: Unmanaged<WireKeyTable>
+    /// The tape's tokens and bytes (owned by the tape, which outlives this object).
+    let tokens: UnsafeBufferPointer<WireTape.Token>
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(decoder: WireTapeDecoder, source: WireTape, table: WireKeyTable) {
+        self.decoder = decoder
+        tableReference = .passUnretained(table)
+        tokens = source.tokens
+        bytes = source.bytes
+    }
+
+    /// The model's key table.
+    var table: WireKeyTable { tableReference.takeUnretainedValue() }
+
+    /// The case index of `key` in the model's key table.
+    @inline(__always)
+    func index<Key: CodingKey>(of key: Key) -> Int { tableReference._withUnsafeGuaranteedRef { $0.index(of: key) } }
 
     @inline(__always)
-    func kind(_ token: Int) -> WireTape.Kind { source.tokens[token].kind }
+    func kind(_ token: Int) -> WireTape.Kind { tokens[token].kind }
+
+    /// The text of string token `token`.
+    @inline(__always)
+    func string(_ token: Int) -> String? { WireTape.string(token, tokens: tokens, bytes: bytes) }
+
+    /// The value of plain-integer number token `token`.
+    func integer(_ token: Int) -> Int64? { WireTape.integer(token, tokens: tokens, bytes: bytes) }
+
+    /// The index of the token after token `token` and everything inside it.
+    func next(after token: Int) -> Int { WireTape.next(after: token, tokens: tokens) }
 
     /// Reads the object at `decoder`'s token: the model's keys (exact spelling) into `entries`, the
     /// others returned in document order. Duplicate names are Foundation's to answer.
@@ -46,8 +74,8 @@ extension WireReader {
     /// The value token of `key` (sent in the standard's spelling or, once mapped, another letter case).
     @inline(__always)
     func tapeEntry(_ key: Key) -> Int? {
-        guard let table = tape?.table else { return nil }
-        let token = tapeEntries[table.index(of: key)]
+        guard let tape else { return nil }
+        let token = tapeEntries[tape.index(of: key)]
         return token >= 0 ? Int(token) : nil
     }
 
@@ -61,8 +89,8 @@ extension WireReader {
 
     /// `sentString` over the tape.
     mutating func tapeString(_ key: Key) -> String? {
-        guard let token = tapeEntry(key), let source = tape?.source else { return nil }
-        switch source.tokens[token].kind {
+        guard let token = tapeEntry(key), let source = tape else { return nil }
+        switch source.kind(token) {
         case .string:
             return source.string(token)
         case .null:
@@ -75,7 +103,7 @@ extension WireReader {
             variant(key, .wireNumberForText, "`\(key.stringValue)` is the JSON number \(number); the standard writes it as the string \"\(number)\"")
             return String(number)
         case .literalTrue, .literalFalse:
-            let flag = source.tokens[token].kind == .literalTrue
+            let flag = source.kind(token) == .literalTrue
             variant(key, .wireBooleanForText, "`\(key.stringValue)` is the JSON boolean \(flag); the standard writes \"\(flag ? "True" : "False")\"")
             return flag ? "True" : "False"
         case .object, .array:
@@ -88,9 +116,9 @@ extension WireReader {
     func tapeRawText(_ key: Key) -> String? {
         guard let tape, let token = tapeEntry(key) else { return nil }
         switch tape.kind(token) {
-        case .string: return tape.source.string(token)
+        case .string: return tape.string(token)
         case .number:
-            guard let number = tape.source.integer(token) else {
+            guard let number = tape.integer(token) else {
                 tape.decoder.session.needsFoundation = true
                 return nil
             }
@@ -104,7 +132,7 @@ extension WireReader {
     func sentInteger(_ key: Key) -> Int64? {
         guard let tape else { return try? foundationContainer?.decode(Int64.self, forKey: k(key)) }
         guard let token = tapeEntry(key), tape.kind(token) == .number else { return nil }
-        guard let number = tape.source.integer(token) else {
+        guard let number = tape.integer(token) else {
             tape.decoder.session.needsFoundation = true
             return nil
         }
@@ -122,9 +150,9 @@ extension WireReader {
 
     /// `list(_:_:)` over the tape.
     mutating func tapeList<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard let token = tapeEntry(key), let source = tape?.source, let decoder = tape?.decoder,
-              source.tokens[token].kind != .null else { return [] }
-        guard source.tokens[token].kind == .array else {
+        guard let token = tapeEntry(key), let source = tape, let decoder = tape?.decoder,
+              source.kind(token) != .null else { return [] }
+        guard source.kind(token) == .array else {
             decoder.session.needsFoundation = true
             return nil
         }

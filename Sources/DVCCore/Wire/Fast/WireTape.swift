@@ -78,12 +78,16 @@ final class WireTape {
 
     /// The text of string token `index`, or `nil` when it is not valid UTF-8 (never the case for a
     /// tape that parsed) or not a string.
-    func string(_ index: Int) -> String? {
+    func string(_ index: Int) -> String? { Self.string(index, tokens: tokens, bytes: bytes) }
+
+    /// ``string(_:)`` over a tape's buffers (read without a reference to the tape).
+    @inline(__always)
+    static func string(_ index: Int, tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let token = tokens[index]
         guard token.kind == .string else { return nil }
         let raw = UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
         guard token.flag else { return String(decoding: raw, as: UTF8.self) }
-        return String(decoding: Self.unescape(raw), as: UTF8.self)
+        return String(decoding: unescape(raw), as: UTF8.self)
     }
 
     /// The bytes of a plain (unescaped) string token, for comparing keys in place.
@@ -95,7 +99,10 @@ final class WireTape {
 
     /// The value of a plain-integer number token (`nil` for any other number: the caller asks
     /// Foundation, which reads `1.0`, `1e2` and doubles its own way).
-    func integer(_ index: Int) -> Int64? {
+    func integer(_ index: Int) -> Int64? { Self.integer(index, tokens: tokens, bytes: bytes) }
+
+    /// ``integer(_:)`` over a tape's buffers.
+    static func integer(_ index: Int, tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         let token = tokens[index]
         guard token.kind == .number, token.flag else { return nil }
         var value: Int64 = 0, negative = false
@@ -129,7 +136,11 @@ final class WireTape {
     }
 
     /// The index of the token after token `index` and everything inside it.
-    func next(after index: Int) -> Int {
+    func next(after index: Int) -> Int { Self.next(after: index, tokens: tokens) }
+
+    /// ``next(after:)`` over a tape's tokens.
+    @inline(__always)
+    static func next(after index: Int, tokens: UnsafeBufferPointer<Token>) -> Int {
         let token = tokens[index]
         switch token.kind {
         case .object, .array: return Int(token.end)
