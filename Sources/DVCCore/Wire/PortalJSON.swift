@@ -90,17 +90,17 @@ public enum PortalJSON {
     /// ``encoder(style:)`` writes.
     public static func encode(_ value: some Encodable, style: WireStyle, codec: WireCodec = .fast) throws -> Data {
         let userInfo: [CodingUserInfoKey: any Sendable] = style.isCanonical ? [:] : [.dvcWireStyle: style]
-        if codec == .fast, let bytes = fastEncode(value, userInfo: userInfo) { return Data(bytes) }
+        if codec == .fast, let data = fastEncode(value, userInfo: userInfo) { return data }
         return try encoder(style: style).encode(value)
     }
 
     /// The fast encoder's bytes, or `nil` when Foundation must write `value` (or say why it cannot).
-    static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) -> [UInt8]? {
+    static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) -> Data? {
         guard !WireTapeDecoder.isFoundationSpecial(T.self) else { return nil }
         let output = WireOutput(userInfo: userInfo)
         defer { output.close() }
         do { try output.encode(value, parent: nil, key: nil) } catch { return nil }
-        return output.needsFoundation ? nil : output.bytes
+        return output.needsFoundation ? nil : output.bytes.takeData()
     }
 
     /// Decodes a `T` from JSON bytes within `limits` (when given), with `userInfo` as a

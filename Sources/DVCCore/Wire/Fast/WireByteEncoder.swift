@@ -93,7 +93,7 @@ final class WireByteEncoder: Encoder {
         }
         let start = output.bytes.count
         output.bytes.append(UInt8(ascii: ","))
-        output.bytes.append(contentsOf: table.quotedName(index))
+        output.bytes.appendBytes(table.quotedName(index))
         return start
     }
 

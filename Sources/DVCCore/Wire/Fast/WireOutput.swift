@@ -5,7 +5,7 @@ import Foundation
 /// number, a date, a nested container): the caller then encodes the whole value with
 /// `JSONEncoder` and discards these bytes.
 package final class WireOutput {
-    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var bytes: WireBytes
     var needsFoundation = false
     /// A copy of an object's bytes while they are laid out again.
     @exclusivity(unchecked) private var scratch: [UInt8] = []
@@ -24,8 +24,10 @@ package final class WireOutput {
     init(userInfo: [CodingUserInfoKey: any Sendable], capacity: Int = 1024) {
         info = userInfo
         style = (userInfo[.dvcWireStyle] as? WireStyle) ?? .canonical
-        bytes.reserveCapacity(capacity)
+        bytes = WireBytes(capacity: capacity)
     }
+
+    deinit { bytes.deallocate() }
 
     /// Marks the document for Foundation.
     func foundation() { needsFoundation = true }
@@ -34,10 +36,13 @@ package final class WireOutput {
     func table<Key: CodingKey & CaseIterable>(for type: Key.Type) -> WireKeyTable { tables.table(for: type) }
 
     /// `text` as a JSON string.
-    func write(_ text: String) { Self.append(quoted: text, to: &bytes) }
+    func write(_ text: String) { Self.appendQuoted(text, to: &bytes) }
 
     /// `text` as a JSON string, escaped as below (also how the sync journal writes its headers).
-    package static func append(quoted text: String, to bytes: inout [UInt8]) {
+    package static func append(quoted text: String, to bytes: inout [UInt8]) { appendQuoted(text, to: &bytes) }
+
+    /// `text` as a JSON string into any sink.
+    static func appendQuoted<Sink: WireByteSink>(_ text: String, to bytes: inout Sink) {
         if text.utf8.withContiguousStorageIfAvailable({ append(quoted: $0, to: &bytes) }) == nil {
             var text = text
             text.withUTF8 { append(quoted: $0, to: &bytes) }
@@ -46,7 +51,7 @@ package final class WireOutput {
 
     /// A JSON string, escaped as `JSONEncoder` with `.withoutEscapingSlashes` escapes: `"` and
     /// `\`, `\b \t \n \f \r`, other controls as `\u00xx`; everything else as is.
-    static func append(quoted utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+    static func append<Sink: WireByteSink>(quoted utf8: UnsafeBufferPointer<UInt8>, to bytes: inout Sink) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0, i = 0
         while i < utf8.count {
@@ -63,7 +68,7 @@ package final class WireOutput {
             let byte = utf8[i]
             i += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if i - 1 > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)])) }
+            if i - 1 > runStart { bytes.appendBytes(UnsafeBufferPointer(rebasing: utf8[runStart..<(i - 1)])) }
             runStart = i
             bytes.append(UInt8(ascii: "\\"))
             switch byte {
@@ -75,11 +80,12 @@ package final class WireOutput {
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)]])
+                for escaped in [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)]] {
+                    bytes.append(escaped)
+                }
             }
         }
-        if utf8.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
+        if utf8.count > runStart { bytes.appendBytes(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -100,12 +106,15 @@ package final class WireOutput {
             }
             return buffer.count - at
         }
-        withUnsafeBytes(of: &digits) { bytes.append(contentsOf: $0.suffix(count)) }
+        withUnsafeBytes(of: &digits) { raw in
+            let typed = raw.bindMemory(to: UInt8.self)
+            bytes.appendBytes(UnsafeBufferPointer(rebasing: typed[(typed.count - count)...]))
+        }
     }
 
     /// Literal bytes (`null`, `true`, punctuation).
     func write(_ literal: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        bytes.appendBytes(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Encodes `value` with the encoder of the next depth, reached from `parent` by `key`, or
@@ -140,15 +149,14 @@ package final class WireOutput {
     /// each range, in the new order; the ranges cover those bytes exactly once.
     func reorder(from start: Int, _ fields: ((Int, Int) -> Void) -> Void) {
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: bytes[start...])
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes.buffer[start...]))
         var at = start
+        let out = bytes.base
         scratch.withUnsafeBufferPointer { source in
-            bytes.withUnsafeMutableBufferPointer { target in
-                fields { from, to in
-                    guard let base = source.baseAddress, let out = target.baseAddress else { return }
-                    (out + at).update(from: base + (from - start), count: to - from)
-                    at += to - from
-                }
+            fields { from, to in
+                guard let base = source.baseAddress else { return }
+                (out + at).update(from: base + (from - start), count: to - from)
+                at += to - from
             }
         }
     }
