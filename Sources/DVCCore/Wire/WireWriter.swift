@@ -4,9 +4,10 @@ import Foundation
 /// `""`, absent optional fields omitted. Writes through Foundation's keyed container, or — under
 /// the fast encoder (``PortalJSON``) — straight into the output bytes.
 struct WireWriter<Key: CodingKey & CaseIterable> {
-    /// Foundation's container, when encoding through Foundation (boxed: a writer of a
-    /// library-evolution type is copied and destroyed through its metadata, looked up at run
-    /// time in merged generic code — a tenth of the fast encoder's time before it was boxed).
+    /// Foundation's container, when encoding through Foundation. Boxed: a writer holding the
+    /// standard library's (resilient) container inline was copied and destroyed through its type
+    /// metadata, instantiated at run time in the compiler's merged generic code — a tenth of the
+    /// fast encoder's time.
     private let foundation: FoundationContainer?
     /// The fast encoder and the model's key table, when encoding bytes (not reference-counted:
     /// a writer lives inside one `encode(to:)` call, which the encoder outlives; the tables live
