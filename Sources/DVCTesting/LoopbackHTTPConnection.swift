@@ -100,9 +100,17 @@ extension LoopbackHTTPServer {
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         let handler = self.handler
-        Task {
-            box.response = await handler(request)
-            done.signal()
+        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
+            // Off the cooperative pool, so that busy tests around the server cannot starve it.
+            Task(executorPreference: HandlerExecutor.shared) {
+                box.response = await handler(request)
+                done.signal()
+            }
+        } else {
+            Task {
+                box.response = await handler(request)
+                done.signal()
+            }
         }
         done.wait()
         return box.response

@@ -162,6 +162,33 @@ struct HostileClientTests {
         #expect(try await offThePool { slow.readToEnd() }.isEmpty, "the slow request is dropped without an answer")
     }
 
+    /// A suite whose other tests hold every cooperative thread with synchronous work must not
+    /// silence the sandbox: its handlers run on threads of their own.
+    @Test func theServerAnswersWhileEveryCooperativeThreadIsBusy() async throws {
+        let server = try PortalSandbox().serve()
+        defer { server.stop() }
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var set = false
+            var isSet: Bool { lock.withLock { set } }
+            func raise() { lock.withLock { set = true } }
+        }
+        let release = Flag()
+        for _ in 0..<ProcessInfo.processInfo.activeProcessorCount {
+            Task.detached { while !release.isSet { usleep(100) } }   // holds a cooperative thread
+        }
+        let port = server.port
+        let answer = try await offThePool { () -> String in
+            defer { release.raise() }
+            usleep(200_000)   // the spinners take the pool's threads
+            let client = try RawClient(port: port, receiveTimeout: 5)
+            defer { client.close() }
+            client.send("GET /_sandbox/state HTTP/1.1\r\nConnection: close\r\n\r\n")
+            return client.readToEnd()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(80))")
+    }
+
     @Test func connectionsBeyondTheLimitAreRefusedWith503() async throws {
         let server = try PortalSandbox().serve(limits: .init(maximumConnections: 3))
         defer { server.stop() }
