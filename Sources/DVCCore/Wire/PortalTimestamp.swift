@@ -64,10 +64,7 @@ public struct PortalTimestamp: Sendable, Hashable, Comparable, Codable, CustomSt
         if (0...9_999).contains(date.year) {
             // Fourteen digits written in place: a timestamp is formatted for every date of every message.
             return String(unsafeUninitializedCapacity: 14) { buffer in
-                for (i, pair) in [date.year / 100, date.year % 100, date.month, date.day, hour, minute, second].enumerated() {
-                    buffer[i * 2] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: pair / 10)
-                    buffer[i * 2 + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: pair % 10)
-                }
+                writeCompactDigits(into: buffer)
                 return 14
             }
         }
@@ -75,6 +72,23 @@ public struct PortalTimestamp: Sendable, Hashable, Comparable, Codable, CustomSt
         let year = String(date.year)
         return String(repeating: "0", count: max(0, 4 - year.count)) + year
             + two(date.month) + two(date.day) + two(hour) + two(minute) + two(second)
+    }
+
+    /// The fourteen digits of `yyyyMMddHHmmss` into the first 14 bytes of `buffer`, for a year
+    /// within 0...9999 (no array, no string: the wire writer puts them straight into its output).
+    @inline(__always)
+    func writeCompactDigits(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        func pair(_ at: Int, _ value: Int) {
+            buffer[at] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10)
+            buffer[at + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
+        }
+        pair(0, date.year / 100)
+        pair(2, date.year % 100)
+        pair(4, date.month)
+        pair(6, date.day)
+        pair(8, hour)
+        pair(10, minute)
+        pair(12, second)
     }
 
     /// Orders moments in time.

@@ -103,12 +103,26 @@ struct WireWriter<Key: CodingKey & CaseIterable> {
 
     /// A core date: `""` when absent, as OpenCPS sends it.
     mutating func timestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        try put(value?.formatted(style.timestampFormat) ?? "", key)
+        if let value { try put(timestamp: value, key) } else { try put("", key) }
     }
 
     /// A later-revision date: omitted when absent.
     mutating func optionalTimestamp(_ value: PortalTimestamp?, _ key: Key) throws {
-        if let value { try put(value.formatted(style.timestampFormat), key) }
+        if let value { try put(timestamp: value, key) }
+    }
+
+    /// A date in the style's format; the compact one goes straight into the fast encoder's bytes.
+    private mutating func put(timestamp value: PortalTimestamp, _ key: Key) throws {
+        if style.timestampFormat == .compact, (0...9_999).contains(value.date.year) {
+            let written: Void? = withFast { fast, table in
+                let index = table.index(of: key)
+                guard let start = fast.beginField(table, index) else { return }
+                fast.output.write(compactTimestamp: value)
+                fast.endField(table, index, start: start)
+            }
+            if written != nil { return }
+        }
+        try put(value.formatted(style.timestampFormat), key)
     }
 
     mutating func optionalBool(_ value: Bool?, _ key: Key) throws {

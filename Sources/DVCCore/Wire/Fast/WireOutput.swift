@@ -112,6 +112,16 @@ package final class WireOutput {
         }
     }
 
+    /// A timestamp as a `yyyyMMddHHmmss` JSON string (a year within 0...9999), without making a `String`.
+    func write(compactTimestamp timestamp: PortalTimestamp) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            timestamp.writeCompactDigits(into: UnsafeMutableBufferPointer(rebasing: buffer[1..<15]))
+            buffer[15] = UInt8(ascii: "\"")
+            bytes.appendBytes(UnsafeBufferPointer(buffer))
+        }
+    }
+
     /// Literal bytes (`null`, `true`, punctuation).
     func write(_ literal: StaticString) {
         bytes.appendBytes(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
