@@ -89,21 +89,21 @@ extension WireReader {
 
     /// `sentString` over the tape.
     mutating func tapeString(_ key: Key) -> String? {
-        guard let token = tapeEntry(key), let source = tape else { return nil }
-        switch source.kind(token) {
+        guard let token = tapeEntry(key), let object = tape else { return nil }
+        switch object.kind(token) {
         case .string:
-            return source.string(token)
+            return object.string(token)
         case .null:
             variant(key, .wireNullForText, "`\(key.stringValue)` is null; the standard writes \"\" or leaves it out")
         case .number:
-            guard let number = source.integer(token) else {
+            guard let number = object.integer(token) else {
                 tape?.decoder.session.needsFoundation = true
                 return nil
             }
             variant(key, .wireNumberForText, "`\(key.stringValue)` is the JSON number \(number); the standard writes it as the string \"\(number)\"")
             return String(number)
         case .literalTrue, .literalFalse:
-            let flag = source.kind(token) == .literalTrue
+            let flag = object.kind(token) == .literalTrue
             variant(key, .wireBooleanForText, "`\(key.stringValue)` is the JSON boolean \(flag); the standard writes \"\(flag ? "True" : "False")\"")
             return flag ? "True" : "False"
         case .object, .array:
@@ -150,13 +150,13 @@ extension WireReader {
 
     /// `list(_:_:)` over the tape.
     mutating func tapeList<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
-        guard let token = tapeEntry(key), let source = tape, let decoder = tape?.decoder,
-              source.kind(token) != .null else { return [] }
-        guard source.kind(token) == .array else {
+        guard let token = tapeEntry(key), let object = tape, let decoder = tape?.decoder,
+              object.kind(token) != .null else { return [] }
+        guard object.kind(token) == .array else {
             decoder.session.needsFoundation = true
             return nil
         }
-        let count = Int(source.tokens[token].count)
+        let count = Int(object.tokens[token].count)
         guard count > 0 else { return [] }
         var result: [T] = []
         result.reserveCapacity(count)
@@ -169,7 +169,7 @@ extension WireReader {
             } else {
                 failed = true
             }
-            cursor = source.next(after: cursor)
+            cursor = object.next(after: cursor)
         }
         return failed ? nil : result
     }
