@@ -139,7 +139,7 @@ struct WireCodecTests {
             var name: String, count: Int, flags: [Bool], nested: [String: [Int64]], missing: String?, when: Date?, ratio: Double?
         }
         let values = [
-            Plain(name: "a\"b\\c/d\u{1}\n é", count: -42, flags: [true, false], nested: ["z": [1, -2], "A": [], "é": [Int64.max]], missing: nil, when: nil, ratio: nil),
+            Plain(name: "a\"b\\c/d\u{1}\n é", count: -42, flags: [true, false], nested: ["z": [1, -2], "A": [], "é": [Int64.max, Int64.min, 0]], missing: nil, when: nil, ratio: nil),
             Plain(name: "", count: 0, flags: [], nested: [:], missing: "x", when: Date(timeIntervalSince1970: 1), ratio: 0.1),
         ]
         for value in values {

@@ -92,8 +92,8 @@ package final class WireOutput {
     /// An integer in decimal, as `JSONEncoder` writes it.
     func write<T: FixedWidthInteger>(integer value: T) {
         var magnitude = UInt64(value.magnitude)
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+        // Digits from the right of a buffer on the stack: at most 20 for a UInt64, and the sign.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             var at = buffer.count
             repeat {
                 at -= 1
@@ -104,11 +104,7 @@ package final class WireOutput {
                 at -= 1
                 buffer[at] = UInt8(ascii: "-")
             }
-            return buffer.count - at
-        }
-        withUnsafeBytes(of: &digits) { raw in
-            let typed = raw.bindMemory(to: UInt8.self)
-            bytes.appendBytes(UnsafeBufferPointer(rebasing: typed[(typed.count - count)...]))
+            bytes.appendBytes(UnsafeBufferPointer(rebasing: buffer[at...]))
         }
     }
 
