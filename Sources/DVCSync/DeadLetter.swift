@@ -68,10 +68,14 @@ public struct DeadLetterRequest: Sendable, Hashable {
     public let reason: DeadLetterReason
     /// Its delivery state at that point (what of it reached the portal).
     public let delivery: DeliveryState
+    /// The lease the entry is claimed under (``OutboxEntry/lease``): a request from a claim that
+    /// is no longer current is ignored.
+    public let lease: UInt64
 
-    /// Creates a request.
-    public init(sequence: UInt64, reason: DeadLetterReason, delivery: DeliveryState = .init()) {
-        self.sequence = sequence
+    /// Creates a request for the entry claimed as `claim`.
+    public init(_ claim: Claim, reason: DeadLetterReason, delivery: DeliveryState = .init()) {
+        self.sequence = claim.sequence
+        self.lease = claim.lease
         self.reason = reason
         self.delivery = delivery
     }

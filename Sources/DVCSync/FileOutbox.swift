@@ -48,7 +48,8 @@ public final class FileOutbox: CompactingOutbox {
         try FileOutbox(url: url, io: .system, now: { Date() }, readOnly: true)
     }
 
-    init(url: URL, io: JournalIO, now: @escaping @Sendable () -> Date, readOnly: Bool = false) throws {
+    /// Opens a journal with another I/O seam and clock (fault injection, ``JournalIO/simulated``).
+    package init(url: URL, io: JournalIO, now: @escaping @Sendable () -> Date, readOnly: Bool = false) throws {
         self.url = url
         journal = try Journal(path: url.path, io: io, now: now, readOnly: readOnly)
     }
@@ -69,8 +70,13 @@ public final class FileOutbox: CompactingOutbox {
 
     /// Records durably, in one write, that these entries reached the portal and that the portal
     /// has the dossiers `known`.
-    public func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws {
-        try await journal.acknowledge(sequences, known: known)
+    public func acknowledge(_ claims: [Claim], known: [DossierCode]) async throws {
+        try await journal.acknowledge(claims, known: known)
+    }
+
+    /// Extends the leases of claims still current (leases live in memory: renewing writes nothing).
+    public func renew(_ claims: [Claim], lease: Duration) async throws -> Set<UInt64> {
+        try await journal.renew(claims, lease: lease)
     }
 
     /// Gives leased entries back (failures are recorded durably, in one write).

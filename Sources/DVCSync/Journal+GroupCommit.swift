@@ -22,6 +22,14 @@ extension Journal {
     /// - Throws: ``OutboxError/Code/poisoned`` when the `fsync` failed.
     func waitUntilDurable(_ sequence: UInt64) async throws {
         guard sequence > durableSequence else { return }
+        if io.syncsInline {
+            let target = writtenSequence
+            let outcome = io.fsync(file.descriptor)
+            try file.settle(fsync: outcome.result, outcome.error)
+            durableSequence = max(durableSequence, target)
+            resumeWaiters(upTo: durableSequence)
+            return
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             syncWaiters.append((sequence, continuation))
             if !syncing {

@@ -123,11 +123,13 @@ actor Journal {
         for (position, change) in changes.enumerated() {
             let key = JournalIndex.key(change.code.rawValue)
             let fingerprint = JournalIndex.fingerprint(change.fingerprint)
-            if !change.resend, let same = batch[key]?.first(where: { $0.fingerprint == fingerprint }) {
-                outcomes.append(.unchanged(sequence: same.sequence))
-                continue
-            }
-            if !change.resend, let held = index.heldVersion(of: key, fingerprint: fingerprint) {
+            // Last write wins: only the dossier's latest version (this call's included) is "unchanged".
+            if !change.resend, let latestInCall = batch[key]?.last {
+                if latestInCall.fingerprint == fingerprint {
+                    outcomes.append(.unchanged(sequence: latestInCall.sequence))
+                    continue
+                }
+            } else if !change.resend, let held = index.heldVersion(of: key, fingerprint: fingerprint) {
                 outcomes.append(.unchanged(sequence: held))
                 continue
             }
@@ -185,19 +187,37 @@ actor Journal {
                                        enqueuedAt: Date(millisecondsSince1970: ref.enqueuedAt), lease: nextLease))
         }
         if !unreadable.isEmpty {
-            try deadLetter(unreadable.map { DeadLetterRequest(sequence: $0.1, reason: .init(.unreadable, $0.2)) })
+            try deadLetter(unreadable.map { DeadLetterRequest(Claim(sequence: $0.1, lease: 0), reason: .init(.unreadable, $0.2)) }, fenced: false)
         }
         return entries
     }
 
-    func acknowledge(_ sequences: [UInt64], known codes: [DossierCode]) throws {
+    /// Whether `claim` is the entry's current claim (the journal is written by one process, so a
+    /// claim is current until it is settled, released or claimed again after its lease expired).
+    private func holds(_ claim: Claim) -> Bool {
+        index.pendingEntry(claim.sequence) != nil && index.leases[claim.sequence]?.token == claim.lease
+    }
+
+    func acknowledge(_ claims: [Claim], known codes: [DossierCode]) throws {
         let fresh = Array(Set(codes.map(\.rawValue)).filter { index.dossiers[JournalIndex.key($0)]?.known != true }).sorted()
-        let live = sequences.filter { index.pendingEntry($0) != nil }
+        let live = claims.filter(holds).map(\.sequence)
         guard !live.isEmpty || !fresh.isEmpty else { return }
         try file.append(JournalRecord.acknowledge(sequences: live, known: fresh).line())
         noteDurable()
         index.records += 1
         try index.apply(.acknowledge(sequences: live, known: fresh), line: nil)
+    }
+
+    func renew(_ claims: [Claim], lease: Duration) throws -> Set<UInt64> {
+        if file.isReadOnly { throw OutboxError(.invalidRequest, "\(path) was opened read-only: nothing can be renewed") }
+        let until = now().addingTimeInterval(lease.inSeconds)
+        var renewed = Set<UInt64>()
+        for claim in claims where holds(claim) {
+            guard let held = index.leases[claim.sequence] else { continue }
+            index.leases[claim.sequence] = .init(token: held.token, until: max(held.until, until), code: held.code)
+            renewed.insert(claim.sequence)
+        }
+        return renewed
     }
 
     func release(_ releases: [Release]) throws {
@@ -220,11 +240,14 @@ actor Journal {
         try index.apply(record, line: nil)
     }
 
-    func deadLetter(_ requests: [DeadLetterRequest]) throws {
+    /// Dead-letters entries; `fenced` requests are ignored unless their claim is current (the
+    /// journal's own dead letters — an unreadable entry found while claiming — are not fenced).
+    func deadLetter(_ requests: [DeadLetterRequest], fenced: Bool = true) throws {
         var lines: [UInt8] = []
         var records: [JournalRecord] = []
         let at = now().millisecondsSince1970
         for request in requests {
+            if fenced && !holds(Claim(sequence: request.sequence, lease: request.lease)) { continue }
             guard let ref = index.pendingEntry(request.sequence) else { continue }
             let code = try index.leases[request.sequence]?.code ?? storedCode(ref)
             let delivery = (index.deliveries[request.sequence] ?? .init()).merging(request.delivery)
@@ -259,7 +282,7 @@ actor Journal {
         var records: [JournalRecord] = []
         var lines: [UInt8] = []
         for (offset, letter) in matching.enumerated() {
-            let newer = (index.dossiers[letter.key]?.latest ?? 0) > letter.sequence
+            let newer = index.hasNewerLiveVersion(letter.key, than: letter.sequence)
             let record = JournalRecord.requeue(from: letter.sequence, sequence: index.sequence + UInt64(offset) + 1, progressOnly: newer, at: at)
             lines += try record.line()
             records.append(record)

@@ -9,12 +9,30 @@ import Darwin
 
 /// The system calls a journal writes with — the real ones, or in tests ones that fail like a full
 /// disk or a dying one. Each returns the call's result and, when it failed, its `errno`.
-struct JournalIO: Sendable {
+package struct JournalIO: Sendable {
     var write: @Sendable (_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (result: Int, error: Int32)
     var fsync: @Sendable (_ fd: Int32) -> (result: Int32, error: Int32)
     var read: @Sendable (_ fd: Int32, _ into: UnsafeMutableRawBufferPointer, _ offset: Int64) -> (result: Int, error: Int32)
+    /// Group commit's `fsync` runs on the journal's actor instead of a Dispatch queue: no thread
+    /// outside the caller's executor is involved (a deterministic simulation needs that).
+    var syncsInline = false
 
-    static let system = JournalIO(
+    init(write: @escaping @Sendable (_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (result: Int, error: Int32),
+         fsync: @escaping @Sendable (_ fd: Int32) -> (result: Int32, error: Int32),
+         read: @escaping @Sendable (_ fd: Int32, _ into: UnsafeMutableRawBufferPointer, _ offset: Int64) -> (result: Int, error: Int32),
+         syncsInline: Bool = false) {
+        self.write = write
+        self.fsync = fsync
+        self.read = read
+        self.syncsInline = syncsInline
+    }
+
+    /// For simulated runs of a whole process (``SyncEngine`` and a ``FileOutbox`` crash together,
+    /// in process): real writes and reads, `fsync`s that do nothing (a process crash loses nothing
+    /// that was written; power loss is not what is simulated), all on the caller's executor.
+    package static let simulated = JournalIO(write: system.write, fsync: { _ in (0, 0) }, read: system.read, syncsInline: true)
+
+    package static let system = JournalIO(
         write: { fd, bytes in
             let n = systemWrite(fd, bytes.baseAddress, bytes.count)
             return (n, n < 0 ? errno : 0)

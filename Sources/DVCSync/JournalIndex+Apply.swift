@@ -20,6 +20,7 @@ extension JournalIndex {
             for sequence in sequences {
                 guard let entry = removePending(sequence) else { continue }
                 acknowledged[Int(entry.agency)] += 1
+                noteAcknowledged(entry.key, sequence: sequence)
             }
             for code in known { markKnown(Self.key(code)) }
         case .release(let at, let items):
@@ -64,11 +65,9 @@ extension JournalIndex {
         case .dossiers(let lines):
             for line in lines {
                 guard let key = DossierKey(line.k, radix: 16) else { throw OutboxError(.damaged, "a dossier summary with a malformed key") }
+                // `h` (older fingerprints, written before format 2's last-write-wins rule) is ignored.
                 dossiers[key] = DossierState(latest: line.q, fingerprint: UInt64(line.f, radix: 16) ?? 0,
-                                             status: line.s.flatMap { DossierStatus(wireValue: $0) }, known: line.n)
-                if let older = line.h, !older.isEmpty {
-                    history[key] = older.map { (UInt64($0.f, radix: 16) ?? 0, $0.q) }
-                }
+                                             status: line.s.flatMap { DossierStatus(wireValue: $0) }, known: line.n, acknowledgedUpTo: line.a ?? 0)
             }
         }
     }

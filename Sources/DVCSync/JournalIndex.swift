@@ -23,10 +23,13 @@ struct JournalIndex {
     struct DossierState {
         static let fingerprintMask: UInt64 = (1 << 56) - 1
         var latest: UInt64
+        /// The newest acknowledged version's sequence (0: none known to be).
+        var acknowledgedUpTo: UInt64 = 0
         private var packed: UInt64
 
-        init(latest: UInt64, fingerprint: UInt64, status: DossierStatus?, known: Bool) {
+        init(latest: UInt64, fingerprint: UInt64, status: DossierStatus?, known: Bool, acknowledgedUpTo: UInt64 = 0) {
             self.latest = latest
+            self.acknowledgedUpTo = acknowledgedUpTo
             packed = 0
             self.fingerprint = fingerprint
             self.status = status
@@ -103,7 +106,6 @@ struct JournalIndex {
     var dossiers: [DossierKey: DossierState] = [:]
     /// Fingerprints (high words) and sequences of versions older than the latest, for dossiers
     /// with several versions.
-    var history: [DossierKey: [(fingerprint: UInt64, sequence: UInt64)]] = [:]
     /// Pending entries in sequence order; acknowledged and dead-lettered ones are marked, not removed.
     private(set) var pending: [Pending] = []
     private var firstLive = 0
@@ -141,12 +143,29 @@ struct JournalIndex {
         return LatestVersion(sequence: state.latest, status: status)
     }
 
-    /// The sequence of a version of this dossier with this fingerprint that is pending or
-    /// acknowledged (not dead, not purged), if there is one.
+    /// The dossier's latest version, when it has this fingerprint and is pending or acknowledged
+    /// (last write wins: an older version given again is new). A latest version that is neither —
+    /// dead, purged, or quarantined by a repair after a compaction kept its fingerprint — is not
+    /// held, so the same version can be appended again.
     func heldVersion(of key: DossierKey, fingerprint: UInt64) -> UInt64? {
-        guard let state = dossiers[key] else { return nil }
-        if state.fingerprint == fingerprint, dead[state.latest] == nil { return state.latest }
-        return history[key]?.first { $0.fingerprint == fingerprint && dead[$0.sequence] == nil }?.sequence
+        guard let state = dossiers[key], state.fingerprint == fingerprint, state.latest > 0 else { return nil }
+        guard pendingEntry(state.latest) != nil || state.acknowledgedUpTo == state.latest else { return nil }
+        return state.latest
+    }
+
+    /// Whether a version newer than `sequence` was acknowledged or is still pending: then a
+    /// requeued dead letter sends only its progress (the newer version carries the dossier, and
+    /// goes first). A newer version that is itself dead does not count.
+    func hasNewerLiveVersion(_ key: DossierKey, than sequence: UInt64) -> Bool {
+        guard let state = dossiers[key] else { return false }
+        return state.acknowledgedUpTo > sequence || (state.latest > sequence && pendingEntry(state.latest) != nil)
+    }
+
+    /// Records that a version was acknowledged.
+    mutating func noteAcknowledged(_ key: DossierKey, sequence: UInt64) {
+        guard var state = dossiers[key], sequence > state.acknowledgedUpTo else { return }
+        state.acknowledgedUpTo = sequence
+        dossiers[key] = state
     }
 
     /// Records a new version of a dossier (its fingerprint's high word and status).
@@ -156,7 +175,6 @@ struct JournalIndex {
             return
         }
         guard sequence > state.latest else { return }
-        if state.fingerprint != 0 { history[key, default: []].append((state.fingerprint, state.latest)) }
         state.latest = sequence
         state.fingerprint = fingerprint
         state.status = status
@@ -178,8 +196,6 @@ struct JournalIndex {
             state.fingerprint = 0
             dossiers[key] = state
         }
-        history[key]?.removeAll { $0.sequence == sequence }
-        if history[key]?.isEmpty == true { history[key] = nil }
     }
 
     // MARK: Pending entries

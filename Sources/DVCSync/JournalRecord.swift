@@ -78,7 +78,10 @@ enum JournalRecord: Equatable {
         var n: Bool
         var q: UInt64
         var f: String
+        /// Older fingerprints: written by earlier releases, read and ignored.
         var h: [History]?
+        /// The newest acknowledged version's sequence, when there is one.
+        var a: UInt64?
 
         struct History: Codable, Equatable {
             var f: String

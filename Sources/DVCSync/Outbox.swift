@@ -20,13 +20,27 @@ public import Foundation
 ///   version per dossier, and never a version while an earlier version of the same dossier is
 ///   pending, leased or excluded: the versions of one dossier reach the portal in the order they
 ///   were appended, however many workers claim at once. A claim is a lease: an entry neither
-///   acknowledged nor released before the lease expires can be claimed again.
+///   settled nor renewed before the lease expires can be claimed again, under a new token.
+/// - **Settlement is fenced by the claim.** ``acknowledge(_:known:)``, ``deadLetter(_:)`` and
+///   ``release(_:)`` carry the token of the claim that made them (``Claim``); one whose token is
+///   no longer the entry's (the lease expired and another claim took it) changes nothing, so a
+///   worker that outlived its lease can never settle what another worker now holds.
+///   ``renew(_:lease:)`` extends live claims. An outbox shared by several machines measures
+///   leases on one clock (the database server's), never on each worker's.
+/// - **Last write wins.** A change equal to the dossier's *latest* version (pending or
+///   acknowledged) is ``AppendOutcome/unchanged(sequence:)``; anything else — an older version
+///   given again, a revert A → B → A — is a new version, so the portal ends on what was given last.
 /// - Acknowledged, dead-lettered and purged entries are never handed out again.
+///
+/// The whole delivery model — states, transitions, the invariants the engine and every outbox
+/// keep together — is in the DVCSync documentation's "Sync guarantees" article, and DVCTesting's
+/// `SyncSimulation` checks an implementation against it.
 public protocol Outbox: AnyObject, Sendable {
     /// Appends encoded dossier versions durably and atomically with their check.
     ///
-    /// For each change, in order: if it is byte-for-byte a version of the same dossier the outbox
-    /// holds as pending or acknowledged (same ``EncodedChange/fingerprint``) and not marked
+    /// For each change, in order: if it is byte-for-byte the dossier's latest version (same
+    /// ``EncodedChange/fingerprint`` as the newest version the outbox holds as pending or
+    /// acknowledged, earlier changes of this call included) and not marked
     /// ``EncodedChange/resend``, it is ``AppendOutcome/unchanged(sequence:)``; otherwise `validate` is called with its position
     /// and the dossier's newest version so far (earlier changes of this call included), and it is
     /// appended when `validate` returns no issue.
@@ -40,23 +54,31 @@ public protocol Outbox: AnyObject, Sendable {
     func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) async throws -> [OutboxEntry]
 
     /// Records that these entries reached the portal (dossier and all progress), and that the
-    /// portal has the dossiers `known` (their later versions go as updates).
-    func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws
+    /// portal has the dossiers `known` (their later versions go as updates). A claim that is no
+    /// longer the entry's current one is ignored; `known` is recorded whatever the claims.
+    func acknowledge(_ claims: [Claim], known: [DossierCode]) async throws
+
+    /// Extends the leases of `claims` to `lease` from now (on the outbox's clock), for a batch
+    /// that is still being sent.
+    /// - Returns: the sequences whose claim is still current (and now renewed); the others were
+    ///   settled or claimed again by someone else, and their holder must stop sending them.
+    func renew(_ claims: [Claim], lease: Duration) async throws -> Set<UInt64>
 
     /// Gives leased entries back: they can be claimed again. A release adds its
     /// ``Release/failures`` to the entry's ``DeliveryState/attempts`` and keeps what of it was
     /// delivered; a release for an entry whose lease is no longer ``Release/lease`` is ignored.
     func release(_ releases: [Release]) async throws
 
-    /// Moves entries to the dead letters, refused for good, with the reason.
+    /// Moves entries to the dead letters, refused for good, with the reason; a request whose
+    /// ``DeadLetterRequest/lease`` is no longer the entry's current claim is ignored.
     func deadLetter(_ letters: [DeadLetterRequest]) async throws
 
     /// The dead letters matching `filter`, oldest first.
     func deadLetters(matching filter: DeadLetterFilter) async throws -> [DeadLetter]
 
     /// Puts the dead letters matching `filter` back in the queue, behind everything pending,
-    /// with their attempts reset. When a newer version of the dossier exists, only the entry's
-    /// progress goes again (the portal gets, or has, the newer version).
+    /// with their attempts reset. When a newer version of the dossier was acknowledged, only the
+    /// entry's progress goes again (the portal has the newer version); otherwise the whole entry.
     /// - Returns: how many were requeued.
     func requeue(matching filter: DeadLetterFilter) async throws -> Int
 
@@ -94,11 +116,26 @@ public struct LatestVersion: Sendable, Hashable {
     }
 }
 
+/// One claim on one entry (the entry's sequence and the lease token it was claimed under): what
+/// fences ``Outbox/acknowledge(_:known:)``, ``Outbox/renew(_:lease:)`` and the other settlements.
+public struct Claim: Sendable, Hashable {
+    /// The entry.
+    public let sequence: UInt64
+    /// The lease token (``OutboxEntry/lease``).
+    public let lease: UInt64
+
+    /// Creates a claim.
+    public init(sequence: UInt64, lease: UInt64) {
+        self.sequence = sequence
+        self.lease = lease
+    }
+}
+
 /// What ``Outbox/append(_:validate:)`` did with one change.
 public enum AppendOutcome: Sendable, Hashable {
     /// Appended with this sequence number.
     case appended(sequence: UInt64)
-    /// Not appended: the outbox already holds this exact version (pending or acknowledged).
+    /// Not appended: this exact version is already the dossier's latest (pending or acknowledged).
     case unchanged(sequence: UInt64)
     /// Not appended: the check found these defects.
     case invalid([ValidationIssue])

@@ -83,6 +83,8 @@ public struct OutboxEntry: Sendable, Hashable {
 
     /// The dossier as it must reach the portal.
     public var dossier: Dossier { change.dossier }
+    /// The claim it is held under: what settles it (``Outbox/acknowledge(_:known:)``).
+    public var claim: Claim { Claim(sequence: sequence, lease: lease) }
     /// Progress entries to send after the dossier.
     public var progress: [ProgressEntry] { change.progress }
     /// Progress entries the portal has not confirmed yet.

@@ -2,6 +2,8 @@
 public import DVCCore
 /// Refusals are DVCClient's `PortalError`s; events go to a `PortalEventSink`.
 public import DVCClient
+/// `Date` appears in the configuration (the engine's clock).
+public import Foundation
 
 extension SyncEngine {
     /// How the engine batches, how much it sends at once, and when it gives up (cấu hình đồng bộ).
@@ -14,23 +16,23 @@ extension SyncEngine {
         /// Batches in flight at once. The versions of one dossier are still sent one at a time,
         /// in the order they were enqueued.
         public var concurrency: Int
-        /// Failed attempts after which an entry that fails alone — while the portal accepts other
-        /// dossiers — is dead-lettered as ``DeadLetterReason/Kind/attemptsExhausted``.
+        /// Failed attempts after which an entry that fails alone — while the portal accepts the
+        /// same call for other dossiers — is dead-lettered as ``DeadLetterReason/Kind/attemptsExhausted``.
         public var maximumAttempts: Int
-        /// After this many batches in a row fail transiently (after the client's own retries), the
-        /// round stops: the portal is down, and hammering it helps nobody.
+        /// After this many calls of one operation in a row fail transiently (after the client's
+        /// own retries), the round stops: the portal — or that service of it — is down, and
+        /// hammering it helps nobody. Two halves of a split batch count once, and only when both
+        /// fail.
         public var maximumConsecutiveFailures: Int
-        /// This many distinct dossiers refused in a row with the same ``refusalSignature`` make the
-        /// refusal *systemic* (a misconfiguration, an adapter outage answered as a refusal): the
-        /// round stops and nothing is dead-lettered for it. A refusal the dossiers around it do
-        /// not share is permanent for its dossier.
+        /// Refusals in a row before the next dossier goes as a *probe*; when the probe is refused
+        /// too (more than this many in a row, nothing accepted between), the refusal is taken as
+        /// systemic — a misconfiguration, an adapter outage answered as a refusal — and the round
+        /// stops. Either way nothing is dead-lettered for it: a refused dossier is dead-lettered
+        /// only when it is refused again after the portal accepted another dossier.
         public var systemicRefusalThreshold: Int
-        /// What makes two refusals "the same": by default the operation, the portal's
-        /// `error_code`, and its message with every number replaced by `#` (so "Hồ sơ
-        /// 000.00.14.H20-260302-0001 …" and "Hồ sơ 000.00.14.H20-260302-0002 …" match).
-        public var refusalSignature: @Sendable (PortalError) -> String
         /// How long a claim holds its entries (an outbox shared by several workers hands entries
-        /// of a crashed worker out again after this).
+        /// of a crashed worker out again after this). A round renews the leases it holds every
+        /// quarter of this, and starts a call only while at least half of a lease is left.
         public var lease: Duration
         /// What a dossier is checked against before it is accepted. `syncingUnit` defaults to the
         /// client's unit code; `previousStatus` is filled from the outbox per dossier.
@@ -43,41 +45,31 @@ extension SyncEngine {
         /// Local codes to national ones, applied to every enqueued dossier before it is validated
         /// (``DVCCore/Dossier/mapped(by:)``); `nil`: none.
         public var codeMapping: CodeMapping?
+        /// How the engine waits (backoff between rounds, the lease heartbeat): `Task.sleep` by
+        /// default; a simulation passes its virtual clock's.
+        public var sleeper: any Sleeper
+        /// The engine's clock: `Date()` by default; a simulation passes its virtual clock's.
+        public var now: @Sendable () -> Date
 
         /// Creates a configuration.
         public init(dossierBatchSize: Int = 50, progressBatchSize: Int = 10, concurrency: Int = 4, maximumAttempts: Int = 10,
                     maximumConsecutiveFailures: Int = 3, systemicRefusalThreshold: Int = 3,
-                    refusalSignature: @escaping @Sendable (PortalError) -> String = Configuration.defaultRefusalSignature,
                     lease: Duration = .seconds(300), validation: DossierValidationContext? = nil, compactionThreshold: Int? = 100_000,
-                    eventSink: (any PortalEventSink)? = nil, codeMapping: CodeMapping? = nil) {
+                    eventSink: (any PortalEventSink)? = nil, codeMapping: CodeMapping? = nil,
+                    sleeper: any Sleeper = TaskSleeper(), now: @escaping @Sendable () -> Date = { Date() }) {
             self.dossierBatchSize = max(1, dossierBatchSize)
             self.progressBatchSize = max(1, progressBatchSize)
             self.concurrency = max(1, concurrency)
             self.maximumAttempts = max(1, maximumAttempts)
             self.maximumConsecutiveFailures = max(1, maximumConsecutiveFailures)
             self.systemicRefusalThreshold = max(2, systemicRefusalThreshold)
-            self.refusalSignature = refusalSignature
             self.lease = lease
             self.validation = validation
             self.compactionThreshold = compactionThreshold.map { max(1, $0) }
             self.eventSink = eventSink
             self.codeMapping = codeMapping
-        }
-
-        /// The default ``refusalSignature``.
-        public static let defaultRefusalSignature: @Sendable (PortalError) -> String = { error in
-            var message = ""
-            var inNumber = false
-            for character in (error.portalMessage ?? error.description).lowercased() {
-                if character.isNumber {
-                    if !inNumber { message.append("#") }
-                    inNumber = true
-                } else {
-                    message.append(character)
-                    inNumber = false
-                }
-            }
-            return "\(error.operation)|\(error.code)|\(error.portalCode ?? "")|\(message)"
+            self.sleeper = sleeper
+            self.now = now
         }
     }
 
@@ -94,7 +86,8 @@ extension SyncEngine {
 
             /// ``Configuration/maximumConsecutiveFailures`` batches in a row failed transiently.
             public static let portalUnavailable = StopReason(rawValue: "portal-unavailable")
-            /// The same refusal hit ``Configuration/systemicRefusalThreshold`` dossiers in a row.
+            /// More than ``Configuration/systemicRefusalThreshold`` dossiers in a row were refused, a
+            /// probe among them, with nothing accepted between.
             public static let systemicRefusal = StopReason(rawValue: "systemic-refusal")
             /// Logging in failed, or the session kept expiring.
             public static let session = StopReason(rawValue: "session")
@@ -124,6 +117,10 @@ extension SyncEngine {
         public var systemicRefusal: String?
         /// Why the outbox failed, when ``stopReason`` is ``StopReason/outbox``.
         public var outboxError: String?
+        /// Entries refused once in this round and held — neither sent again nor dead-lettered —
+        /// because the portal accepted nothing else after the refusal (see
+        /// ``Configuration/systemicRefusalThreshold``).
+        public var held = 0
         /// Whether the outbox was compacted after the round.
         public var compacted = false
         /// Why compaction failed, if it did (the outbox is intact; it is tried again next round).
@@ -140,6 +137,7 @@ extension SyncEngine {
         public var description: String {
             var text = "acknowledged \(acknowledged), dead-lettered \(deadLettered), calls \(calls), transient failures \(transientFailures), remaining \(remaining)"
             if splits > 0 { text += ", splits \(splits)" }
+            if held > 0 { text += ", held \(held)" }
             if let stopReason {
                 let detail = systemicRefusal ?? outboxError ?? lastError.map(String.init(describing:))
                 text += " (stopped: \(stopReason)\(detail.map { ": \($0)" } ?? ""))"

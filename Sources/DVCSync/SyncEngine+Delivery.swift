@@ -8,8 +8,6 @@ struct Attempt: Sendable {
     var entry: OutboxEntry
     var failures = 0
     var lastError: PortalError?
-    /// When it first failed (from the outbox, or in this round).
-    var firstFailedAt: Date?
     var dossierDelivered: Bool
     var progressDelivered: Int
 
@@ -17,16 +15,15 @@ struct Attempt: Sendable {
         self.entry = entry
         dossierDelivered = entry.delivery.dossierDelivered
         progressDelivered = min(entry.delivery.progressDelivered, entry.progress.count)
-        firstFailedAt = entry.delivery.firstFailureAt
     }
 
     var attempts: Int { entry.delivery.attempts + failures }
     var isComplete: Bool { dossierDelivered && progressDelivered >= entry.progress.count }
+    var claim: Claim { entry.claim }
 
-    mutating func fail(_ error: PortalError, at now: Date = Date()) {
+    mutating func fail(_ error: PortalError) {
         failures += 1
         lastError = error
-        firstFailedAt = firstFailedAt ?? now
     }
 
     func release(counting: Bool) -> Release {
@@ -35,16 +32,43 @@ struct Attempt: Sendable {
     }
 }
 
+/// What the engine knows of an entry the portal refused when it was sent alone: the evidence that
+/// decides whether the refusal is the entry's own (then it is dead-lettered) or the portal's
+/// (then the entry waits). Kept for the engine's life; an engine that starts again gathers it anew.
+struct Suspicion: Sendable {
+    /// The call that was refused.
+    var operation: DeliveryOperation
+    /// What a dead letter would say it was.
+    var kind: DeadLetterReason.Kind
+    /// The portal's last answer.
+    var error: PortalError
+    /// When the last refusal came back (the engine's clock).
+    var lastRefusal: Date
+    /// Refusals separated by the portal accepting another dossier (refusals with nothing accepted
+    /// between them count once).
+    var episodes: Int
+}
+
+/// The two calls an entry needs: its dossier, then its progress. Their health is judged apart (an
+/// outage of the progress service says nothing about dossiers, and the other way round).
+enum DeliveryOperation: String, Sendable, Hashable {
+    /// `DongBoHoSoMC`.
+    case dossiers = "DongBoHoSoMC"
+    /// `CapNhatTienDoHoSoMC`.
+    case progress = "CapNhatTienDoHoSoMC"
+}
+
 /// What happened to one entry of a batch.
 enum EntryOutcome: Sendable {
-    /// Not settled by this batch (not tried, or cancelled): it goes back as it is.
+    /// Not settled by this batch (not tried, cancelled, or its lease could not be kept): it goes
+    /// back as it is.
     case open
     /// Dossier and all progress confirmed.
     case delivered
-    /// Refused by the portal: the dossier, or its progress.
-    case refused(PortalError, DeadLetterReason.Kind)
-    /// Failed transiently, on its own.
-    case transient(PortalError)
+    /// Refused by the portal in a call that carried this entry alone: the dossier, or its progress.
+    case refused(PortalError, DeadLetterReason.Kind, at: Date)
+    /// Failed transiently in `operation`; `alone` when the call carried nothing else.
+    case transient(PortalError, DeliveryOperation, alone: Bool)
     /// Logging in failed or the session kept expiring: nothing can get through.
     case systemic(PortalError)
 }
@@ -57,12 +81,94 @@ struct BatchResult: Sendable {
         case tooLarge(PortalError)
     }
 
-    var items: [Attempt]
+    var batch: Batch
     var outcomes: [EntryOutcome]
     var calls = 0
     var failure: Failure?
-    /// Positions (in ``items``) of the entries whose dossier call failed as a whole.
+    /// Positions (in the batch's items) of the entries whose dossier call failed as a whole.
     var failedGroup: [Int] = []
+    /// When the last call of each operation that the portal accepted in this batch started (so an
+    /// acceptance counts as evidence only against refusals that came back before it was sent).
+    var accepted: [DeliveryOperation: Date] = [:]
+    /// Calls that failed transiently, per operation.
+    var transientCalls: [DeliveryOperation: Int] = [:]
+    /// The outbox could not be read while sending (create or update could not be decided).
+    var outboxError: String?
+    /// A progress call answered HTTP 413: the progress batch size is halved.
+    var progressTooLarge = false
+
+    var items: [Attempt] {
+        get { batch.items }
+        set { batch.items = newValue }
+    }
+
+    mutating func accept(_ operation: DeliveryOperation, at moment: Date) {
+        accepted[operation] = max(accepted[operation] ?? moment, moment)
+    }
+}
+
+/// Entries sent together, and where they came from: a claim, a half of a split batch, or one
+/// entry sent alone to confirm a refusal.
+struct Batch: Sendable {
+    var items: [Attempt]
+    /// The split this batch is a half of, if it is one (its sibling has the same id).
+    var split: Int?
+}
+
+/// The leases a round holds, as the engine last confirmed them (on its own clock), shared by the
+/// round and the batches it sends. A batch starts a call only for entries whose lease is known to
+/// last well beyond it; a lease the outbox no longer confirms is lost for good.
+final class LeaseKeeper: @unchecked Sendable {
+    private let lock = NSLock()
+    private var leases: [UInt64: (token: UInt64, until: Date)] = [:]
+    private var lost: Set<UInt64> = []
+    private let lease: TimeInterval
+    /// A call starts only while at least this much of the lease is left: half of it, so that a
+    /// call (with the client's own retries) ends well inside the lease, and a renewal every
+    /// quarter of it has two chances to land first.
+    let margin: TimeInterval
+
+    init(lease: Duration) {
+        self.lease = lease.inSeconds
+        margin = self.lease / 2
+    }
+
+    func claimed(_ claims: [Claim], at moment: Date) {
+        lock.withLock { for claim in claims { leases[claim.sequence] = (claim.lease, moment.addingTimeInterval(lease)) } }
+    }
+
+    /// `renewed` of `claims` were renewed by a call made at `moment`; the others are lost.
+    func renewed(_ renewed: Set<UInt64>, of claims: [Claim], at moment: Date) {
+        lock.withLock {
+            for claim in claims where leases[claim.sequence]?.token == claim.lease {
+                if renewed.contains(claim.sequence) {
+                    leases[claim.sequence] = (claim.lease, moment.addingTimeInterval(lease))
+                } else {
+                    lost.insert(claim.sequence)
+                }
+            }
+        }
+    }
+
+    func settled(_ sequences: some Sequence<UInt64>) {
+        lock.withLock {
+            for sequence in sequences {
+                leases[sequence] = nil
+                lost.remove(sequence)
+            }
+        }
+    }
+
+    /// Whether a call carrying `sequence` may start at `moment`.
+    func mayStart(_ sequence: UInt64, at moment: Date) -> Bool {
+        lock.withLock {
+            guard !lost.contains(sequence), let held = leases[sequence] else { return false }
+            return held.until.timeIntervalSince(moment) >= margin
+        }
+    }
+
+    /// The claims held now (to renew).
+    var claims: [Claim] { lock.withLock { leases.map { Claim(sequence: $0.key, lease: $0.value.token) }.sorted { $0.sequence < $1.sequence } } }
 }
 
 extension SyncEngine {
@@ -86,40 +192,70 @@ extension SyncEngine {
     }
 
     /// Delivers one batch: the dossiers that still need it (creates, then updates), then the
-    /// progress that is left, in order.
-    nonisolated func deliver(_ items: [Attempt]) async -> BatchResult {
-        var result = BatchResult(items: items, outcomes: Array(repeating: .open, count: items.count))
-        await sendDossiers(&result)
-        await sendProgress(&result)
+    /// progress that is left, in order. A call starts only for entries whose lease `leases` still
+    /// vouches for.
+    nonisolated func deliver(_ batch: Batch, leases: LeaseKeeper, progressBatchSize: Int) async -> BatchResult {
+        var result = BatchResult(batch: batch, outcomes: Array(repeating: .open, count: batch.items.count))
+        await sendDossiers(&result, leases: leases)
+        await sendProgress(&result, leases: leases, chunkSize: progressBatchSize)
         for index in result.items.indices where result.items[index].isComplete {
             if case .open = result.outcomes[index] { result.outcomes[index] = .delivered }
         }
         return result
     }
 
-    private nonisolated func sendDossiers(_ result: inout BatchResult) async {
-        let needing = result.items.indices.filter { !result.items[$0].dossierDelivered }
+    /// The positions of `indices` whose entries are still open and may start a call now.
+    private nonisolated func startable(_ indices: [Int], _ result: BatchResult, _ leases: LeaseKeeper) -> [Int] {
+        let moment = configuration.now()
+        return indices.filter { index in
+            guard case .open = result.outcomes[index] else { return false }
+            return leases.mayStart(result.items[index].entry.sequence, at: moment)
+        }
+    }
+
+    private nonisolated func sendDossiers(_ result: inout BatchResult, leases: LeaseKeeper) async {
+        let needing = startable(result.items.indices.filter { !result.items[$0].dossierDelivered }, result, leases)
         guard !needing.isEmpty else { return }
-        let known = (try? await outbox.knownToPortal(needing.map { result.items[$0].entry.dossier.code })) ?? []
+        let known: Set<DossierCode>
+        do {
+            known = try await outbox.knownToPortal(needing.map { result.items[$0].entry.dossier.code })
+        } catch {
+            // Create or update cannot be decided: send nothing rather than create every dossier.
+            result.outboxError = Redaction.text("\(error)")
+            return
+        }
         let creates = needing.filter { !known.contains(result.items[$0].entry.dossier.code) }
         let updates = needing.filter { known.contains(result.items[$0].entry.dossier.code) }
         for (group, isUpdating) in [(creates, false), (updates, true)] where !group.isEmpty {
+            let group = startable(group, result, leases)
+            guard !group.isEmpty else { continue }
             result.calls += 1
+            let started = configuration.now()
             do {
                 try await client.syncDossiers(group.map { result.items[$0].entry.dossier }, isUpdating: isUpdating)
                 for index in group { result.items[index].dossierDelivered = true }
+                result.accept(.dossiers, at: started)
             } catch {
                 switch Self.judge(error) {
+                case .refused where group.count == 1 && !isUpdating:
+                    result.outcomes[group[0]] = .refused(error, .refused, at: configuration.now())
                 case .refused, .alreadyExists:
                     // One bad dossier must not sink the batch: go one by one.
-                    await sendAlone(group, isUpdating: isUpdating, &result)
+                    await sendAlone(group, isUpdating: isUpdating, &result, leases: leases)
+                case .tooLarge where group.count == 1:
+                    result.outcomes[group[0]] = .refused(error, .tooLarge, at: configuration.now())
                 case .tooLarge:
                     result.failure = .tooLarge(error)
                     result.failedGroup = group
                     return
                 case .transient:
-                    result.failure = .transient(error)
-                    result.failedGroup = group
+                    result.transientCalls[.dossiers, default: 0] += 1
+                    if group.count == 1 {
+                        result.outcomes[group[0]] = .transient(error, .dossiers, alone: true)
+                    } else {
+                        result.failure = .transient(error)
+                        result.failedGroup = group
+                    }
                     return
                 case .systemic:
                     for index in needing where !result.items[index].dossierDelivered { result.outcomes[index] = .systemic(error) }
@@ -133,10 +269,15 @@ extension SyncEngine {
 
     /// Sends each dossier of a refused group alone. "Already exists" on a create is resent as an
     /// update; a refused update is tried once as a create (the portal's data may have been reset).
-    /// Stops once ``Configuration/systemicRefusalThreshold`` dossiers in a row are refused alike.
-    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, _ result: inout BatchResult) async {
-        var streak: (signature: String, count: Int)?
+    ///
+    /// After ``Configuration/systemicRefusalThreshold`` refusals in a row it sends the next
+    /// dossier as a probe: accepted, the refusals were the dossiers' own and the rest go on;
+    /// refused too, the refusal looks systemic and the rest of the group is left untried.
+    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, _ result: inout BatchResult, leases: LeaseKeeper) async {
+        var refusedInARow = 0
         for index in group {
+            if refusedInARow > configuration.systemicRefusalThreshold { return }
+            guard !startable([index], result, leases).isEmpty else { continue }
             let dossier = result.items[index].entry.dossier
             var isUpdating = startUpdating
             var tried: Set<Bool> = []
@@ -144,10 +285,12 @@ extension SyncEngine {
             single: while true {
                 tried.insert(isUpdating)
                 result.calls += 1
+                let started = configuration.now()
                 do {
                     try await client.syncDossiers([dossier], isUpdating: isUpdating)
                     result.items[index].dossierDelivered = true
-                    streak = nil
+                    result.accept(.dossiers, at: started)
+                    refusedInARow = 0
                     break single
                 } catch {
                     switch Self.judge(error) {
@@ -158,18 +301,16 @@ extension SyncEngine {
                         isUpdating = false
                     case .refused, .alreadyExists:
                         let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
-                        result.outcomes[index] = .refused(refusal, .refused)
-                        let signature = configuration.refusalSignature(refusal)
-                        streak = streak?.signature == signature ? (signature, (streak?.count ?? 0) + 1) : (signature, 1)
-                        if let streak, streak.count >= configuration.systemicRefusalThreshold { return }
+                        result.outcomes[index] = .refused(refusal, .refused, at: configuration.now())
+                        refusedInARow += 1
                         break single
                     case .tooLarge:
-                        result.outcomes[index] = .refused(error, .tooLarge)
-                        streak = nil
+                        result.outcomes[index] = .refused(error, .tooLarge, at: configuration.now())
+                        refusedInARow += 1
                         break single
                     case .transient:
-                        result.outcomes[index] = .transient(error)
-                        streak = nil
+                        result.transientCalls[.dossiers, default: 0] += 1
+                        result.outcomes[index] = .transient(error, .dossiers, alone: true)
                         break single
                     case .systemic:
                         result.outcomes[index] = .systemic(error)
@@ -183,44 +324,62 @@ extension SyncEngine {
     }
 
     /// Sends the progress left of every entry whose dossier reached the portal, in chunks across
-    /// entries; a refused chunk is resent one entry at a time.
-    private nonisolated func sendProgress(_ result: inout BatchResult) async {
+    /// entries; an entry that has failed twice sends its progress in chunks of its own (so a poison
+    /// entry stops sinking others). A refused chunk is resent one entry at a time.
+    private nonisolated func sendProgress(_ result: inout BatchResult, leases: LeaseKeeper, chunkSize: Int) async {
         struct Piece { let item: Int; let entries: ArraySlice<ProgressEntry> }
-        var pieces: [Piece] = []
-        for index in result.items.indices {
-            guard case .open = result.outcomes[index], result.items[index].dossierDelivered else { continue }
+        var shared: [Piece] = []
+        var isolated: [[Piece]] = []
+        for index in startable(Array(result.items.indices), result, leases) where result.items[index].dossierDelivered {
             let left = result.items[index].entry.progress.dropFirst(result.items[index].progressDelivered)
-            if !left.isEmpty { pieces.append(Piece(item: index, entries: left)) }
+            guard !left.isEmpty else { continue }
+            if result.items[index].attempts >= 2 {
+                isolated.append(stride(from: left.startIndex, to: left.endIndex, by: chunkSize).map {
+                    Piece(item: index, entries: left[$0..<min($0 + chunkSize, left.endIndex)])
+                })
+            } else {
+                shared.append(Piece(item: index, entries: left))
+            }
         }
-        // Chunks of at most progressBatchSize entries, each piece split where a chunk fills up.
+        // Chunks of at most chunkSize entries, each piece split where a chunk fills up.
         var chunks: [[Piece]] = [[]]
         var filled = 0
-        for piece in pieces {
+        for piece in shared {
             var rest = piece.entries
             while !rest.isEmpty {
-                let take = min(rest.count, configuration.progressBatchSize - filled)
+                let take = min(rest.count, chunkSize - filled)
                 chunks[chunks.count - 1].append(Piece(item: piece.item, entries: rest.prefix(take)))
                 rest = rest.dropFirst(take)
                 filled += take
-                if filled == configuration.progressBatchSize {
+                if filled == chunkSize {
                     chunks.append([])
                     filled = 0
                 }
             }
         }
+        for own in isolated { chunks += own.map { [$0] } }
         for chunk in chunks where !chunk.isEmpty {
-            let live = chunk.filter { if case .open = result.outcomes[$0.item] { true } else { false } }
+            let live = chunk.filter { !startable([$0.item], result, leases).isEmpty }
             guard !live.isEmpty else { continue }
+            let alone = Set(live.map(\.item)).count == 1
             result.calls += 1
+            let started = configuration.now()
             do {
                 try await client.updateProgress(live.flatMap(\.entries))
                 for piece in live { result.items[piece.item].progressDelivered += piece.entries.count }
+                result.accept(.progress, at: started)
             } catch {
                 switch Self.judge(error) {
                 case .refused, .alreadyExists:
-                    for item in Set(live.map(\.item)).sorted() { await sendProgressAlone(item, &result) }
-                case .tooLarge, .transient:
-                    for piece in live { result.outcomes[piece.item] = .transient(error) }
+                    for item in Set(live.map(\.item)).sorted() { await sendProgressAlone(item, &result, leases: leases, chunkSize: chunkSize) }
+                case .tooLarge where live.flatMap(\.entries).count == 1:
+                    result.outcomes[live[0].item] = .refused(error, .progressRefused, at: configuration.now())
+                case .tooLarge:
+                    result.progressTooLarge = true
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false) }
+                case .transient:
+                    result.transientCalls[.progress, default: 0] += 1
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: alone) }
                 case .systemic:
                     for piece in live { result.outcomes[piece.item] = .systemic(error) }
                     return
@@ -231,19 +390,24 @@ extension SyncEngine {
         }
     }
 
-    private nonisolated func sendProgressAlone(_ item: Int, _ result: inout BatchResult) async {
+    private nonisolated func sendProgressAlone(_ item: Int, _ result: inout BatchResult, leases: LeaseKeeper, chunkSize: Int) async {
         guard case .open = result.outcomes[item] else { return }
         let left = Array(result.items[item].entry.progress.dropFirst(result.items[item].progressDelivered))
-        for start in stride(from: 0, to: left.count, by: configuration.progressBatchSize) {
-            let chunk = Array(left[start..<min(start + configuration.progressBatchSize, left.count)])
+        for start in stride(from: 0, to: left.count, by: chunkSize) {
+            guard !startable([item], result, leases).isEmpty else { return }
+            let chunk = Array(left[start..<min(start + chunkSize, left.count)])
             result.calls += 1
+            let started = configuration.now()
             do {
                 try await client.updateProgress(chunk)
                 result.items[item].progressDelivered += chunk.count
+                result.accept(.progress, at: started)
             } catch {
                 switch Self.judge(error) {
-                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused)
-                case .transient: result.outcomes[item] = .transient(error)
+                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, at: configuration.now())
+                case .transient:
+                    result.transientCalls[.progress, default: 0] += 1
+                    result.outcomes[item] = .transient(error, .progress, alone: true)
                 case .systemic: result.outcomes[item] = .systemic(error)
                 case .cancelled: break
                 }

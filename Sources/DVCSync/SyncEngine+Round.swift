@@ -8,13 +8,23 @@ extension SyncEngine {
         var round = Round()
         /// Entries given back after failing in this round: not claimed again before the next.
         var excluded: Set<UInt64> = []
-        var consecutiveFailures = 0
+        /// Entries this round claimed and has not settled (in flight, queued, or held as
+        /// suspects): never claimed again while the round holds them, whatever their lease says.
+        var held: Set<UInt64> = []
+        /// Calls in a row that failed transiently, per operation, with no call of that operation
+        /// accepted in between.
+        var consecutiveFailures: [DeliveryOperation: Int] = [:]
+        /// Refusals settled since the portal last accepted a dossier.
+        var refusedInARow = 0
         var stopping = false
-        /// Refusals not yet judged: the same signature, in a row.
-        var streak: [(item: Attempt, error: PortalError, kind: DeadLetterReason.Kind)] = []
-        var streakSignature: String?
-        /// Halves of split batches, waiting to be sent (still leased).
-        var queue: [[Attempt]] = []
+        /// Entries refused once in this round, waiting for the evidence that decides (see
+        /// ``SyncEngine/settle(_:_:_:)``).
+        var suspects: [Attempt] = []
+        /// Batches waiting to be sent: halves of split batches, entries sent alone.
+        var queue: [Batch] = []
+        /// Per split: whether the half settled first failed (`nil` while neither has settled).
+        var splits: [Int: Bool] = [:]
+        var nextSplit = 0
 
         mutating func stop(_ reason: Round.StopReason) {
             stopping = true
@@ -24,17 +34,25 @@ extension SyncEngine {
 
     /// The settled outcome of a batch, written to the outbox in one go.
     struct Settlement {
-        var acknowledged: [UInt64] = []
+        var acknowledged: [Claim] = []
         var known: [DossierCode] = []
         var releases: [Release] = []
         var dead: [DeadLetterRequest] = []
         var deadCodes: [String] = []
+
+        var sequences: [UInt64] { acknowledged.map(\.sequence) + releases.map(\.sequence) + dead.map(\.sequence) }
     }
 
     func runRound() async -> Round {
         var state = RoundState()
+        let leases = LeaseKeeper(lease: configuration.lease)
         emit(.sync(.roundStarted, "round started", ["batchSize": String(batchSize), "concurrency": String(configuration.concurrency)]))
-        await withTaskGroup(of: BatchResult.self) { group in
+        await withTaskGroup(of: BatchResult?.self) { group in
+            // The heartbeat: the leases of everything the round holds are renewed while it runs.
+            group.addTask {
+                await self.keepLeases(leases)
+                return nil
+            }
             var inFlight = 0
             while true {
                 while inFlight < configuration.concurrency && !state.stopping {
@@ -42,55 +60,125 @@ extension SyncEngine {
                         state.stop(.cancelled)
                         break
                     }
-                    let items: [Attempt]
-                    if !state.queue.isEmpty {
-                        items = state.queue.removeFirst()
-                    } else {
-                        do {
-                            let entries = try await outbox.claim(limit: batchSize, lease: configuration.lease, excluding: state.excluded)
-                            guard !entries.isEmpty else { break }
-                            items = entries.map(Attempt.init)
-                        } catch {
-                            state.round.outboxError = Redaction.text("\(error)")
-                            state.stop(.outbox)
-                            break
-                        }
-                    }
+                    guard let batch = await nextBatch(&state, leases) else { break }
                     inFlight += 1
-                    group.addTask { await self.deliver(items) }
+                    let progressBatchSize = progressBatchSize
+                    group.addTask { await self.deliver(batch, leases: leases, progressBatchSize: progressBatchSize) }
                 }
-                guard inFlight > 0, let result = await group.next() else { break }
+                guard inFlight > 0, let next = await group.next() else { break }
+                guard let result = next else { continue }
                 inFlight -= 1
-                await settle(result, &state)
+                await settle(result, &state, leases)
+            }
+            group.cancelAll()
+        }
+        await finish(&state, leases)
+        return state.round
+    }
+
+    /// The next batch: a queued one, or a new claim. Entries that have failed twice are sent
+    /// alone, so a poison entry isolated in an earlier round (or process) stays isolated.
+    private func nextBatch(_ state: inout RoundState, _ leases: LeaseKeeper) async -> Batch? {
+        if !state.queue.isEmpty { return state.queue.removeFirst() }
+        let entries: [OutboxEntry]
+        do {
+            entries = try await outbox.claim(limit: batchSize, lease: configuration.lease, excluding: state.excluded.union(state.held))
+        } catch {
+            state.round.outboxError = Redaction.text("\(error)")
+            state.stop(.outbox)
+            return nil
+        }
+        guard !entries.isEmpty else { return nil }
+        leases.claimed(entries.map(\.claim), at: configuration.now())
+        state.held.formUnion(entries.map(\.sequence))
+        var together: [Attempt] = []
+        var settlement = Settlement()
+        for entry in entries {
+            switch evidence(about: entry.sequence) {
+            case .refusedTwice(let suspicion):
+                deadLetter(Attempt(entry), DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
+            case .confirm:
+                state.queue.append(Batch(items: [Attempt(entry)]))
+            case .none where entry.delivery.attempts >= 2:
+                state.queue.append(Batch(items: [Attempt(entry)]))
+            case .none:
+                together.append(Attempt(entry))
             }
         }
-        await finish(&state)
-        return state.round
+        if !settlement.dead.isEmpty { await write(settlement, &state, leases) }
+        if !together.isEmpty { return Batch(items: together) }
+        return state.queue.isEmpty ? nil : state.queue.removeFirst()
+    }
+
+    /// Renews the leases of everything the round holds, every quarter of a lease, until cancelled.
+    private nonisolated func keepLeases(_ leases: LeaseKeeper) async {
+        let interval = configuration.lease / 4
+        while !Task.isCancelled {
+            do { try await configuration.sleeper.sleep(for: interval) } catch { return }
+            let claims = leases.claims
+            guard !claims.isEmpty else { continue }
+            let asked = configuration.now()
+            // A renewal that fails leaves the leases as they were: calls stop once too little of
+            // them is left (``LeaseKeeper/margin``).
+            guard let renewed = try? await outbox.renew(claims, lease: configuration.lease) else { continue }
+            leases.renewed(renewed, of: claims, at: asked)
+        }
     }
 
     /// Applies a batch's outcome: acknowledges what got through, splits or gives back what
     /// failed, judges refusals, and writes it all to the outbox.
-    private func settle(_ result: BatchResult, _ state: inout RoundState) async {
+    ///
+    /// How a refusal is judged (the model's rule: dead-lettering needs evidence that concerns the
+    /// dossier): a dossier refused alone becomes a *suspect* and is held, not dead-lettered. Once
+    /// the portal accepts another dossier sent after that refusal, the suspect is sent alone once
+    /// more; refused again, the refusal is its own and it is dead-lettered with the portal's
+    /// message. While nothing else is accepted — a refusal every dossier shares, a storm — nothing
+    /// is dead-lettered, and more than ``Configuration/systemicRefusalThreshold`` refusals in a
+    /// row stop the round as ``Round/StopReason/systemicRefusal``.
+    private func settle(_ result: BatchResult, _ state: inout RoundState, _ leases: LeaseKeeper) async {
         state.round.calls += result.calls
+        for (operation, at) in result.accepted {
+            lastAccepted[operation] = max(lastAccepted[operation] ?? at, at)
+            state.consecutiveFailures[operation] = 0
+        }
+        if result.accepted[.dossiers] != nil { state.refusedInARow = 0 }
+        if result.progressTooLarge { progressBatchSize = max(1, progressBatchSize / 2) }
+        if let error = result.outboxError {
+            state.round.outboxError = error
+            state.stop(.outbox)
+        }
         var items = result.items
         var settlement = Settlement()
         var handled = Set<Int>()
+        var countsFailure = result.transientCalls.filter { $0.value > 0 && result.accepted[$0.key] == nil }.map(\.key)
         if let failure = result.failure {
             handled = Set(result.failedGroup)
+            if case .transient = failure, let split = result.batch.split {
+                // A failed half counts towards the outage only once its sibling failed too.
+                countsFailure.removeAll { $0 == .dossiers }
+                if let siblingFailed = state.splits.removeValue(forKey: split) {
+                    if siblingFailed { countsFailure.append(.dossiers) }
+                } else {
+                    state.splits[split] = true
+                }
+            }
             settleFailedGroup(failure, result.failedGroup.map { items[$0] }, &state, &settlement)
+        } else if let split = result.batch.split, state.splits.removeValue(forKey: split) == nil {
+            state.splits[split] = false
         }
         for index in items.indices where !handled.contains(index) {
             let item = items[index]
             switch result.outcomes[index] {
             case .delivered:
-                settlement.acknowledged.append(item.entry.sequence)
-                confirmStreak(&state, &settlement)
-            case .refused(let error, let kind):
-                judgeRefusal(item, error, kind, &state, &settlement)
-            case .transient(let error):
+                settlement.acknowledged.append(item.claim)
+            case .refused(let error, let kind, let at):
+                noteRefusal(of: item.entry.sequence, error, kind, at: at)
+                state.suspects.append(item)
+                state.refusedInARow += 1
+            case .transient(let error, let operation, let alone):
                 items[index].fail(error)
                 state.round.lastError = error
-                giveBackAfterFailure(items[index], &state, &settlement)
+                giveBackAfterFailure(items[index], operation, alone: alone, &state, &settlement)
             case .systemic(let error):
                 state.round.lastError = error
                 settlement.releases.append(item.release(counting: false))
@@ -102,39 +190,86 @@ extension SyncEngine {
             }
             if item.dossierDelivered { settlement.known.append(item.entry.dossier.code) }
         }
-        if result.failure == nil, result.outcomes.contains(where: { if case .transient = $0 { true } else { false } }) {
-            // A call of this batch failed transiently after others went through (a progress chunk, a single dossier).
+        for operation in countsFailure {
             state.round.transientFailures += 1
-            if !items.contains(where: \.dossierDelivered) { state.consecutiveFailures += 1 }
+            state.consecutiveFailures[operation, default: 0] += 1
         }
-        if items.contains(where: \.dossierDelivered) {
-            portalLastAccepted = Date()
-            state.consecutiveFailures = 0
-        }
+        if state.consecutiveFailures.values.contains(where: { $0 >= configuration.maximumConsecutiveFailures }) { state.stop(.portalUnavailable) }
         if result.failure == nil && items.count >= batchSize && items.allSatisfy(\.isComplete) {
             batchSize = min(configuration.dossierBatchSize, batchSize * 2)
         }
-        await write(settlement, &state)
+        judgeSuspects(&state, &settlement)
+        if state.refusedInARow > configuration.systemicRefusalThreshold, !state.stopping,
+           let last = state.suspects.last.flatMap({ suspicions[$0.entry.sequence] }) {
+            state.round.systemicRefusal = Self.reason(last.error)
+            state.stop(.systemicRefusal)
+            emit(.sync(.systemicRefusal, "\(state.refusedInARow) refusals in a row, nothing accepted since: held as systemic, nothing dead-lettered: \(Self.reason(last.error))",
+                       ["count": String(state.refusedInARow), "reason": Self.reason(last.error)]))
+        }
+        await write(settlement, &state, leases)
         if !settlement.acknowledged.isEmpty {
             emit(.sync(.batchSent, "\(settlement.acknowledged.count) of \(items.count) entries acknowledged",
                        ["size": String(items.count), "acknowledged": String(settlement.acknowledged.count)]))
         }
     }
 
+    /// What the portal's answers so far say about a refused entry (see ``Suspicion``).
+    enum Evidence {
+        /// Nothing decides yet: it was never refused, or nothing was accepted since its last refusal.
+        case none
+        /// Refused once, then the portal accepted another dossier: send it alone once more.
+        case confirm
+        /// Refused, then the portal accepted others, refused again, and the portal accepted others
+        /// again: the refusal is the entry's own.
+        case refusedTwice(Suspicion)
+    }
+
+    func evidence(about sequence: UInt64) -> Evidence {
+        guard let suspicion = suspicions[sequence], let accepted = lastAccepted[suspicion.operation], accepted > suspicion.lastRefusal else {
+            return .none
+        }
+        return suspicion.episodes >= 2 ? .refusedTwice(suspicion) : .confirm
+    }
+
+    /// Records a refusal of an entry sent alone: a new episode when the portal accepted another
+    /// dossier since the entry's last refusal (refusals with nothing accepted between are one).
+    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: Date) {
+        let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
+        var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: moment, episodes: 0)
+        if suspicion.episodes == 0 || (lastAccepted[operation].map { $0 > suspicion.lastRefusal } ?? false) { suspicion.episodes += 1 }
+        suspicion.lastRefusal = max(suspicion.lastRefusal, moment)
+        suspicion.error = error
+        suspicion.kind = kind
+        suspicion.operation = operation
+        suspicions[sequence] = suspicion
+    }
+
+    /// Held suspects the portal has since accepted others after: refused twice so, they are
+    /// dead-lettered; refused once, they are sent alone once more.
+    private func judgeSuspects(_ state: inout RoundState, _ settlement: inout Settlement) {
+        guard !state.suspects.isEmpty else { return }
+        var waiting: [Attempt] = []
+        for suspect in state.suspects {
+            switch evidence(about: suspect.entry.sequence) {
+            case .refusedTwice(let suspicion):
+                deadLetter(suspect, DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
+            case .confirm:
+                state.queue.append(Batch(items: [suspect]))
+            case .none:
+                waiting.append(suspect)
+            }
+        }
+        state.suspects = waiting
+    }
+
     /// The dossier call of `group` failed as a whole: split it, or give it back.
     private func settleFailedGroup(_ failure: BatchResult.Failure, _ group: [Attempt], _ state: inout RoundState, _ settlement: inout Settlement) {
         switch failure {
-        case .tooLarge(let error):
+        case .tooLarge:
             batchSize = max(1, min(batchSize, group.count) / 2)
-            if group.count >= 2 {
-                split(group, why: "HTTP 413: halving the batch (now \(batchSize))", &state)
-            } else if let item = group.first {
-                deadLetter(item, DeadLetterReason(.tooLarge, Self.reason(error) + " (alone, HTTP 413)"), &settlement)
-            }
+            split(group, why: "HTTP 413: halving the batch (now \(batchSize))", &state)
         case .transient(let error):
-            state.round.transientFailures += 1
             state.round.lastError = error
-            state.consecutiveFailures += 1
             let failed = group.map { item -> Attempt in
                 var item = item
                 item.fail(error)
@@ -145,26 +280,32 @@ extension SyncEngine {
             if failed.count >= 2 && failed.contains(where: { $0.attempts >= 2 }) {
                 split(failed, why: "failed \(failed.map(\.attempts).max() ?? 2) times: bisecting to find the dossier at fault", &state)
             } else {
-                for item in failed { giveBackAfterFailure(item, &state, &settlement) }
+                for item in failed { giveBackAfterFailure(item, .dossiers, alone: failed.count == 1, &state, &settlement) }
             }
-            if state.consecutiveFailures >= configuration.maximumConsecutiveFailures { state.stop(.portalUnavailable) }
         }
     }
 
     private func split(_ items: [Attempt], why: String, _ state: inout RoundState) {
         let half = items.count / 2
-        state.queue.append(Array(items[..<half]))
-        state.queue.append(Array(items[half...]))
+        state.nextSplit += 1
+        state.queue.append(Batch(items: Array(items[..<half]), split: state.nextSplit))
+        state.queue.append(Batch(items: Array(items[half...]), split: state.nextSplit))
         state.round.splits += 1
         emit(.sync(.batchSplit, "split a batch of \(items.count): \(why)", ["size": String(items.count), "why": why]))
     }
 
-    /// An entry that failed transiently, alone or in a first-time batch failure: dead-lettered once
-    /// it has failed ``Configuration/maximumAttempts`` times while the portal accepted other
-    /// dossiers after it began to fail; otherwise given back until the next round.
-    private func giveBackAfterFailure(_ item: Attempt, _ state: inout RoundState, _ settlement: inout Settlement) {
-        let othersWentThrough = portalLastAccepted.map { accepted in item.firstFailedAt.map { accepted > $0 } ?? false } ?? false
-        if item.attempts >= configuration.maximumAttempts && othersWentThrough {
+    /// An entry that failed transiently: dead-lettered once it has failed
+    /// ``Configuration/maximumAttempts`` times, the last of them alone, while the portal accepted
+    /// the same operation for other entries after its first failure in this process (so an outage
+    /// — of the portal, or of one of its services — never does it); otherwise given back until the
+    /// next round.
+    private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, _ state: inout RoundState,
+                                      _ settlement: inout Settlement) {
+        let now = configuration.now()
+        let firstFailure = firstFailures[item.entry.sequence] ?? now
+        firstFailures[item.entry.sequence] = firstFailure
+        let othersWentThrough = lastAccepted[operation].map { $0 > firstFailure } ?? false
+        if alone && item.attempts >= configuration.maximumAttempts && othersWentThrough {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
             deadLetter(item, DeadLetterReason(.attemptsExhausted, "\(item.attempts) attempts failed\(since) while other dossiers went through; last: \(last)"),
@@ -175,44 +316,14 @@ extension SyncEngine {
         }
     }
 
-    /// A refusal is held until the next outcome shows whether the dossiers around it share it.
-    private func judgeRefusal(_ item: Attempt, _ error: PortalError, _ kind: DeadLetterReason.Kind, _ state: inout RoundState,
-                              _ settlement: inout Settlement) {
-        let signature = configuration.refusalSignature(error)
-        if state.streakSignature != signature {
-            confirmStreak(&state, &settlement)
-            state.streakSignature = signature
-        }
-        state.streak.append((item, error, kind))
-        guard state.streak.count >= configuration.systemicRefusalThreshold else { return }
-        let count = state.streak.count
-        for held in state.streak {
-            settlement.releases.append(held.item.release(counting: false))
-            state.excluded.insert(held.item.entry.sequence)
-        }
-        state.streak = []
-        state.streakSignature = nil
-        state.round.systemicRefusal = Self.reason(error)
-        state.stop(.systemicRefusal)
-        emit(.sync(.systemicRefusal, "\(count) dossiers in a row refused alike: treated as systemic, nothing dead-lettered: \(Self.reason(error))",
-                   ["count": String(count), "reason": Self.reason(error)]))
-    }
-
-    /// The held refusals were not shared by what came next: each is permanent for its dossier.
-    private func confirmStreak(_ state: inout RoundState, _ settlement: inout Settlement) {
-        for held in state.streak { deadLetter(held.item, DeadLetterReason(held.kind, Self.reason(held.error)), &settlement) }
-        state.streak = []
-        state.streakSignature = nil
-    }
-
     private func deadLetter(_ item: Attempt, _ reason: DeadLetterReason, _ settlement: inout Settlement) {
-        settlement.dead.append(DeadLetterRequest(sequence: item.entry.sequence, reason: reason,
+        settlement.dead.append(DeadLetterRequest(item.claim, reason: reason,
                                                  delivery: DeliveryState(attempts: item.attempts, dossierDelivered: item.dossierDelivered,
                                                                          progressDelivered: item.progressDelivered)))
         settlement.deadCodes.append(item.entry.dossier.code.rawValue)
     }
 
-    private func write(_ settlement: Settlement, _ state: inout RoundState) async {
+    private func write(_ settlement: Settlement, _ state: inout RoundState, _ leases: LeaseKeeper) async {
         do {
             if !settlement.acknowledged.isEmpty || !settlement.known.isEmpty {
                 try await outbox.acknowledge(settlement.acknowledged, known: settlement.known)
@@ -231,22 +342,25 @@ extension SyncEngine {
             state.round.outboxError = Redaction.text("\(error)")
             state.stop(.outbox)
         }
+        let settled = settlement.sequences
+        leases.settled(settled)
+        state.held.subtract(settled)
+        for sequence in settlement.acknowledged.map(\.sequence) + settlement.dead.map(\.sequence) {
+            firstFailures[sequence] = nil
+            suspicions[sequence] = nil
+        }
     }
 
     /// Gives back what the round still holds, counts what is left, compacts when due.
-    private func finish(_ state: inout RoundState) async {
+    private func finish(_ state: inout RoundState, _ leases: LeaseKeeper) async {
         var settlement = Settlement()
-        for batch in state.queue { settlement.releases += batch.map { $0.release(counting: true) } }
+        for batch in state.queue { settlement.releases += batch.items.map { $0.release(counting: true) } }
         state.queue = []
-        // Refusals still held at the end: a round that tried everything claimable saw nothing else
-        // share them, so they are permanent; a round that stopped early may not have, so they wait.
-        if state.round.stopReason == nil {
-            confirmStreak(&state, &settlement)
-        } else {
-            for held in state.streak { settlement.releases.append(held.item.release(counting: false)) }
-            state.streak = []
-        }
-        await write(settlement, &state)
+        // Suspects nothing has vouched for or against: held, uncounted, until a later round.
+        state.round.held = state.suspects.count
+        for suspect in state.suspects { settlement.releases.append(suspect.release(counting: false)) }
+        state.suspects = []
+        await write(settlement, &state, leases)
         if Task.isCancelled && state.round.stopReason == nil { state.round.stopReason = .cancelled }
         if let counts = try? await outbox.counts() { state.round.remaining = counts.values.reduce(0) { $0 + $1.pending } }
         if let compacting = outbox as? any CompactingOutbox, let threshold = configuration.compactionThreshold, state.round.stopReason != .outbox,
@@ -261,7 +375,7 @@ extension SyncEngine {
         let round = state.round
         emit(.sync(.roundFinished, round.description, [
             "acknowledged": String(round.acknowledged), "deadLettered": String(round.deadLettered), "calls": String(round.calls),
-            "remaining": String(round.remaining), "stopReason": round.stopReason?.rawValue ?? "",
+            "remaining": String(round.remaining), "stopReason": round.stopReason?.rawValue ?? "", "held": String(round.held),
         ]))
     }
 

@@ -44,10 +44,19 @@ public actor SyncEngine {
     /// The batch size in use: ``Configuration/dossierBatchSize``, halved by an HTTP 413 and
     /// doubled back, up to the configured size, by each full batch that goes through.
     var batchSize: Int
-    /// When the portal last accepted a dossier: an entry is dead-lettered for exhausted attempts
-    /// only if the portal accepted others after it began to fail (so an outage never does it).
-    var portalLastAccepted: Date?
-    private var current: Task<Round, Never>?
+    /// Progress entries per call: ``Configuration/progressBatchSize``, halved by an HTTP 413.
+    var progressBatchSize: Int
+    /// When a call of each operation that the portal accepted last started (on the engine's
+    /// clock): an entry is dead-lettered for exhausted attempts only if the portal accepted the
+    /// same operation for others after it began to fail, and a refused dossier only after the
+    /// portal accepted another dossier sent after the refusal.
+    var lastAccepted: [DeliveryOperation: Date] = [:]
+    /// When each entry that failed in this process first failed (on the engine's clock).
+    var firstFailures: [UInt64: Date] = [:]
+    /// What the portal's refusals of entries sent alone have shown so far.
+    var suspicions: [UInt64: Suspicion] = [:]
+    /// Callers waiting for the round in progress (`nil`: no round runs).
+    private var sharers: [CheckedContinuation<Round, Never>]?
 
     /// Creates an engine over a client and an outbox.
     public init(client: PortalClient, outbox: any Outbox, configuration: Configuration = .init()) {
@@ -55,6 +64,7 @@ public actor SyncEngine {
         self.outbox = outbox
         self.configuration = configuration
         self.batchSize = configuration.dossierBatchSize
+        self.progressBatchSize = configuration.progressBatchSize
     }
 
     // MARK: - Enqueue
@@ -127,17 +137,22 @@ public actor SyncEngine {
     /// Sends what is claimable, in concurrent batches, until nothing claimable is left, the round
     /// stops early (``Round/stopReason``) or the caller is cancelled.
     ///
-    /// Never throws: transient failures stay pending, refusals become dead letters, an outbox
-    /// that cannot be written stops the round. Only one round runs at a time: a second caller
-    /// shares the round in progress.
+    /// Never throws: transient failures stay pending, refusals proven to be a dossier's own become
+    /// dead letters, an outbox that cannot be written stops the round. Only one round runs at a
+    /// time: a second caller shares the round in progress (and gets its outcome).
+    ///
+    /// The round runs in the calling task (its child tasks inherit the caller's priority and task
+    /// executor). Cancelling that caller stops the round: no new call starts, and what was not
+    /// settled stays pending.
     public func sync() async -> Round {
-        if let current { return await current.value }
-        let task = Task { await self.runRound() }
-        current = task
-        // Cancelling the caller stops the round: no new batch starts; those in flight finish or
-        // are abandoned, and what they did not settle stays pending.
-        let round = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
-        current = nil
+        if sharers != nil {
+            return await withCheckedContinuation { continuation in sharers?.append(continuation) }
+        }
+        sharers = []
+        let round = await runRound()
+        let waiting = sharers ?? []
+        sharers = nil
+        for sharer in waiting { sharer.resume(returning: round) }
         return round
     }
 
@@ -190,7 +205,7 @@ public actor SyncEngine {
             guard wait > .zero else { break }
             configuration.eventSink?.record(.sync(.backoff, "waiting \(wait) before the next round",
                                                   ["delay": "\(wait)", "why": round.stopReason?.rawValue ?? "no progress"]))
-            do { try await Task.sleep(for: wait) } catch { break }
+            do { try await configuration.sleeper.sleep(for: wait) } catch { break }
             backoff = min(backoff * 2, maximumBackoff)
         }
         return rounds
@@ -201,8 +216,8 @@ public actor SyncEngine {
     /// Pending, acknowledged, dead-lettered and purged counts per receiving agency, and how long
     /// the oldest pending entry has waited.
     /// - Throws: ``SyncError`` with code ``SyncError/Code/outbox`` when the outbox cannot be read.
-    public func status(at now: Date = Date()) async throws(SyncError) -> SyncStatus {
-        do { return SyncStatus(counts: try await outbox.counts(), at: now) } catch {
+    public func status(at now: Date? = nil) async throws(SyncError) -> SyncStatus {
+        do { return SyncStatus(counts: try await outbox.counts(), at: now ?? configuration.now()) } catch {
             throw SyncError(code: .outbox, dossierCode: "", underlying: error)
         }
     }

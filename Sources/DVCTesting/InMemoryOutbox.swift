@@ -32,7 +32,10 @@ public final class InMemoryOutbox: Outbox {
     }
 
     /// Acknowledges entries.
-    public func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws { try await store.acknowledge(sequences, known: known) }
+    public func acknowledge(_ claims: [Claim], known: [DossierCode]) async throws { try await store.acknowledge(claims, known: known) }
+
+    /// Extends the leases of claims still current.
+    public func renew(_ claims: [Claim], lease: Duration) async throws -> Set<UInt64> { try await store.renew(claims, lease: lease) }
 
     /// Gives leased entries back.
     public func release(_ releases: [Release]) async throws { try await store.release(releases) }
@@ -73,6 +76,7 @@ public final class InMemoryOutbox: Outbox {
         private var order: [UInt64] = []
         private var latest: [String: UInt64] = [:]
         private var known: Set<String> = []
+        private var acknowledgedUpTo: [String: UInt64] = [:]
         private var next: UInt64 = 0
         private var leases: UInt64 = 0
         private var failing = false
@@ -91,7 +95,8 @@ public final class InMemoryOutbox: Outbox {
             var outcomes: [AppendOutcome] = []
             for (index, change) in changes.enumerated() {
                 let code = change.code.rawValue
-                if !change.resend, let held = order.first(where: { rows[$0]?.change.dossier.code.rawValue == code && rows[$0]?.fingerprint == change.fingerprint && isHeld($0) }) {
+                // Last write wins: only the latest version, pending or acknowledged, is unchanged.
+                if !change.resend, let held = latest[code], rows[held]?.fingerprint == change.fingerprint, isHeld(held) {
                     outcomes.append(.unchanged(sequence: held))
                     continue
                 }
@@ -128,17 +133,41 @@ public final class InMemoryOutbox: Outbox {
                 if let held = row.lease, held.until > moment { continue }
                 if excluding.contains(sequence) { continue }
                 leases += 1
-                row.lease = (leases, moment.addingTimeInterval(Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18))
+                row.lease = (leases, self.lease(lease, from: moment))
                 rows[sequence] = row
                 claimed.append(OutboxEntry(sequence: sequence, change: row.change, delivery: row.delivery, enqueuedAt: row.enqueuedAt, lease: leases))
             }
             return claimed
         }
 
-        func acknowledge(_ sequences: [UInt64], known codes: [DossierCode]) throws {
+        private func lease(_ duration: Duration, from moment: Date) -> Date {
+            moment.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
+
+        private func holds(_ claim: Claim) -> Bool {
+            guard let row = rows[claim.sequence], case .pending = row.state else { return false }
+            return row.lease?.token == claim.lease
+        }
+
+        func renew(_ claims: [Claim], lease duration: Duration) throws -> Set<UInt64> {
             try check()
-            for sequence in sequences {
-                guard var row = rows[sequence], case .pending = row.state else { continue }
+            let until = lease(duration, from: now())
+            var renewed = Set<UInt64>()
+            for claim in claims where holds(claim) {
+                guard let held = rows[claim.sequence]?.lease else { continue }
+                rows[claim.sequence]?.lease = (held.token, max(held.until, until))
+                renewed.insert(claim.sequence)
+            }
+            return renewed
+        }
+
+        func acknowledge(_ claims: [Claim], known codes: [DossierCode]) throws {
+            try check()
+            for claim in claims where holds(claim) {
+                let sequence = claim.sequence
+                guard var row = rows[sequence] else { continue }
+                let code = row.change.dossier.code.rawValue
+                acknowledgedUpTo[code] = max(acknowledgedUpTo[code] ?? 0, sequence)
                 row.state = .acknowledged
                 row.lease = nil
                 rows[sequence] = row
@@ -158,8 +187,8 @@ public final class InMemoryOutbox: Outbox {
 
         func deadLetter(_ letters: [DeadLetterRequest]) throws {
             try check()
-            for letter in letters {
-                guard var row = rows[letter.sequence], case .pending = row.state else { continue }
+            for letter in letters where holds(Claim(sequence: letter.sequence, lease: letter.lease)) {
+                guard var row = rows[letter.sequence] else { continue }
                 row.state = .dead(letter.reason, now())
                 row.lease = nil
                 row.delivery = row.delivery.merging(letter.delivery)
@@ -187,13 +216,16 @@ public final class InMemoryOutbox: Outbox {
             let matching = dead(matching: filter)
             for (row, _, _) in matching {
                 let code = row.change.dossier.code.rawValue
-                let newer = (latest[code] ?? 0) > row.sequence
+                // Progress only when a newer version was acknowledged or is pending (it carries the
+                // dossier and goes first); a newer version that is itself dead does not count.
+                let newer = (acknowledgedUpTo[code] ?? 0) > row.sequence
+                    || rows.values.contains { $0.sequence > row.sequence && $0.change.dossier.code.rawValue == code && { if case .pending = $0.state { true } else { false } }($0) }
                 next += 1
                 var copy = Row(sequence: next, change: row.change, fingerprint: row.fingerprint, agency: row.agency, enqueuedAt: now())
                 copy.delivery = DeliveryState(dossierDelivered: newer || row.delivery.dossierDelivered, progressDelivered: row.delivery.progressDelivered)
                 rows[next] = copy
                 order.append(next)
-                if !newer { latest[code] = next }
+                if !newer, latest[code] == row.sequence { latest[code] = next }
                 rows[row.sequence] = nil
                 order.removeAll { $0 == row.sequence }
             }

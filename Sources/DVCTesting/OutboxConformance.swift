@@ -45,6 +45,10 @@ public enum OutboxConformance: Sendable {
         case deadLettersRequeueAndPurge = "dead letters: list, requeue, purge"
         /// Counts per agency add up.
         case countsAddUp = "counts per agency add up"
+        case settlementIsFenced = "a stale claim's acknowledgement, dead letter and release change nothing"
+        case renewalKeepsTheLease = "renewing keeps a lease; a stale claim is not renewed"
+        case lastWriteWins = "a revert to an earlier version is appended; only the latest version is unchanged"
+        case requeueWithANewerDeadVersion = "requeueing an older dead letter whose newer version is dead sends it whole"
 
         /// The raw value.
         public var description: String { rawValue }
@@ -81,6 +85,10 @@ public enum OutboxConformance: Sendable {
             case .releaseKeepsDeliveryState: try await run.releaseKeepsState(outbox)
             case .deadLettersRequeueAndPurge: try await run.deadLetters(outbox)
             case .countsAddUp: try await run.counts(outbox)
+            case .settlementIsFenced: try await run.settlementIsFenced(outbox)
+            case .renewalKeepsTheLease: try await run.renewal(outbox)
+            case .lastWriteWins: try await run.lastWriteWins(outbox)
+            case .requeueWithANewerDeadVersion: try await run.requeueWithNewerDead(outbox)
             }
         } catch {
             await subject.cleanUp()
@@ -120,7 +128,7 @@ public enum OutboxConformance: Sendable {
             try expect(first.map(\.sequence) == [sequences[0], sequences[1], sequences[3]],
                        "first claim is [A1, B1, C1] without A2 (its earlier version is pending): got \(codes(first))")
             try expect(try await outbox.claim(limit: 10, lease: .seconds(60), excluding: []).isEmpty, "leased entries are not handed out again")
-            try await outbox.acknowledge([sequences[0]], known: [a1.code])
+            try await outbox.acknowledge([first[0].claim], known: [a1.code])
             let second = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
             try expect(second.map(\.sequence) == [sequences[2]], "after A1 is acknowledged, A2 is claimable: got \(codes(second))")
             try expect(second.first?.dossier.status == .processing, "an entry comes back as it was appended")
@@ -150,9 +158,8 @@ public enum OutboxConformance: Sendable {
             try expect(seen.latest.count == 3 && seen.latest[1]?.sequence == processing && seen.latest[1]?.status == .processing,
                        "validate sees earlier changes of the same call as the newest version")
             try expect(seen.latest[2] == nil, "validate gets nil for a dossier never appended")
-            let again = try await outbox.append([try change(1), try change(1, status: .processing)]) { _, _ in [] }
-            try expect(again == [.unchanged(sequence: first[0]), .unchanged(sequence: processing)],
-                       "identical versions (pending or acknowledged) are not appended again: got \(again)")
+            let again = try await outbox.append([try change(1, status: .processing)]) { _, _ in [] }
+            try expect(again == [.unchanged(sequence: processing)], "the latest version given again is not appended: got \(again)")
             let dossier = try Fixtures.dossier(1)
             let forced = try await outbox.append([try DossierChange(dossier, resend: true).encoded()]) { _, _ in [] }
             guard case .appended? = forced.first else { throw Failure(check: check, message: "a change marked resend is appended: got \(forced)") }
@@ -162,10 +169,10 @@ public enum OutboxConformance: Sendable {
             let sequences = try await append(outbox, [try change(1, progress: 2), try change(2), try change(3, agency: "000.00.15.H20"), try change(4)])
             let claimed = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
             try expect(claimed.count == 4, "four claimable entries")
-            try await outbox.acknowledge([sequences[0]], known: [claimed[0].dossier.code])
+            try await outbox.acknowledge([claimed[0].claim], known: [claimed[0].dossier.code])
             try await outbox.release([Release(sequence: sequences[1], lease: claimed[1].lease, failures: 1, lastFailure: "HTTP 503",
                                               dossierDelivered: true, progressDelivered: 0)])
-            try await outbox.deadLetter([DeadLetterRequest(sequence: sequences[2], reason: DeadLetterReason(.refused, "error_code -1: bad"))])
+            try await outbox.deadLetter([DeadLetterRequest(claimed[2].claim, reason: DeadLetterReason(.refused, "error_code -1: bad"))])
             // (A lease may outlive a reopen — a database keeps it — so the last one is given back first.)
             try await outbox.release([Release(sequence: sequences[3], lease: claimed[3].lease)])
             let before = try await outbox.counts()
@@ -241,7 +248,7 @@ public enum OutboxConformance: Sendable {
                             for entry in entries { await log.claimed(entry) }
                             await Task.yield()
                             for entry in entries { await log.acknowledged(entry) }
-                            try await outbox.acknowledge(entries.map(\.sequence), known: entries.map(\.dossier.code))
+                            try await outbox.acknowledge(entries.map(\.claim), known: entries.map(\.dossier.code))
                         }
                     }
                 }
@@ -276,12 +283,12 @@ public enum OutboxConformance: Sendable {
         func deadLetters(_ outbox: any Outbox) async throws {
             let sequences = try await append(outbox, [try change(1, progress: 1), try change(2), try change(3)])
             let claimed = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
+            try expect(claimed.map(\.sequence) == sequences, "three claimable entries")
             try await outbox.deadLetter([
-                DeadLetterRequest(sequence: sequences[0], reason: DeadLetterReason(.refused, "error_code -1: invalid status")),
-                DeadLetterRequest(sequence: sequences[1], reason: DeadLetterReason(.attemptsExhausted, "10 attempts failed")),
-                DeadLetterRequest(sequence: sequences[2], reason: DeadLetterReason(.refused, "error_code -1: invalid field")),
+                DeadLetterRequest(claimed[0].claim, reason: DeadLetterReason(.refused, "error_code -1: invalid status")),
+                DeadLetterRequest(claimed[1].claim, reason: DeadLetterReason(.attemptsExhausted, "10 attempts failed")),
+                DeadLetterRequest(claimed[2].claim, reason: DeadLetterReason(.refused, "error_code -1: invalid field")),
             ])
-            _ = claimed
             try expect(try await outbox.deadLetters(matching: .all).map(\.entry.sequence) == sequences, "all three are dead letters, oldest first")
             try expect(try await outbox.deadLetters(matching: .init(kinds: [.refused])).map(\.entry.sequence) == [sequences[0], sequences[2]], "filter by kind")
             try expect(try await outbox.deadLetters(matching: .init(reasonContaining: "FIELD")).map(\.entry.sequence) == [sequences[2]],
@@ -294,13 +301,13 @@ public enum OutboxConformance: Sendable {
             try expect(requeued.count == 1 && requeued[0].dossier.code.rawValue == code2 && requeued[0].delivery.attempts == 0
                        && !requeued[0].delivery.dossierDelivered, "the requeued entry goes again whole, attempts reset: got \(codes(requeued))")
             try expect(requeued[0].sequence > sequences[2], "a requeued entry goes behind everything")
-            try await outbox.acknowledge([requeued[0].sequence], known: [requeued[0].dossier.code])
+            try await outbox.acknowledge([requeued[0].claim], known: [requeued[0].dossier.code])
             // Dossier 1 has a newer version: requeueing its dead letter sends only its progress.
             let newer = try await append(outbox, [try change(1, status: .processing)])
             try expect(try await outbox.requeue(matching: .init(sequences: [sequences[0]])) == 1, "requeue by sequence")
             let next = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
             try expect(next.first?.sequence == newer[0], "the newer version comes first")
-            try await outbox.acknowledge(next.map(\.sequence), known: next.map(\.dossier.code))
+            try await outbox.acknowledge(next.map(\.claim), known: next.map(\.dossier.code))
             let progressOnly = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
             try expect(progressOnly.count == 1 && progressOnly[0].delivery.dossierDelivered && progressOnly[0].progressToSend.count == 1,
                        "with a newer version, a requeued entry carries only its progress: got \(progressOnly.map(\.delivery))")
@@ -315,11 +322,93 @@ public enum OutboxConformance: Sendable {
             }
         }
 
+        func settlementIsFenced(_ outbox: any Outbox) async throws {
+            let sequences = try await append(outbox, [try change(1), try change(2), try change(1, status: .processing)])
+            let stale = try await outbox.claim(limit: 2, lease: .milliseconds(300), excluding: [])
+            try expect(stale.map(\.sequence) == [sequences[0], sequences[1]], "A1 and B1 claimable")
+            try await Task.sleep(for: .milliseconds(700))
+            let current = try await outbox.claim(limit: 2, lease: .seconds(60), excluding: [])
+            try expect(current.map(\.sequence) == [sequences[0], sequences[1]], "claimed again once the lease expired")
+            // The first holder outlived its lease: what it settles now must change nothing.
+            try await outbox.acknowledge([stale[0].claim], known: [])
+            try await outbox.deadLetter([DeadLetterRequest(stale[1].claim, reason: DeadLetterReason(.refused, "stale"))])
+            try await outbox.release([Release(sequence: stale[0].sequence, lease: stale[0].lease, failures: 3)])
+            try expect(try await outbox.deadLetters(matching: .all).isEmpty, "a stale claim's dead letter is ignored")
+            try expect(try await outbox.claim(limit: 10, lease: .seconds(60), excluding: []).isEmpty,
+                       "a stale acknowledgement does not hand out A2 while the current holder still sends A1")
+            let counts = try await outbox.counts()["000.00.14.H20"]
+            try expect(counts?.pending == 3 && counts?.acknowledged == 0, "nothing was settled by the stale claim: got \(String(describing: counts))")
+            try await outbox.acknowledge(current.map(\.claim), known: [])
+            let next = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
+            try expect(next.map(\.sequence) == [sequences[2]] && next.first?.delivery.attempts == 0,
+                       "the current claim settles; the stale release counted no attempt: got \(next.map(\.delivery))")
+        }
+
+        func renewal(_ outbox: any Outbox) async throws {
+            try await append(outbox, [try change(1), try change(2)])
+            let claimed = try await outbox.claim(limit: 2, lease: .milliseconds(300), excluding: [])
+            try expect(claimed.count == 2, "two claimable entries")
+            let renewed = try await outbox.renew([claimed[0].claim], lease: .seconds(60))
+            try expect(renewed == [claimed[0].sequence], "a current claim is renewed: got \(renewed)")
+            try await Task.sleep(for: .milliseconds(700))
+            let again = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
+            try expect(again.map(\.sequence) == [claimed[1].sequence], "the renewed lease holds; the other expired: got \(again.map(\.sequence))")
+            let stale = try await outbox.renew([claimed[1].claim], lease: .seconds(60))
+            try expect(stale.isEmpty, "a claim taken over by another holder is not renewed: got \(stale)")
+            try await outbox.acknowledge([claimed[0].claim], known: [])
+            try expect(try await outbox.renew([claimed[0].claim], lease: .seconds(60)).isEmpty, "a settled claim is not renewed")
+        }
+
+        func lastWriteWins(_ outbox: any Outbox) async throws {
+            // A correction and its undoing (A → B → A): the portal must end on A.
+            let a = try change(1), b = try change(1, status: .processing)
+            let first = try await append(outbox, [a, b])
+            let revert = try await outbox.append([a]) { _, _ in [] }
+            guard case .appended(let third)? = revert.first else {
+                throw Failure(check: check, message: "a revert to an earlier version is appended: got \(revert)")
+            }
+            try expect(third > first[1], "the revert goes behind the version it undoes")
+            try expect(try await outbox.append([a]) { _, _ in [] } == [.unchanged(sequence: third)], "the latest version again is unchanged")
+            // The same within one call: [C, D, C] appends all three; [D, D] appends one.
+            let c = try change(2), d = try change(2, status: .processing)
+            let inCall = try await outbox.append([c, d, c, c]) { _, _ in [] }
+            guard inCall.count == 4, case .appended = inCall[0], case .appended = inCall[1], case .appended(let last) = inCall[2] else {
+                throw Failure(check: check, message: "[C, D, C] within one call appends three versions: got \(inCall)")
+            }
+            try expect(inCall[3] == .unchanged(sequence: last), "C right after C in one call is unchanged: got \(inCall[3])")
+            // Acknowledged: still the latest, still unchanged.
+            var acknowledged = 0
+            while true {
+                let entries = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
+                if entries.isEmpty { break }
+                acknowledged += entries.count
+                try await outbox.acknowledge(entries.map(\.claim), known: entries.map(\.dossier.code))
+            }
+            try expect(acknowledged == 6, "six versions delivered in turn: got \(acknowledged)")
+            try expect(try await outbox.append([a]) { _, _ in [] } == [.unchanged(sequence: third)], "the acknowledged latest version is unchanged")
+            guard case .appended? = try await outbox.append([b]) { _, _ in [] }.first else {
+                throw Failure(check: check, message: "an older acknowledged version given again is new")
+            }
+        }
+
+        func requeueWithNewerDead(_ outbox: any Outbox) async throws {
+            try await append(outbox, [try change(1, progress: 1)])
+            let first = try await outbox.claim(limit: 1, lease: .seconds(60), excluding: [])
+            try await outbox.deadLetter([DeadLetterRequest(first[0].claim, reason: DeadLetterReason(.refused, "first refused"))])
+            try await append(outbox, [try change(1, status: .processing)])
+            let second = try await outbox.claim(limit: 1, lease: .seconds(60), excluding: [])
+            try await outbox.deadLetter([DeadLetterRequest(second[0].claim, reason: DeadLetterReason(.refused, "second refused"))])
+            try expect(try await outbox.requeue(matching: .init(sequences: [first[0].sequence])) == 1, "requeue the older dead letter")
+            let again = try await outbox.claim(limit: 1, lease: .seconds(60), excluding: [])
+            try expect(again.count == 1 && !again[0].delivery.dossierDelivered && again[0].progressToSend.count == 1,
+                       "the portal has no newer version, so the older one goes whole: got \(again.map(\.delivery))")
+        }
+
         func counts(_ outbox: any Outbox) async throws {
             let sequences = try await append(outbox, [try change(1), try change(2), try change(3), try change(4, agency: "000.00.15.H20")])
             let claimed = try await outbox.claim(limit: 10, lease: .seconds(60), excluding: [])
-            try await outbox.acknowledge([sequences[0]], known: [])
-            try await outbox.deadLetter([DeadLetterRequest(sequence: sequences[1], reason: DeadLetterReason(.refused, "no"))])
+            try await outbox.acknowledge([claimed[0].claim], known: [])
+            try await outbox.deadLetter([DeadLetterRequest(claimed[1].claim, reason: DeadLetterReason(.refused, "no"))])
             try await outbox.release(claimed.filter { $0.sequence > sequences[1] }.map { Release(sequence: $0.sequence, lease: $0.lease) })
             let counts = try await outbox.counts()
             let h14 = counts["000.00.14.H20"], h15 = counts["000.00.15.H20"]

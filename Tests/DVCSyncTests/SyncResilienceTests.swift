@@ -18,11 +18,12 @@ struct SyncResilienceTests {
         let engine = SyncEngine(client: portal.client(attempts: 1), outbox: try FileOutbox(url: scratch.journal),
                                 configuration: .init(dossierBatchSize: 50, concurrency: 1, eventSink: events))
         for n in 1...60 { try await engine.enqueue(try Fixtures.dossier(n)) }
-        // The adapter answers every call "error_code -1": the batch, then three dossiers alone, alike.
+        // The adapter answers every call "error_code -1": the batch, three dossiers alone, then a
+        // fourth as a probe, refused too.
         let storm = await engine.sync()
         #expect(storm.stopReason == .systemicRefusal)
         #expect(storm.deadLettered == 0 && storm.acknowledged == 0 && storm.remaining == 60)
-        #expect(storm.calls == 1 + 3)
+        #expect(storm.calls == 1 + 3 + 1)
         #expect(storm.systemicRefusal?.contains("Hệ thống đang bận") == true)
         #expect(events.count(.systemicRefusal) == 1)
         let again = await engine.sync()

@@ -75,8 +75,11 @@ public final class PostgresOutbox: Outbox {
         try await store.claim(limit: limit, lease: lease, excluding: excluding)
     }
 
-    /// Acknowledges entries and remembers the dossiers the portal has.
-    public func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws { try await store.acknowledge(sequences, known: known) }
+    /// Acknowledges entries still held under their claims, and remembers the dossiers the portal has.
+    public func acknowledge(_ claims: [Claim], known: [DossierCode]) async throws { try await store.acknowledge(claims, known: known) }
+
+    /// Extends the leases of claims still current, measured on the database server's clock.
+    public func renew(_ claims: [Claim], lease: Duration) async throws -> Set<UInt64> { try await store.renew(claims, lease: lease) }
 
     /// Gives leased entries back with their delivery state (a stale lease's release is ignored).
     public func release(_ releases: [Release]) async throws { try await store.release(releases) }
@@ -141,22 +144,24 @@ extension PostgresOutbox {
 
         func claim(limit: Int, lease: Duration, excluding: Set<UInt64>) throws -> [OutboxEntry] {
             guard limit > 0 else { return [] }
-            let moment = now().timeIntervalSince1970
-            let until = moment + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+            let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
             return try open().transaction { db in
                 // Pending rows in sequence order (an index scan that stops at the limit), each kept
-                // only when no earlier version of its dossier is pending (an index probe).
+                // only when no earlier version of its dossier is pending (an index probe). Leases
+                // are measured on the database server's clock, the one clock every worker shares
+                // (a worker whose own clock runs ahead must not take live leases).
                 let rows = try db.query("""
-                    SELECT o.sequence, o.payload, o.delivery, o.enqueued_at FROM dvc_outbox o
-                    WHERE o.state = 'pending' AND (o.lease_until IS NULL OR o.lease_until <= $1) AND NOT (o.sequence = ANY($3::bigint[]))
+                    SELECT o.sequence, o.payload, o.delivery, o.enqueued_at, extract(epoch from clock_timestamp()) + $1 FROM dvc_outbox o
+                    WHERE o.state = 'pending' AND (o.lease_until IS NULL OR o.lease_until <= extract(epoch from clock_timestamp()))
+                      AND NOT (o.sequence = ANY($3::bigint[]))
                       AND NOT EXISTS (SELECT 1 FROM dvc_outbox p WHERE p.dossier_code = o.dossier_code AND p.state = 'pending' AND p.sequence < o.sequence)
                     ORDER BY o.sequence LIMIT $2 FOR UPDATE OF o SKIP LOCKED
-                    """, [String(moment), String(limit), "{" + excluding.map(String.init).joined(separator: ",") + "}"])
+                    """, [String(seconds), String(limit), "{" + excluding.map(String.init).joined(separator: ",") + "}"])
                 var claimed: [OutboxEntry] = []
                 for row in rows {
                     let sequence = try PostgresOutboxRows.int(row[0])
                     let token = try PostgresOutboxRows.int(try db.query("SELECT nextval('dvc_lease')").first?[0] ?? nil)
-                    try db.query("UPDATE dvc_outbox SET lease = $1, lease_until = $2 WHERE sequence = $3", [String(token), String(until), String(sequence)])
+                    try db.query("UPDATE dvc_outbox SET lease = $1, lease_until = $2 WHERE sequence = $3", [String(token), row[4] ?? "0", String(sequence)])
                     claimed.append(OutboxEntry(sequence: UInt64(sequence), change: try EncodedChange.decode(Data((row[1] ?? "").utf8)),
                                                delivery: try PostgresOutboxRows.delivery(row[2]), enqueuedAt: Date(timeIntervalSince1970: Double(row[3] ?? "") ?? 0),
                                                lease: UInt64(token)))
@@ -165,13 +170,28 @@ extension PostgresOutbox {
             }
         }
 
-        func acknowledge(_ sequences: [UInt64], known: [DossierCode]) throws {
+        func acknowledge(_ claims: [Claim], known: [DossierCode]) throws {
             try open().transaction { db in
-                for sequence in sequences {
-                    try db.query("UPDATE dvc_outbox SET state = 'acknowledged', lease = NULL, lease_until = NULL WHERE sequence = $1 AND state = 'pending'",
-                                 [String(sequence)])
+                for claim in claims {
+                    try db.query("UPDATE dvc_outbox SET state = 'acknowledged', lease = NULL, lease_until = NULL WHERE sequence = $1 AND state = 'pending' AND lease = $2",
+                                 [String(claim.sequence), String(claim.lease)])
                 }
                 for code in known { try db.query("INSERT INTO dvc_known (dossier_code) VALUES ($1) ON CONFLICT DO NOTHING", [code.rawValue]) }
+            }
+        }
+
+        func renew(_ claims: [Claim], lease: Duration) throws -> Set<UInt64> {
+            let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+            return try open().transaction { db in
+                var renewed = Set<UInt64>()
+                for claim in claims {
+                    let rows = try db.query("""
+                        UPDATE dvc_outbox SET lease_until = GREATEST(COALESCE(lease_until, 0), extract(epoch from clock_timestamp()) + $1)
+                        WHERE sequence = $2 AND state = 'pending' AND lease = $3 RETURNING sequence
+                        """, [String(seconds), String(claim.sequence), String(claim.lease)])
+                    if !rows.isEmpty { renewed.insert(claim.sequence) }
+                }
+                return renewed
             }
         }
 
@@ -192,8 +212,8 @@ extension PostgresOutbox {
             let moment = now().timeIntervalSince1970
             try open().transaction { db in
                 for letter in letters {
-                    guard let row = try db.query("SELECT delivery FROM dvc_outbox WHERE sequence = $1 AND state = 'pending' FOR UPDATE",
-                                                 [String(letter.sequence)]).first else { continue }
+                    guard let row = try db.query("SELECT delivery FROM dvc_outbox WHERE sequence = $1 AND state = 'pending' AND lease = $2 FOR UPDATE",
+                                                 [String(letter.sequence), String(letter.lease)]).first else { continue }
                     let delivery = try PostgresOutboxRows.delivery(row[0]).merging(letter.delivery)
                     try db.query("""
                         UPDATE dvc_outbox SET state = 'dead', delivery = $1, dead_kind = $2, dead_message = $3, dead_at = $4, lease = NULL, lease_until = NULL
@@ -216,9 +236,12 @@ extension PostgresOutbox {
             return try open().transaction { db in
                 let rows = try PostgresOutboxRows.dead(db, matching: filter, locking: true)
                 for row in rows {
-                    try db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [row.code])
-                    let newest = try db.query("SELECT sequence FROM dvc_latest WHERE dossier_code = $1", [row.code]).first.map { try PostgresOutboxRows.int($0[0]) } ?? 0
-                    let newer = newest > Int64(row.sequence)
+                    try PostgresOutboxRows.lock([row.code], on: db)
+                    // A newer version pending or acknowledged carries the dossier (and goes first):
+                    // then only progress goes again. A newer version that is itself dead does not count.
+                    let newer = !(try db.query("""
+                        SELECT 1 FROM dvc_outbox WHERE dossier_code = $1 AND sequence > $2 AND state IN ('pending', 'acknowledged') LIMIT 1
+                        """, [row.code, String(row.sequence)])).isEmpty
                     let old = try PostgresOutboxRows.delivery(row.delivery)
                     let delivery = DeliveryState(dossierDelivered: newer || old.dossierDelivered, progressDelivered: old.progressDelivered)
                     let inserted = try db.query("""
@@ -237,7 +260,8 @@ extension PostgresOutbox {
         func purge(matching filter: DeadLetterFilter) throws -> Int {
             try open().transaction { db in
                 let rows = try PostgresOutboxRows.dead(db, matching: filter, locking: true)
-                for row in rows { try db.query("UPDATE dvc_outbox SET state = 'purged' WHERE sequence = $1", [String(row.sequence)]) }
+                // The payload (personal data) leaves with the purge; the row stays to be counted.
+                for row in rows { try db.query("UPDATE dvc_outbox SET state = 'purged', payload = '' WHERE sequence = $1", [String(row.sequence)]) }
                 return rows.count
             }
         }

@@ -12,12 +12,15 @@ enum PostgresOutboxRows {
                        at moment: Double, schema: String) throws -> [AppendOutcome] {
         var outcomes: [AppendOutcome] = []
         let fresh = try json(DeliveryState())
+        // Every dossier of the call is locked first, in one order, so that two transactions
+        // appending [X, Y] and [Y, X] cannot deadlock.
+        try lock(changes.map(\.code.rawValue), on: db)
         for (index, change) in changes.enumerated() {
             let code = change.code.rawValue
-            try db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [code])
+            // Last write wins: only the dossier's latest version, pending or acknowledged, is unchanged.
             if !change.resend, let held = try db.query("""
-                SELECT sequence FROM dvc_outbox WHERE dossier_code = $1 AND fingerprint = $2 AND state IN ('pending', 'acknowledged')
-                ORDER BY sequence LIMIT 1
+                SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence
+                WHERE l.dossier_code = $1 AND o.fingerprint = $2 AND o.state IN ('pending', 'acknowledged')
                 """, [code, change.fingerprint]).first {
                 outcomes.append(.unchanged(sequence: UInt64(try int(held[0]))))
                 continue
@@ -45,6 +48,17 @@ enum PostgresOutboxRows {
             try db.query("SELECT pg_notify($1, '')", [PostgresOutboxSchema.channel(schema)])
         }
         return outcomes
+    }
+
+    /// DVCKit's class of advisory locks (the two-key form, so that no lock of the application's own
+    /// single-key space is ever taken): "DVCK" in ASCII.
+    static let lockClass: Int32 = 0x4456_434B
+
+    /// Takes the transaction-scoped advisory lock of each dossier, in sorted order.
+    static func lock(_ codes: [String], on db: PostgresConnection) throws {
+        for code in Set(codes).sorted() {
+            try db.query("SELECT pg_advisory_xact_lock($1::int4, hashtext($2))", [String(lockClass), code])
+        }
     }
 
     struct DeadRow {

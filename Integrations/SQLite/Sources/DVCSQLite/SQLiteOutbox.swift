@@ -41,7 +41,11 @@ public final class SQLiteOutbox: Outbox {
     }
 
     /// Acknowledges entries and remembers the dossiers the portal has.
-    public func acknowledge(_ sequences: [UInt64], known: [DossierCode]) async throws { try await store.acknowledge(sequences, known: known) }
+    /// Acknowledges entries still held under their claims, and remembers the dossiers the portal has.
+    public func acknowledge(_ claims: [Claim], known: [DossierCode]) async throws { try await store.acknowledge(claims, known: known) }
+
+    /// Extends the leases of claims still current.
+    public func renew(_ claims: [Claim], lease: Duration) async throws -> Set<UInt64> { try await store.renew(claims, lease: lease) }
 
     /// Gives leased entries back with their delivery state.
     public func release(_ releases: [Release]) async throws { try await store.release(releases) }
@@ -90,7 +94,11 @@ extension SQLiteOutbox {
             let db = try open()
             let moment = now().timeIntervalSince1970
             return try db.transaction {
-                let held = try db.prepare("SELECT sequence FROM dvc_outbox WHERE dossier_code = ?1 AND fingerprint = ?2 AND state IN ('pending', 'acknowledged') ORDER BY sequence LIMIT 1")
+                // Last write wins: only the dossier's latest version, pending or acknowledged, is unchanged.
+                let held = try db.prepare("""
+                    SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence
+                    WHERE l.dossier_code = ?1 AND o.fingerprint = ?2 AND o.state IN ('pending', 'acknowledged')
+                    """)
                 let latest = try db.prepare("SELECT l.sequence, o.status FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence WHERE l.dossier_code = ?1")
                 let insert = try db.prepare("INSERT INTO dvc_outbox (dossier_code, agency, status, fingerprint, payload, enqueued_at, delivery) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                 let fresh = try Self.json(DeliveryState())
@@ -171,13 +179,29 @@ extension SQLiteOutbox {
             String(decoding: try JSONEncoder().encode(delivery), as: UTF8.self)
         }
 
-        func acknowledge(_ sequences: [UInt64], known: [DossierCode]) throws {
+        func acknowledge(_ claims: [Claim], known: [DossierCode]) throws {
             let db = try open()
             try db.transaction {
-                let update = try db.prepare("UPDATE dvc_outbox SET state = 'acknowledged', lease = NULL, lease_until = NULL WHERE sequence = ?1 AND state = 'pending'")
-                for sequence in sequences { try update.bind([.integer(Int64(sequence))]).run() }
+                let update = try db.prepare("UPDATE dvc_outbox SET state = 'acknowledged', lease = NULL, lease_until = NULL WHERE sequence = ?1 AND state = 'pending' AND lease = ?2")
+                for claim in claims { try update.bind([.integer(Int64(claim.sequence)), .integer(Int64(claim.lease))]).run() }
                 let remember = try db.prepare("INSERT OR IGNORE INTO dvc_known (dossier_code) VALUES (?1)")
                 for code in known { try remember.bind([.text(code.rawValue)]).run() }
+            }
+        }
+
+        func renew(_ claims: [Claim], lease: Duration) throws -> Set<UInt64> {
+            let db = try open()
+            let until = now().timeIntervalSince1970 + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+            return try db.transaction {
+                let read = try db.prepare("SELECT 1 FROM dvc_outbox WHERE sequence = ?1 AND state = 'pending' AND lease = ?2")
+                let write = try db.prepare("UPDATE dvc_outbox SET lease_until = MAX(COALESCE(lease_until, 0), ?1) WHERE sequence = ?2")
+                var renewed = Set<UInt64>()
+                for claim in claims {
+                    guard try read.bind([.integer(Int64(claim.sequence)), .integer(Int64(claim.lease))]).step() else { continue }
+                    try write.bind([.real(until), .integer(Int64(claim.sequence))]).run()
+                    renewed.insert(claim.sequence)
+                }
+                return renewed
             }
         }
 
@@ -199,13 +223,13 @@ extension SQLiteOutbox {
             let db = try open()
             let moment = now().timeIntervalSince1970
             try db.transaction {
-                let read = try db.prepare("SELECT delivery FROM dvc_outbox WHERE sequence = ?1 AND state = 'pending'")
+                let read = try db.prepare("SELECT delivery FROM dvc_outbox WHERE sequence = ?1 AND state = 'pending' AND lease = ?2")
                 let write = try db.prepare("""
                     UPDATE dvc_outbox SET state = 'dead', delivery = ?1, dead_kind = ?2, dead_message = ?3, dead_at = ?4, lease = NULL, lease_until = NULL
                     WHERE sequence = ?5
                     """)
                 for letter in letters {
-                    guard try read.bind([.integer(Int64(letter.sequence))]).step() else { continue }
+                    guard try read.bind([.integer(Int64(letter.sequence)), .integer(Int64(letter.lease))]).step() else { continue }
                     let delivery = try Self.delivery(read.text(0) ?? "{}").merging(letter.delivery)
                     try write.bind([.text(try Self.json(delivery)), .text(letter.reason.kind.rawValue), .text(letter.reason.message), .real(moment),
                                     .integer(Int64(letter.sequence))]).run()
@@ -243,7 +267,9 @@ extension SQLiteOutbox {
             let moment = now().timeIntervalSince1970
             return try db.transaction {
                 let rows = try dead(db, matching: filter)
-                let latest = try db.prepare("SELECT sequence FROM dvc_latest WHERE dossier_code = ?1")
+                // A newer version pending or acknowledged carries the dossier (and goes first): then
+                // only progress goes again. A newer version that is itself dead does not count.
+                let newerLive = try db.prepare("SELECT 1 FROM dvc_outbox WHERE dossier_code = ?1 AND sequence > ?2 AND state IN ('pending', 'acknowledged') LIMIT 1")
                 let insert = try db.prepare("""
                     INSERT INTO dvc_outbox (dossier_code, agency, status, fingerprint, payload, enqueued_at, delivery)
                     SELECT dossier_code, agency, status, fingerprint, payload, ?1, ?2 FROM dvc_outbox WHERE sequence = ?3
@@ -251,8 +277,7 @@ extension SQLiteOutbox {
                 let setLatest = try db.prepare("UPDATE dvc_latest SET sequence = ?1 WHERE dossier_code = ?2")
                 let remove = try db.prepare("DELETE FROM dvc_outbox WHERE sequence = ?1")
                 for row in rows {
-                    let newest = try latest.bind([.text(row.code)]).step() ? UInt64(latest.int(0)) : 0
-                    let newer = newest > row.sequence
+                    let newer = try newerLive.bind([.text(row.code), .integer(Int64(row.sequence))]).step()
                     let old = try Self.delivery(row.delivery)
                     let delivery = DeliveryState(dossierDelivered: newer || old.dossierDelivered, progressDelivered: old.progressDelivered)
                     try insert.bind([.real(moment), .text(try Self.json(delivery)), .integer(Int64(row.sequence))]).run()
@@ -268,7 +293,8 @@ extension SQLiteOutbox {
             let db = try open()
             return try db.transaction {
                 let rows = try dead(db, matching: filter)
-                let update = try db.prepare("UPDATE dvc_outbox SET state = 'purged' WHERE sequence = ?1")
+                // The payload (personal data) leaves with the purge; the row stays to be counted.
+                let update = try db.prepare("UPDATE dvc_outbox SET state = 'purged', payload = X'' WHERE sequence = ?1")
                 for row in rows { try update.bind([.integer(Int64(row.sequence))]).run() }
                 return rows.count
             }

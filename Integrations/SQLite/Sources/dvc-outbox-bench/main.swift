@@ -70,7 +70,7 @@ for kind in kinds {
         while true {
             let claimed = try await outbox.claim(limit: 500, lease: .seconds(300), excluding: [])
             if claimed.isEmpty { break }
-            try await outbox.acknowledge(claimed.map(\.sequence), known: [])
+            try await outbox.acknowledge(claimed.map(\.claim), known: [])
             drained += claimed.count
         }
     }
