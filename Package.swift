@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "dvc-demo", targets: ["dvc-demo"]),
         .executable(name: "dvc-validate", targets: ["dvc-validate"]),
         .executable(name: "dvc-sandbox", targets: ["dvc-sandbox"]),
+        .executable(name: "dvc-sim", targets: ["dvc-sim"]),
         .executable(name: "dvc-sync", targets: ["dvc-sync"]),
         .executable(name: "dvc-reconcile", targets: ["dvc-reconcile"]),
         .executable(name: "dvc-report", targets: ["dvc-report"]),
@@ -52,6 +53,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "dvc-sandbox", dependencies: ["DVCTesting", "DVCCommandLine"], path: "Examples/dvc-sandbox",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "dvc-sim", dependencies: ["DVCTesting"], path: "Examples/dvc-sim",
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "dvc-sync", dependencies: ["DVCCommandLine"], path: "Examples/dvc-sync",

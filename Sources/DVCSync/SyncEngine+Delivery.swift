@@ -87,9 +87,9 @@ struct BatchResult: Sendable {
     var failure: Failure?
     /// Positions (in the batch's items) of the entries whose dossier call failed as a whole.
     var failedGroup: [Int] = []
-    /// When the last call of each operation that the portal accepted in this batch started (so an
+    /// When each call of each operation that the portal accepted in this batch started (so an
     /// acceptance counts as evidence only against refusals that came back before it was sent).
-    var accepted: [DeliveryOperation: Date] = [:]
+    var accepted: [DeliveryOperation: [Date]] = [:]
     /// Calls that failed transiently, per operation.
     var transientCalls: [DeliveryOperation: Int] = [:]
     /// The outbox could not be read while sending (create or update could not be decided).
@@ -103,7 +103,7 @@ struct BatchResult: Sendable {
     }
 
     mutating func accept(_ operation: DeliveryOperation, at moment: Date) {
-        accepted[operation] = max(accepted[operation] ?? moment, moment)
+        accepted[operation, default: []].append(moment)
     }
 }
 

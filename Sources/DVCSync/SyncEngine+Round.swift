@@ -137,8 +137,10 @@ extension SyncEngine {
     /// row stop the round as ``Round/StopReason/systemicRefusal``.
     private func settle(_ result: BatchResult, _ state: inout RoundState, _ leases: LeaseKeeper) async {
         state.round.calls += result.calls
-        for (operation, at) in result.accepted {
-            lastAccepted[operation] = max(lastAccepted[operation] ?? at, at)
+        let acceptedBefore = lastAccepted
+        for (operation, times) in result.accepted {
+            guard let latest = times.max() else { continue }
+            lastAccepted[operation] = max(lastAccepted[operation] ?? latest, latest)
             state.consecutiveFailures[operation] = 0
         }
         if result.accepted[.dossiers] != nil { state.refusedInARow = 0 }
@@ -172,7 +174,11 @@ extension SyncEngine {
             case .delivered:
                 settlement.acknowledged.append(item.claim)
             case .refused(let error, let kind, let at):
-                noteRefusal(of: item.entry.sequence, error, kind, at: at)
+                // What the portal accepted before this refusal came back: earlier batches, and
+                // calls of this one that started before it.
+                let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
+                let before = ([acceptedBefore[operation]] + (result.accepted[operation] ?? []).filter { $0 <= at }.map(Optional.some)).compactMap { $0 }.max()
+                noteRefusal(of: item.entry.sequence, error, kind, at: at, acceptedBefore: before)
                 state.suspects.append(item)
                 state.refusedInARow += 1
             case .transient(let error, let operation, let alone):
@@ -225,7 +231,7 @@ extension SyncEngine {
     }
 
     func evidence(about sequence: UInt64) -> Evidence {
-        guard let suspicion = suspicions[sequence], let accepted = lastAccepted[suspicion.operation], accepted > suspicion.lastRefusal else {
+        guard let suspicion = suspicions[sequence], let accepted = lastAccepted[suspicion.operation], accepted >= suspicion.lastRefusal else {
             return .none
         }
         return suspicion.episodes >= 2 ? .refusedTwice(suspicion) : .confirm
@@ -233,10 +239,10 @@ extension SyncEngine {
 
     /// Records a refusal of an entry sent alone: a new episode when the portal accepted another
     /// dossier since the entry's last refusal (refusals with nothing accepted between are one).
-    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: Date) {
+    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: Date, acceptedBefore: Date?) {
         let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
         var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: moment, episodes: 0)
-        if suspicion.episodes == 0 || (lastAccepted[operation].map { $0 > suspicion.lastRefusal } ?? false) { suspicion.episodes += 1 }
+        if suspicion.episodes == 0 || (acceptedBefore.map { $0 >= suspicion.lastRefusal } ?? false) { suspicion.episodes += 1 }
         suspicion.lastRefusal = max(suspicion.lastRefusal, moment)
         suspicion.error = error
         suspicion.kind = kind
@@ -304,7 +310,7 @@ extension SyncEngine {
         let now = configuration.now()
         let firstFailure = firstFailures[item.entry.sequence] ?? now
         firstFailures[item.entry.sequence] = firstFailure
-        let othersWentThrough = lastAccepted[operation].map { $0 > firstFailure } ?? false
+        let othersWentThrough = lastAccepted[operation].map { $0 >= firstFailure } ?? false
         if alone && item.attempts >= configuration.maximumAttempts && othersWentThrough {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
