@@ -10,6 +10,9 @@ struct Attempt: Sendable {
     var lastError: PortalError?
     var dossierDelivered: Bool
     var progressDelivered: Int
+    /// The portal refused it before and nothing has decided yet: it is sent alone and before the
+    /// rest of its batch, so that the rest — accepted after it — is the evidence that decides.
+    var suspected = false
 
     init(_ entry: OutboxEntry) {
         self.entry = entry
@@ -224,8 +227,13 @@ extension SyncEngine {
             result.outboxError = Redaction.text("\(error)")
             return
         }
-        let creates = needing.filter { !known.contains(result.items[$0].entry.dossier.code) }
-        let updates = needing.filter { known.contains(result.items[$0].entry.dossier.code) }
+        let suspected = needing.filter { result.items[$0].suspected }
+        for index in suspected {
+            await sendAlone([index], isUpdating: known.contains(result.items[index].entry.dossier.code), &result, leases: leases)
+        }
+        let rest = needing.filter { !result.items[$0].suspected }
+        let creates = rest.filter { !known.contains(result.items[$0].entry.dossier.code) }
+        let updates = rest.filter { known.contains(result.items[$0].entry.dossier.code) }
         for (group, isUpdating) in [(creates, false), (updates, true)] where !group.isEmpty {
             let group = startable(group, result, leases)
             guard !group.isEmpty else { continue }
@@ -333,7 +341,7 @@ extension SyncEngine {
         for index in startable(Array(result.items.indices), result, leases) where result.items[index].dossierDelivered {
             let left = result.items[index].entry.progress.dropFirst(result.items[index].progressDelivered)
             guard !left.isEmpty else { continue }
-            if result.items[index].attempts >= 2 {
+            if result.items[index].attempts >= 2 || result.items[index].suspected {
                 isolated.append(stride(from: left.startIndex, to: left.endIndex, by: chunkSize).map {
                     Piece(item: index, entries: left[$0..<min($0 + chunkSize, left.endIndex)])
                 })
@@ -357,7 +365,8 @@ extension SyncEngine {
                 }
             }
         }
-        for own in isolated { chunks += own.map { [$0] } }
+        // Entries sent alone go first: a suspect's refusal must come back before the others' calls start.
+        chunks = isolated.flatMap { $0.map { [$0] } } + chunks
         for chunk in chunks where !chunk.isEmpty {
             let live = chunk.filter { !startable([$0.item], result, leases).isEmpty }
             guard !live.isEmpty else { continue }

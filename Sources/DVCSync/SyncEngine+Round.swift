@@ -99,6 +99,11 @@ extension SyncEngine {
                 deadLetter(Attempt(entry), DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
             case .confirm:
                 state.queue.append(Batch(items: [Attempt(entry)]))
+            case .none where suspicions[entry.sequence] != nil:
+                // Refused before, nothing accepted since: first in a batch with the others.
+                var suspect = Attempt(entry)
+                suspect.suspected = true
+                together.insert(suspect, at: together.firstIndex { !$0.suspected } ?? together.endIndex)
             case .none where entry.delivery.attempts >= 2:
                 state.queue.append(Batch(items: [Attempt(entry)]))
             case .none:
@@ -311,7 +316,12 @@ extension SyncEngine {
         let firstFailure = firstFailures[item.entry.sequence] ?? now
         firstFailures[item.entry.sequence] = firstFailure
         let othersWentThrough = lastAccepted[operation].map { $0 >= firstFailure } ?? false
-        if alone && item.attempts >= configuration.maximumAttempts && othersWentThrough {
+        // A failure the portal answered (HTTP 500 to this entry alone) says something about the
+        // entry; no answer at all (a timeout, a connection lost) mostly says something about the
+        // network, so it takes four times as many before the entry is given up.
+        let answered = item.lastError.map { $0.code != .transport } ?? true
+        let enough = answered ? configuration.maximumAttempts : 4 * configuration.maximumAttempts
+        if alone && item.attempts >= enough && othersWentThrough {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
             deadLetter(item, DeadLetterReason(.attemptsExhausted, "\(item.attempts) attempts failed\(since) while other dossiers went through; last: \(last)"),

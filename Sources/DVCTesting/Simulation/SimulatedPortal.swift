@@ -38,8 +38,9 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
     private(set) var versions: [String: [Applied]] = [:]
     private(set) var progress: [String: [Applied]] = [:]
     private(set) var answers: [Answer] = []
-    /// Progress labels whose call was applied but whose answer was lost (they may arrive twice).
-    private(set) var progressMaybeTwice: Set<String> = []
+    /// Progress labels whose call was applied but whose answer was lost, and how often (each such
+    /// loss allows one more arrival).
+    private(set) var progressAnswersLost: [String: Int] = [:]
     private(set) var violations: [SyncSimulation.Violation] = []
     private(set) var calls = 0
     /// Asked when a create arrives: whether the outbox already records the dossier as known (a
@@ -66,7 +67,10 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
             try await clock.sleep(for: .seconds(min(there, timeout)))
         } catch {
             // The sender died with the request in flight: it may still arrive.
-            if draw({ $0.chance(0.5) }) { _ = await apply(request) }
+            if draw({ $0.chance(0.5) }) {
+                _ = await apply(request)
+                noteLost(request)
+            }
             throw error
         }
         if there > timeout { throw SandboxTransportError.timedOut }
@@ -88,7 +92,7 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
         guard request.operation == PortalService.updateProgress.rawValue,
               let call = dialect.recognise(method: request.method.rawValue, target: Self.target(request.url), headers: request.headers, body: request.body),
               let entries = try? call.payload([ProgressEntry].self) else { return }
-        lock.withLock { for entry in entries { progressMaybeTwice.insert(entry.action ?? "") } }
+        lock.withLock { for entry in entries { progressAnswersLost[entry.action ?? "", default: 0] += 1 } }
     }
 
     static func target(_ url: URL) -> String {

@@ -195,7 +195,7 @@ public struct SimulationPlan: Sendable {
         plan.lease = .seconds([2, 10, 60, 300][random.int(0...3)])
         plan.batchSize = [1, 3, 8, 50][random.int(0...3)]
         plan.concurrency = random.int(1...4)
-        plan.maximumAttempts = random.int(2...6)
+        plan.maximumAttempts = random.int(3...6)
         plan.faultEnd = random.double(300...1_200)
         plan.meanLatency = [0.01, 0.1, 0.5, 2][random.int(0...3)]
         if random.chance(0.3) {

@@ -308,6 +308,8 @@ private final class SimulationRun: @unchecked Sendable {
     private var appended: [String: [Appended]] = [:]
     private var bySequence: [UInt64: (code: String, appended: Appended)] = [:]
     private var acknowledgedClaims: [UInt64] = []
+    /// Versions appended while equal to the dossier's latest: (dossier, label, latest, new).
+    private var appendedAgain: [(String, String, UInt64, UInt64)] = []
     private var violations: [SyncSimulation.Violation] = []
 
     init(plan: SimulationPlan, seed: UInt64, scheduler: SimulationScheduler, store: any SimulatedOutboxStore, scenario: String?) {
@@ -504,7 +506,8 @@ private final class SimulationRun: @unchecked Sendable {
             switch outcome {
             case .appended(let sequence):
                 if let latest = history.last, latest.label == enqueue.label {
-                    violate(.lastWriteWins, code, "\(enqueue.label) equals the latest version (sequence \(latest.sequence)) but was appended again as \(sequence)")
+                    // Right only if that latest version had been dead-lettered: checked at the end.
+                    lock.withLock { appendedAgain.append((code, enqueue.label, latest.sequence, sequence)) }
                 }
                 let record = SimulationRun.Appended(sequence: sequence, label: enqueue.label, progress: change.progress.map { $0.action ?? "" })
                 lock.withLock {
@@ -544,6 +547,10 @@ private final class SimulationRun: @unchecked Sendable {
         } else {
             violate(.crashSafety, "", "the outbox could not be counted at the end")
         }
+        // I8: a version equal to the latest is appended again only when that latest was dead-lettered.
+        for (code, label, latest, sequence) in lock.withLock({ appendedAgain }) where !deadSequences.contains(latest) {
+            violate(.lastWriteWins, code, "\(label) equals the latest version (sequence \(latest), not dead-lettered) but was appended again as \(sequence)")
+        }
         // I6: only versions at fault are dead-lettered.
         let defective = plan.defective
         for letter in dead {
@@ -568,7 +575,7 @@ private final class SimulationRun: @unchecked Sendable {
             }
         }
         // I4: progress after its version, in order, once (twice where an answer was lost).
-        let maybeTwice = portal.progressMaybeTwice
+        let answersLost = portal.progressAnswersLost
         for (code, applied) in progress {
             let list = appended[code] ?? []
             let order = list.flatMap(\.progress)
@@ -576,7 +583,7 @@ private final class SimulationRun: @unchecked Sendable {
             var last = -1
             for item in applied {
                 counts[item.label, default: 0] += 1
-                let limit = maybeTwice.contains(item.label) ? 2 : 1
+                let limit = 1 + answersLost[item.label, default: 0]
                 if counts[item.label, default: 0] > limit {
                     violate(.progress, code, "progress \(item.label) reached the portal \(counts[item.label, default: 0]) times")
                 }
