@@ -245,11 +245,9 @@ extension SyncEngine {
                 result.accept(.dossiers, at: started)
             } catch {
                 switch Self.judge(error) {
-                case .refused where group.count == 1 && !isUpdating:
-                    result.outcomes[group[0]] = .refused(error, .refused, at: configuration.now())
                 case .refused, .alreadyExists:
                     // One bad dossier must not sink the batch: go one by one.
-                    await sendAlone(group, isUpdating: isUpdating, &result, leases: leases)
+                    await sendAlone(group, isUpdating: isUpdating, answered: error, &result, leases: leases)
                 case .tooLarge where group.count == 1:
                     result.outcomes[group[0]] = .refused(error, .tooLarge, at: configuration.now())
                 case .tooLarge:
@@ -275,13 +273,17 @@ extension SyncEngine {
         }
     }
 
-    /// Sends each dossier of a refused group alone. "Already exists" on a create is resent as an
-    /// update; a refused update is tried once as a create (the portal's data may have been reset).
+    /// Sends each dossier of a refused group alone (`answered`: the answer the group got, when it
+    /// was one dossier — it is not sent again). "Already exists" on a create is resent as an
+    /// update. A refused update goes as a create only once the portal confirms, by a lookup
+    /// (`TraCuuHoSo`), that it no longer has the dossier (its data was reset): a create never
+    /// reaches a portal that holds the dossier.
     ///
     /// After ``Configuration/systemicRefusalThreshold`` refusals in a row it sends the next
     /// dossier as a probe: accepted, the refusals were the dossiers' own and the rest go on;
     /// refused too, the refusal looks systemic and the rest of the group is left untried.
-    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, _ result: inout BatchResult, leases: LeaseKeeper) async {
+    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, answered: PortalError? = nil, _ result: inout BatchResult,
+                                       leases: LeaseKeeper) async {
         var refusedInARow = 0
         for index in group {
             if refusedInARow > configuration.systemicRefusalThreshold { return }
@@ -290,11 +292,16 @@ extension SyncEngine {
             var isUpdating = startUpdating
             var tried: Set<Bool> = []
             var firstRefusal: PortalError?
+            var pending = group.count == 1 ? answered : nil
             single: while true {
                 tried.insert(isUpdating)
-                result.calls += 1
                 let started = configuration.now()
-                do {
+                do throws(PortalError) {
+                    if let answer = pending {
+                        pending = nil
+                        throw answer
+                    }
+                    result.calls += 1
                     try await client.syncDossiers([dossier], isUpdating: isUpdating)
                     result.items[index].dossierDelivered = true
                     result.accept(.dossiers, at: started)
@@ -306,6 +313,8 @@ extension SyncEngine {
                         isUpdating = true
                     case .refused where isUpdating && !tried.contains(false):
                         firstRefusal = firstRefusal ?? error
+                        result.calls += 1
+                        guard await portalLacks(dossier.code) else { fallthrough }
                         isUpdating = false
                     case .refused, .alreadyExists:
                         let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
@@ -329,6 +338,11 @@ extension SyncEngine {
                 }
             }
         }
+    }
+
+    /// Whether the portal answers a lookup saying it does not have `code` (an error is no answer).
+    private nonisolated func portalLacks(_ code: DossierCode) async -> Bool {
+        do { return try await !client.dossierIsKnown(code) } catch { return false }
     }
 
     /// Sends the progress left of every entry whose dossier reached the portal, in chunks across

@@ -25,6 +25,9 @@ extension SyncEngine {
         /// Per split: whether the half settled first failed (`nil` while neither has settled).
         var splits: [Int: Bool] = [:]
         var nextSplit = 0
+        /// A batch with a suspected entry is in flight: no other batch starts until it settles, so
+        /// what the others get back comes after the suspect's answer (the evidence that decides).
+        var probing = false
 
         mutating func stop(_ reason: Round.StopReason) {
             stopping = true
@@ -55,12 +58,13 @@ extension SyncEngine {
             }
             var inFlight = 0
             while true {
-                while inFlight < configuration.concurrency && !state.stopping {
+                while inFlight < configuration.concurrency && !state.stopping && !state.probing {
                     if Task.isCancelled {
                         state.stop(.cancelled)
                         break
                     }
                     guard let batch = await nextBatch(&state, leases) else { break }
+                    if batch.items.contains(where: \.suspected) { state.probing = true }
                     inFlight += 1
                     let progressBatchSize = progressBatchSize
                     group.addTask { await self.deliver(batch, leases: leases, progressBatchSize: progressBatchSize) }
@@ -142,6 +146,7 @@ extension SyncEngine {
     /// row stop the round as ``Round/StopReason/systemicRefusal``.
     private func settle(_ result: BatchResult, _ state: inout RoundState, _ leases: LeaseKeeper) async {
         state.round.calls += result.calls
+        if result.items.contains(where: \.suspected) { state.probing = false }
         let acceptedBefore = lastAccepted
         for (operation, times) in result.accepted {
             guard let latest = times.max() else { continue }

@@ -43,6 +43,8 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
     private(set) var progressAnswersLost: [String: Int] = [:]
     private(set) var violations: [SyncSimulation.Violation] = []
     private(set) var calls = 0
+    /// The latest version of each dossier (what a lookup answers).
+    private var latest: [String: Dossier] = [:]
     /// Asked when a create arrives: whether the outbox already records the dossier as known (a
     /// create then breaks I3).
     var knownToOutbox: (@Sendable (String) async -> Bool)?
@@ -80,7 +82,12 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
             noteLost(request)
             throw SandboxTransportError.timedOut
         }
-        try await clock.sleep(for: .seconds(back))
+        do {
+            try await clock.sleep(for: .seconds(back))
+        } catch {
+            noteLost(request)
+            throw error
+        }
         if lost {
             noteLost(request)
             throw SandboxTransportError.connectionClosed
@@ -133,6 +140,11 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
         switch call.service {
         case .syncDossiers: return await syncDossiers(call)
         case .updateProgress: return updateProgress(call)
+        case .lookUpDossier:
+            let code = call.parameters["mahoso"] ?? ""
+            let held = lock.withLock { latest[code] }
+            let result = (try? PortalJSON.encode(held.map { [$0] } ?? [])) ?? Data("[]".utf8)
+            return PortalResponse(status: 200, headers: ["Content-Type": "application/json"], body: dialect.replyBody(.success, message: "Thành công", result: result))
         default: return reply(.refused, "Dịch vụ \(operation) không có trong mô phỏng")
         }
     }
@@ -193,7 +205,10 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
             return reply(.refused, "Hồ sơ \(missing) không tồn tại (not found; create it first)")
         }
         lock.withLock {
-            for dossier in dossiers { versions[dossier.code.rawValue, default: []].append(Applied(at: now, label: dossier.note ?? "")) }
+            for dossier in dossiers {
+                versions[dossier.code.rawValue, default: []].append(Applied(at: now, label: dossier.note ?? ""))
+                latest[dossier.code.rawValue] = dossier
+            }
             answers.append(Answer(at: now, operation: operation, codes: codes, accepted: true))
         }
         return reply(.success, "Thành công")
