@@ -45,11 +45,27 @@ struct Suspicion: Sendable {
     var kind: DeadLetterReason.Kind
     /// The portal's last answer.
     var error: PortalError
-    /// When the last refusal came back (the engine's clock).
-    var lastRefusal: Date
+    /// When the last refusal came back (an ``EventOrder`` tick).
+    var lastRefusal: UInt64
     /// Refusals separated by the portal accepting another dossier (refusals with nothing accepted
     /// between them count once).
     var episodes: Int
+}
+
+/// The order of what the engine saw (a logical clock): each call's start and each refusal's
+/// return takes the next tick, so "accepted after that refusal" never depends on a wall clock's
+/// resolution or on two events sharing an instant.
+final class EventOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    /// The next tick.
+    func next() -> UInt64 {
+        lock.withLock {
+            last += 1
+            return last
+        }
+    }
 }
 
 /// The two calls an entry needs: its dossier, then its progress. Their health is judged apart (an
@@ -69,7 +85,7 @@ enum EntryOutcome: Sendable {
     /// Dossier and all progress confirmed.
     case delivered
     /// Refused by the portal in a call that carried this entry alone: the dossier, or its progress.
-    case refused(PortalError, DeadLetterReason.Kind, at: Date)
+    case refused(PortalError, DeadLetterReason.Kind, at: UInt64)
     /// Failed transiently in `operation`; `alone` when the call carried nothing else.
     case transient(PortalError, DeliveryOperation, alone: Bool)
     /// Logging in failed or the session kept expiring: nothing can get through.
@@ -92,7 +108,7 @@ struct BatchResult: Sendable {
     var failedGroup: [Int] = []
     /// When each call of each operation that the portal accepted in this batch started (so an
     /// acceptance counts as evidence only against refusals that came back before it was sent).
-    var accepted: [DeliveryOperation: [Date]] = [:]
+    var accepted: [DeliveryOperation: [UInt64]] = [:]
     /// Calls that failed transiently, per operation.
     var transientCalls: [DeliveryOperation: Int] = [:]
     /// The outbox could not be read while sending (create or update could not be decided).
@@ -105,7 +121,7 @@ struct BatchResult: Sendable {
         set { batch.items = newValue }
     }
 
-    mutating func accept(_ operation: DeliveryOperation, at moment: Date) {
+    mutating func accept(_ operation: DeliveryOperation, at moment: UInt64) {
         accepted[operation, default: []].append(moment)
     }
 }
@@ -238,7 +254,7 @@ extension SyncEngine {
             let group = startable(group, result, leases)
             guard !group.isEmpty else { continue }
             result.calls += 1
-            let started = configuration.now()
+            let started = order.next()
             do {
                 try await client.syncDossiers(group.map { result.items[$0].entry.dossier }, isUpdating: isUpdating)
                 for index in group { result.items[index].dossierDelivered = true }
@@ -249,7 +265,7 @@ extension SyncEngine {
                     // One bad dossier must not sink the batch: go one by one.
                     await sendAlone(group, isUpdating: isUpdating, answered: error, &result, leases: leases)
                 case .tooLarge where group.count == 1:
-                    result.outcomes[group[0]] = .refused(error, .tooLarge, at: configuration.now())
+                    result.outcomes[group[0]] = .refused(error, .tooLarge, at: order.next())
                 case .tooLarge:
                     result.failure = .tooLarge(error)
                     result.failedGroup = group
@@ -295,7 +311,7 @@ extension SyncEngine {
             var pending = group.count == 1 ? answered : nil
             single: while true {
                 tried.insert(isUpdating)
-                let started = configuration.now()
+                let started = order.next()
                 do throws(PortalError) {
                     if let answer = pending {
                         pending = nil
@@ -318,11 +334,11 @@ extension SyncEngine {
                         isUpdating = false
                     case .refused, .alreadyExists:
                         let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
-                        result.outcomes[index] = .refused(refusal, .refused, at: configuration.now())
+                        result.outcomes[index] = .refused(refusal, .refused, at: order.next())
                         refusedInARow += 1
                         break single
                     case .tooLarge:
-                        result.outcomes[index] = .refused(error, .tooLarge, at: configuration.now())
+                        result.outcomes[index] = .refused(error, .tooLarge, at: order.next())
                         refusedInARow += 1
                         break single
                     case .transient:
@@ -386,7 +402,7 @@ extension SyncEngine {
             guard !live.isEmpty else { continue }
             let alone = Set(live.map(\.item)).count == 1
             result.calls += 1
-            let started = configuration.now()
+            let started = order.next()
             do {
                 try await client.updateProgress(live.flatMap(\.entries))
                 for piece in live { result.items[piece.item].progressDelivered += piece.entries.count }
@@ -396,7 +412,7 @@ extension SyncEngine {
                 case .refused, .alreadyExists:
                     for item in Set(live.map(\.item)).sorted() { await sendProgressAlone(item, &result, leases: leases, chunkSize: chunkSize) }
                 case .tooLarge where live.flatMap(\.entries).count == 1:
-                    result.outcomes[live[0].item] = .refused(error, .progressRefused, at: configuration.now())
+                    result.outcomes[live[0].item] = .refused(error, .progressRefused, at: order.next())
                 case .tooLarge:
                     result.progressTooLarge = true
                     for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false) }
@@ -420,14 +436,14 @@ extension SyncEngine {
             guard !startable([item], result, leases).isEmpty else { return }
             let chunk = Array(left[start..<min(start + chunkSize, left.count)])
             result.calls += 1
-            let started = configuration.now()
+            let started = order.next()
             do {
                 try await client.updateProgress(chunk)
                 result.items[item].progressDelivered += chunk.count
                 result.accept(.progress, at: started)
             } catch {
                 switch Self.judge(error) {
-                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, at: configuration.now())
+                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, at: order.next())
                 case .transient:
                     result.transientCalls[.progress, default: 0] += 1
                     result.outcomes[item] = .transient(error, .progress, alone: true)

@@ -249,10 +249,12 @@ extension SyncEngine {
 
     /// Records a refusal of an entry sent alone: a new episode when the portal accepted another
     /// dossier since the entry's last refusal (refusals with nothing accepted between are one).
-    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: Date, acceptedBefore: Date?) {
+    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: UInt64, acceptedBefore: UInt64?) {
         let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
         var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: moment, episodes: 0)
         if suspicion.episodes == 0 || (acceptedBefore.map { $0 >= suspicion.lastRefusal } ?? false) { suspicion.episodes += 1 }
+        emit(.sync(.refusalHeld, "entry \(sequence) refused (episode \(suspicion.episodes)): \(Self.reason(error))",
+                   ["sequence": String(sequence), "episodes": String(suspicion.episodes), "reason": Self.reason(error)]))
         suspicion.lastRefusal = max(suspicion.lastRefusal, moment)
         suspicion.error = error
         suspicion.kind = kind
@@ -317,8 +319,7 @@ extension SyncEngine {
     /// next round.
     private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, _ state: inout RoundState,
                                       _ settlement: inout Settlement) {
-        let now = configuration.now()
-        let firstFailure = firstFailures[item.entry.sequence] ?? now
+        let firstFailure = firstFailures[item.entry.sequence] ?? order.next()
         firstFailures[item.entry.sequence] = firstFailure
         let othersWentThrough = lastAccepted[operation].map { $0 >= firstFailure } ?? false
         // A failure the portal answered (HTTP 500 to this entry alone) says something about the

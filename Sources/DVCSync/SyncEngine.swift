@@ -46,13 +46,15 @@ public actor SyncEngine {
     var batchSize: Int
     /// Progress entries per call: ``Configuration/progressBatchSize``, halved by an HTTP 413.
     var progressBatchSize: Int
-    /// When a call of each operation that the portal accepted last started (on the engine's
-    /// clock): an entry is dead-lettered for exhausted attempts only if the portal accepted the
+    /// When a call of each operation that the portal accepted last started (an ``EventOrder``
+    /// tick): an entry is dead-lettered for exhausted attempts only if the portal accepted the
     /// same operation for others after it began to fail, and a refused dossier only after the
     /// portal accepted another dossier sent after the refusal.
-    var lastAccepted: [DeliveryOperation: Date] = [:]
-    /// When each entry that failed in this process first failed (on the engine's clock).
-    var firstFailures: [UInt64: Date] = [:]
+    var lastAccepted: [DeliveryOperation: UInt64] = [:]
+    /// When each entry that failed in this process first failed.
+    var firstFailures: [UInt64: UInt64] = [:]
+    /// The order of calls and answers: what "before" and "after" mean for the evidence above.
+    nonisolated let order = EventOrder()
     /// What the portal's refusals of entries sent alone have shown so far.
     var suspicions: [UInt64: Suspicion] = [:]
     /// Callers waiting for the round in progress (`nil`: no round runs).

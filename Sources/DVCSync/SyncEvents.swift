@@ -16,6 +16,9 @@ extension PortalEvent.Kind {
     public static let deadLettered = Self(rawValue: "dead-lettered")
     /// A refusal hit several dossiers in a row: nothing was dead-lettered for it (metadata: count, reason).
     public static let systemicRefusal = Self(rawValue: "systemic-refusal")
+    /// The portal refused an entry sent alone; it is held until the evidence decides (metadata:
+    /// sequence, episodes — refusals separated by the portal accepting other dossiers).
+    public static let refusalHeld = Self(rawValue: "refusal-held")
     /// The engine waits before the next round (metadata: delay, why).
     public static let backoff = Self(rawValue: "backoff")
 }

@@ -117,7 +117,33 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
         return windows.first { $0.contains(now) && ($0.operation == nil || $0.operation == operation) }
     }
 
+    private static let tracing = ProcessInfo.processInfo.environment["DVC_SIM_TRACE"] == "1"
+
     func apply(_ request: PortalRequest) async -> PortalResponse {
+        let response = await answer(request)
+        if Self.tracing {
+            let labels = (try? PortalJSON.decode(AnyLabels.self, from: request.body))?.labels ?? []
+            FileHandle.standardError.write(Data(String(format: "%9.3f portal %@ %@ -> %d %@\n", seconds, request.operation, labels.joined(separator: ","),
+                                                       response.status, String(decoding: response.body.prefix(90), as: UTF8.self)).utf8))
+        }
+        return response
+    }
+
+    /// The labels of a request's dossiers or progress entries, for the trace.
+    private struct AnyLabels: Decodable {
+        let labels: [String]
+        init(from decoder: any Decoder) throws {
+            struct Item: Decodable {
+                let GhiChu: String?
+                let NoiDungXuLy: String?
+            }
+            struct Envelope: Decodable { let data: [Item]? }
+            let items = (try? decoder.singleValueContainer().decode(Envelope.self).data) ?? (try? decoder.singleValueContainer().decode([Item].self)) ?? []
+            labels = items.compactMap { $0.GhiChu ?? $0.NoiDungXuLy }
+        }
+    }
+
+    private func answer(_ request: PortalRequest) async -> PortalResponse {
         let target = Self.target(request.url)
         if request.url.path == dialect.authentication.path {
             return login(request)

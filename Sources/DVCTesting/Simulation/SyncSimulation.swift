@@ -264,7 +264,7 @@ private struct TraceSink: PortalEventSink {
     let scheduler: SimulationScheduler
     var wantsBodies: Bool { false }
     func record(_ event: PortalEvent) {
-        FileHandle.standardError.write(Data(String(format: "%9.3f w%d %@\n", scheduler.seconds, worker, event.description).utf8))
+        FileHandle.standardError.write(Data(String(format: "%9.3f w%d %@ %@\n", scheduler.seconds, worker, event.description, "").utf8))
     }
     static let enabled = ProcessInfo.processInfo.environment["DVC_SIM_TRACE"] == "1"
 }
