@@ -68,6 +68,15 @@ final class EventOrder: @unchecked Sendable {
     }
 }
 
+/// An entry's transient failures that count towards giving it up: episodes separated by the
+/// portal accepting the same operation for another entry.
+struct FailureEpisodes: Sendable {
+    /// Episodes so far.
+    var count: Int
+    /// The last failure (an ``EventOrder`` tick).
+    var last: UInt64
+}
+
 /// The two calls an entry needs: its dossier, then its progress. Their health is judged apart (an
 /// outage of the progress service says nothing about dossiers, and the other way round).
 enum DeliveryOperation: String, Sendable, Hashable {
@@ -87,7 +96,7 @@ enum EntryOutcome: Sendable {
     /// Refused by the portal in a call that carried this entry alone: the dossier, or its progress.
     case refused(PortalError, DeadLetterReason.Kind, at: UInt64)
     /// Failed transiently in `operation`; `alone` when the call carried nothing else.
-    case transient(PortalError, DeliveryOperation, alone: Bool)
+    case transient(PortalError, DeliveryOperation, alone: Bool, at: UInt64)
     /// Logging in failed or the session kept expiring: nothing can get through.
     case systemic(PortalError)
 }
@@ -106,6 +115,8 @@ struct BatchResult: Sendable {
     var failure: Failure?
     /// Positions (in the batch's items) of the entries whose dossier call failed as a whole.
     var failedGroup: [Int] = []
+    /// When that call failed (an ``EventOrder`` tick).
+    var failedAt: UInt64 = 0
     /// When each call of each operation that the portal accepted in this batch started (so an
     /// acceptance counts as evidence only against refusals that came back before it was sent).
     var accepted: [DeliveryOperation: [UInt64]] = [:]
@@ -273,10 +284,11 @@ extension SyncEngine {
                 case .transient:
                     result.transientCalls[.dossiers, default: 0] += 1
                     if group.count == 1 {
-                        result.outcomes[group[0]] = .transient(error, .dossiers, alone: true)
+                        result.outcomes[group[0]] = .transient(error, .dossiers, alone: true, at: order.next())
                     } else {
                         result.failure = .transient(error)
                         result.failedGroup = group
+                        result.failedAt = order.next()
                     }
                     return
                 case .systemic:
@@ -343,7 +355,7 @@ extension SyncEngine {
                         break single
                     case .transient:
                         result.transientCalls[.dossiers, default: 0] += 1
-                        result.outcomes[index] = .transient(error, .dossiers, alone: true)
+                        result.outcomes[index] = .transient(error, .dossiers, alone: true, at: order.next())
                         break single
                     case .systemic:
                         result.outcomes[index] = .systemic(error)
@@ -415,10 +427,10 @@ extension SyncEngine {
                     result.outcomes[live[0].item] = .refused(error, .progressRefused, at: order.next())
                 case .tooLarge:
                     result.progressTooLarge = true
-                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false) }
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false, at: order.next()) }
                 case .transient:
                     result.transientCalls[.progress, default: 0] += 1
-                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: alone) }
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: alone, at: order.next()) }
                 case .systemic:
                     for piece in live { result.outcomes[piece.item] = .systemic(error) }
                     return
@@ -446,7 +458,7 @@ extension SyncEngine {
                 case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, at: order.next())
                 case .transient:
                     result.transientCalls[.progress, default: 0] += 1
-                    result.outcomes[item] = .transient(error, .progress, alone: true)
+                    result.outcomes[item] = .transient(error, .progress, alone: true, at: order.next())
                 case .systemic: result.outcomes[item] = .systemic(error)
                 case .cancelled: break
                 }

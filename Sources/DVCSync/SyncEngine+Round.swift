@@ -174,7 +174,7 @@ extension SyncEngine {
                     state.splits[split] = true
                 }
             }
-            settleFailedGroup(failure, result.failedGroup.map { items[$0] }, &state, &settlement)
+            settleFailedGroup(failure, result.failedGroup.map { items[$0] }, at: result.failedAt, &state, &settlement)
         } else if let split = result.batch.split, state.splits.removeValue(forKey: split) == nil {
             state.splits[split] = false
         }
@@ -191,10 +191,10 @@ extension SyncEngine {
                 noteRefusal(of: item.entry.sequence, error, kind, at: at, acceptedBefore: before)
                 state.suspects.append(item)
                 state.refusedInARow += 1
-            case .transient(let error, let operation, let alone):
+            case .transient(let error, let operation, let alone, let at):
                 items[index].fail(error)
                 state.round.lastError = error
-                giveBackAfterFailure(items[index], operation, alone: alone, &state, &settlement)
+                giveBackAfterFailure(items[index], operation, alone: alone, at: at, &state, &settlement)
             case .systemic(let error):
                 state.round.lastError = error
                 settlement.releases.append(item.release(counting: false))
@@ -281,7 +281,8 @@ extension SyncEngine {
     }
 
     /// The dossier call of `group` failed as a whole: split it, or give it back.
-    private func settleFailedGroup(_ failure: BatchResult.Failure, _ group: [Attempt], _ state: inout RoundState, _ settlement: inout Settlement) {
+    private func settleFailedGroup(_ failure: BatchResult.Failure, _ group: [Attempt], at tick: UInt64, _ state: inout RoundState,
+                                   _ settlement: inout Settlement) {
         switch failure {
         case .tooLarge:
             batchSize = max(1, min(batchSize, group.count) / 2)
@@ -298,7 +299,7 @@ extension SyncEngine {
             if failed.count >= 2 && failed.contains(where: { $0.attempts >= 2 }) {
                 split(failed, why: "failed \(failed.map(\.attempts).max() ?? 2) times: bisecting to find the dossier at fault", &state)
             } else {
-                for item in failed { giveBackAfterFailure(item, .dossiers, alone: failed.count == 1, &state, &settlement) }
+                for item in failed { giveBackAfterFailure(item, .dossiers, alone: failed.count == 1, at: tick, &state, &settlement) }
             }
         }
     }
@@ -312,25 +313,32 @@ extension SyncEngine {
         emit(.sync(.batchSplit, "split a batch of \(items.count): \(why)", ["size": String(items.count), "why": why]))
     }
 
-    /// An entry that failed transiently: dead-lettered once it has failed
-    /// ``Configuration/maximumAttempts`` times, the last of them alone, while the portal accepted
-    /// the same operation for other entries after its first failure in this process (so an outage
-    /// — of the portal, or of one of its services — never does it); otherwise given back until the
-    /// next round.
-    private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, _ state: inout RoundState,
+    /// An entry that failed transiently. Failures count towards giving it up only when they are
+    /// isolated: the entry failed alone, and the portal accepted the same operation for another
+    /// entry since the entry's previous failure (failures with nothing accepted between them are
+    /// one episode — an outage of the portal, or of one of its services, is one episode however
+    /// long it lasts). After ``Configuration/maximumAttempts`` such episodes the entry is
+    /// dead-lettered; otherwise it is given back until the next round.
+    private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, at tick: UInt64, _ state: inout RoundState,
                                       _ settlement: inout Settlement) {
-        let firstFailure = firstFailures[item.entry.sequence] ?? order.next()
-        firstFailures[item.entry.sequence] = firstFailure
-        let othersWentThrough = lastAccepted[operation].map { $0 >= firstFailure } ?? false
+        var record = failureEpisodes[item.entry.sequence] ?? FailureEpisodes(count: 0, last: 0)
+        if alone {
+            let acceptedSince = lastAccepted[operation].map { $0 > record.last } ?? false
+            if record.count == 0 || acceptedSince { record.count += 1 }
+            record.last = tick
+            failureEpisodes[item.entry.sequence] = record
+        }
         // A failure the portal answered (HTTP 500 to this entry alone) says something about the
         // entry; no answer at all (a timeout, a connection lost) mostly says something about the
         // network, so it takes four times as many before the entry is given up.
         let answered = item.lastError.map { $0.code != .transport } ?? true
         let enough = answered ? configuration.maximumAttempts : 4 * configuration.maximumAttempts
-        if alone && item.attempts >= enough && othersWentThrough {
+        let acceptedAfter = lastAccepted[operation].map { $0 > tick } ?? false
+        if alone && record.count >= enough && (record.count > 1 || acceptedAfter) {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
-            deadLetter(item, DeadLetterReason(.attemptsExhausted, "\(item.attempts) attempts failed\(since) while other dossiers went through; last: \(last)"),
+            deadLetter(item, DeadLetterReason(.attemptsExhausted,
+                                              "\(item.attempts) attempts failed\(since), \(record.count) of them alone while other dossiers went through; last: \(last)"),
                        &settlement)
         } else {
             settlement.releases.append(item.release(counting: true))
@@ -368,7 +376,7 @@ extension SyncEngine {
         leases.settled(settled)
         state.held.subtract(settled)
         for sequence in settlement.acknowledged.map(\.sequence) + settlement.dead.map(\.sequence) {
-            firstFailures[sequence] = nil
+            failureEpisodes[sequence] = nil
             suspicions[sequence] = nil
         }
     }

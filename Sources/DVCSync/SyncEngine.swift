@@ -51,8 +51,8 @@ public actor SyncEngine {
     /// same operation for others after it began to fail, and a refused dossier only after the
     /// portal accepted another dossier sent after the refusal.
     var lastAccepted: [DeliveryOperation: UInt64] = [:]
-    /// When each entry that failed in this process first failed.
-    var firstFailures: [UInt64: UInt64] = [:]
+    /// Isolated transient failures of each entry that failed in this process.
+    var failureEpisodes: [UInt64: FailureEpisodes] = [:]
     /// The order of calls and answers: what "before" and "after" mean for the evidence above.
     nonisolated let order = EventOrder()
     /// What the portal's refusals of entries sent alone have shown so far.

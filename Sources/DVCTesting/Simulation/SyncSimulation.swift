@@ -400,7 +400,7 @@ private final class SimulationRun: @unchecked Sendable {
         var trickle = 9_000
         var moment = plan.faultEnd
         while moment < plan.faultEnd + plan.settleTime - 1_800 {
-            timeline.append((moment, 100_000 + trickle, .enqueue(.init(at: moment, dossier: trickle, content: 1))))
+            timeline.append((moment, 100_000 + trickle, .enqueue(.init(at: moment, dossier: trickle, content: 1, progress: 1))))
             trickle += 1
             moment += 120
         }
