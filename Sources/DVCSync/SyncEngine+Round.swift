@@ -14,6 +14,10 @@ extension SyncEngine {
         /// Calls in a row that failed transiently, per operation, with no call of that operation
         /// accepted in between.
         var consecutiveFailures: [DeliveryOperation: Int] = [:]
+        /// Operations whose current streak of failures holds a batch with an entry that had
+        /// never failed before: a streak of entries already known to fail (poisons at the head of
+        /// the queue) says nothing about the portal until an entry not known to fail fails too.
+        var streakHasFresh: Set<DeliveryOperation> = []
         /// Refusals settled since the portal last accepted a dossier.
         var refusedInARow = 0
         var stopping = false
@@ -22,6 +26,8 @@ extension SyncEngine {
         var suspects: [Attempt] = []
         /// Batches waiting to be sent: halves of split batches, entries sent alone.
         var queue: [Batch] = []
+        /// Suspects to send again, first in the next batch (see ``SyncEngine/judgeSuspects(_:_:)``).
+        var confirmations: [Attempt] = []
         /// Per split: whether the half settled first failed (`nil` while neither has settled).
         var splits: [Int: Bool] = [:]
         var nextSplit = 0
@@ -80,31 +86,32 @@ extension SyncEngine {
         return state.round
     }
 
-    /// The next batch: a queued one, or a new claim. Entries that have failed twice are sent
-    /// alone, so a poison entry isolated in an earlier round (or process) stays isolated.
+    /// The next batch: suspects to confirm first (ahead of newly claimed entries, whose acceptance
+    /// after them is the evidence), then queued batches, then a new claim. Entries that have failed
+    /// twice are sent alone, so a poison entry isolated in an earlier round (or process) stays
+    /// isolated.
     private func nextBatch(_ state: inout RoundState, _ leases: LeaseKeeper) async -> Batch? {
-        if !state.queue.isEmpty { return state.queue.removeFirst() }
+        if state.confirmations.isEmpty, !state.queue.isEmpty { return state.queue.removeFirst() }
+        let suspects = state.confirmations
+        state.confirmations = []
         let entries: [OutboxEntry]
         do {
             entries = try await outbox.claim(limit: batchSize, lease: configuration.lease, excluding: state.excluded.union(state.held))
         } catch {
             state.round.outboxError = Redaction.text("\(error)")
             state.stop(.outbox)
-            return nil
+            return suspects.isEmpty ? nil : Batch(items: suspects)
         }
-        guard !entries.isEmpty else { return nil }
         leases.claimed(entries.map(\.claim), at: configuration.now())
         state.held.formUnion(entries.map(\.sequence))
-        var together: [Attempt] = []
+        var together = suspects
         var settlement = Settlement()
         for entry in entries {
             switch evidence(about: entry.sequence) {
             case .refusedTwice(let suspicion):
                 deadLetter(Attempt(entry), DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
-            case .confirm:
-                state.queue.append(Batch(items: [Attempt(entry)]))
-            case .none where suspicions[entry.sequence] != nil:
-                // Refused before, nothing accepted since: first in a batch with the others.
+            case .confirm, .none where suspicions[entry.sequence] != nil:
+                // Refused before: first in a batch, the others after it.
                 var suspect = Attempt(entry)
                 suspect.suspected = true
                 together.insert(suspect, at: together.firstIndex { !$0.suspected } ?? together.endIndex)
@@ -152,6 +159,7 @@ extension SyncEngine {
             guard let latest = times.max() else { continue }
             lastAccepted[operation] = max(lastAccepted[operation] ?? latest, latest)
             state.consecutiveFailures[operation] = 0
+            state.streakHasFresh.remove(operation)
         }
         if result.accepted[.dossiers] != nil { state.refusedInARow = 0 }
         if result.progressTooLarge { progressBatchSize = max(1, progressBatchSize / 2) }
@@ -209,8 +217,12 @@ extension SyncEngine {
         for operation in countsFailure {
             state.round.transientFailures += 1
             state.consecutiveFailures[operation, default: 0] += 1
+            if result.items.contains(where: { $0.entry.delivery.attempts == 0 }) { state.streakHasFresh.insert(operation) }
         }
-        if state.consecutiveFailures.values.contains(where: { $0 >= configuration.maximumConsecutiveFailures }) { state.stop(.portalUnavailable) }
+        let maximum = configuration.maximumConsecutiveFailures
+        if state.consecutiveFailures.contains(where: { $0.value >= maximum && state.streakHasFresh.contains($0.key) || $0.value >= 3 * maximum }) {
+            state.stop(.portalUnavailable)
+        }
         if result.failure == nil && items.count >= batchSize && items.allSatisfy(\.isComplete) {
             batchSize = min(configuration.dossierBatchSize, batchSize * 2)
         }
@@ -272,7 +284,9 @@ extension SyncEngine {
             case .refusedTwice(let suspicion):
                 deadLetter(suspect, DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
             case .confirm:
-                state.queue.append(Batch(items: [suspect]))
+                var again = suspect
+                again.suspected = true
+                state.confirmations.append(again)
             case .none:
                 waiting.append(suspect)
             }
@@ -386,6 +400,8 @@ extension SyncEngine {
         var settlement = Settlement()
         for batch in state.queue { settlement.releases += batch.items.map { $0.release(counting: true) } }
         state.queue = []
+        state.suspects += state.confirmations
+        state.confirmations = []
         // Suspects nothing has vouched for or against: held, uncounted, until a later round.
         state.round.held = state.suspects.count
         for suspect in state.suspects { settlement.releases.append(suspect.release(counting: false)) }

@@ -102,6 +102,16 @@ final class SimulatedPortal: Transport, @unchecked Sendable {
         lock.withLock { for entry in entries { progressAnswersLost[entry.action ?? "", default: 0] += 1 } }
     }
 
+    /// A worker died: progress the portal applied for entries not yet acknowledged may come
+    /// again (the process took the answer with it), once more for each such death.
+    func workerDied(acknowledged: Set<String>) {
+        lock.withLock {
+            for applied in progress.values.joined() where !acknowledged.contains(applied.label) {
+                progressAnswersLost[applied.label, default: 0] += 1
+            }
+        }
+    }
+
     static func target(_ url: URL) -> String {
         url.path + (url.query.map { "?" + $0 } ?? "")
     }

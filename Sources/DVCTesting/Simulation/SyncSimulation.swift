@@ -368,6 +368,8 @@ private final class SimulationRun: @unchecked Sendable {
             workers[index] = nil
         }
         for worker in dying { await worker.task.value }
+        let acknowledged = lock.withLock { Set(acknowledgedClaims.compactMap { bySequence[$0]?.appended.progress }.joined()) }
+        portal.workerDied(acknowledged: acknowledged)
         if !store.sharedAcrossProcesses, let base = dying.first?.base { await store.close(base) }
     }
 
