@@ -54,6 +54,8 @@ enum JournalRecord: Equatable {
         var error: String?
         var delivered: Bool?
         var progress: Int?
+        /// Isolated failures to add (``DeliveryState/isolatedFailures``).
+        var isolated: Int?
     }
 
     struct Dead: Codable, Equatable {

@@ -156,15 +156,19 @@ public struct Release: Sendable, Hashable {
     public let dossierDelivered: Bool
     /// Progress entries confirmed by the portal, from the start of ``OutboxEntry/progress``.
     public let progressDelivered: Int
+    /// Of ``failures``, those to add to ``DeliveryState/isolatedFailures``.
+    public let isolatedFailures: Int
 
     /// Creates a release.
-    public init(sequence: UInt64, lease: UInt64, failures: Int = 0, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0) {
+    public init(sequence: UInt64, lease: UInt64, failures: Int = 0, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0,
+                isolatedFailures: Int = 0) {
         self.sequence = sequence
         self.lease = lease
         self.failures = max(0, failures)
         self.lastFailure = lastFailure
         self.dossierDelivered = dossierDelivered
         self.progressDelivered = max(0, progressDelivered)
+        self.isolatedFailures = max(0, isolatedFailures)
     }
 }
 

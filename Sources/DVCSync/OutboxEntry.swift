@@ -113,14 +113,35 @@ public struct DeliveryState: Sendable, Hashable, Codable {
     public var dossierDelivered: Bool
     /// Progress entries the portal confirmed, from the start of the list.
     public var progressDelivered: Int
+    /// Failures that count towards giving the entry up (``SyncEngine/Configuration/maximumAttempts``):
+    /// the entry failed alone, and the portal had accepted the same call for another entry since
+    /// its previous failure. Failures in an outage — nothing accepted between them — are one.
+    public var isolatedFailures: Int
 
     /// A fresh state: never tried.
-    public init(attempts: Int = 0, firstFailureAt: Date? = nil, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0) {
+    public init(attempts: Int = 0, firstFailureAt: Date? = nil, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0,
+                isolatedFailures: Int = 0) {
         self.attempts = attempts
         self.firstFailureAt = firstFailureAt
         self.lastFailure = lastFailure
         self.dossierDelivered = dossierDelivered
         self.progressDelivered = progressDelivered
+        self.isolatedFailures = isolatedFailures
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case attempts, firstFailureAt, lastFailure, dossierDelivered, progressDelivered, isolatedFailures
+    }
+
+    /// Decodes a stored state (one stored before ``isolatedFailures`` existed has none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        attempts = try container.decode(Int.self, forKey: .attempts)
+        firstFailureAt = try container.decodeIfPresent(Date.self, forKey: .firstFailureAt)
+        lastFailure = try container.decodeIfPresent(String.self, forKey: .lastFailure)
+        dossierDelivered = try container.decode(Bool.self, forKey: .dossierDelivered)
+        progressDelivered = try container.decode(Int.self, forKey: .progressDelivered)
+        isolatedFailures = try container.decodeIfPresent(Int.self, forKey: .isolatedFailures) ?? 0
     }
 
     /// This state merged with what the engine knew when it dead-lettered the entry (for
@@ -131,6 +152,7 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         next.dossierDelivered = dossierDelivered || other.dossierDelivered
         next.progressDelivered = max(progressDelivered, other.progressDelivered)
         next.attempts = max(attempts, other.attempts)
+        next.isolatedFailures = max(isolatedFailures, other.isolatedFailures)
         next.firstFailureAt = firstFailureAt ?? other.firstFailureAt
         next.lastFailure = lastFailure ?? other.lastFailure
         return next
@@ -141,6 +163,7 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         var next = self
         next.dossierDelivered = dossierDelivered || release.dossierDelivered
         next.progressDelivered = max(progressDelivered, release.progressDelivered)
+        next.isolatedFailures += release.isolatedFailures
         if release.failures > 0 {
             next.attempts += release.failures
             next.firstFailureAt = firstFailureAt ?? now

@@ -10,6 +10,10 @@ struct Attempt: Sendable {
     var lastError: PortalError?
     var dossierDelivered: Bool
     var progressDelivered: Int
+    /// When it was claimed (an ``EventOrder`` tick): every failure elsewhere came before.
+    var claimedAt: UInt64 = 0
+    /// Isolated failures counted in this round (added to ``DeliveryState/isolatedFailures``).
+    var newIsolatedFailures = 0
     /// The portal refused it before and nothing has decided yet: it is sent alone and before the
     /// rest of its batch, so that the rest — accepted after it — is the evidence that decides.
     var suspected = false
@@ -29,9 +33,14 @@ struct Attempt: Sendable {
         lastError = error
     }
 
+    var isolatedFailures: Int { entry.delivery.isolatedFailures + newIsolatedFailures }
+    /// Whether its batch goes alone in the round (see ``SyncEngine/RoundState/probing``).
+    var isProbe: Bool { suspected || entry.delivery.isolatedFailures > 0 }
+
     func release(counting: Bool) -> Release {
         Release(sequence: entry.sequence, lease: entry.lease, failures: counting ? failures : 0,
-                lastFailure: lastError.map { SyncEngine.reason($0) }, dossierDelivered: dossierDelivered, progressDelivered: progressDelivered)
+                lastFailure: lastError.map { SyncEngine.reason($0) }, dossierDelivered: dossierDelivered, progressDelivered: progressDelivered,
+                isolatedFailures: counting ? newIsolatedFailures : 0)
     }
 }
 
@@ -45,8 +54,8 @@ struct Suspicion: Sendable {
     var kind: DeadLetterReason.Kind
     /// The portal's last answer.
     var error: PortalError
-    /// When the last refusal came back (an ``EventOrder`` tick).
-    var lastRefusal: UInt64
+    /// The last refusal's call.
+    var lastRefusal: Span
     /// Refusals separated by the portal accepting another dossier (refusals with nothing accepted
     /// between them count once).
     var episodes: Int
@@ -71,10 +80,17 @@ final class EventOrder: @unchecked Sendable {
 /// An entry's transient failures that count towards giving it up: episodes separated by the
 /// portal accepting the same operation for another entry.
 struct FailureEpisodes: Sendable {
-    /// Episodes so far.
-    var count: Int
-    /// The last failure (an ``EventOrder`` tick).
-    var last: UInt64
+    /// The last failure's call.
+    var last: Span
+}
+
+/// When a call started and when its answer came back (``EventOrder`` ticks). The portal applied
+/// the request somewhere in between: a call counts as *after* another only if it started after
+/// the other's answer came back, and *between* two others only if it also ended before the
+/// second one started — however the network reorders requests in flight.
+struct Span: Sendable, Hashable {
+    let start: UInt64
+    let end: UInt64
 }
 
 /// The two calls an entry needs: its dossier, then its progress. Their health is judged apart (an
@@ -94,9 +110,9 @@ enum EntryOutcome: Sendable {
     /// Dossier and all progress confirmed.
     case delivered
     /// Refused by the portal in a call that carried this entry alone: the dossier, or its progress.
-    case refused(PortalError, DeadLetterReason.Kind, at: UInt64)
+    case refused(PortalError, DeadLetterReason.Kind, span: Span)
     /// Failed transiently in `operation`; `alone` when the call carried nothing else.
-    case transient(PortalError, DeliveryOperation, alone: Bool, at: UInt64)
+    case transient(PortalError, DeliveryOperation, alone: Bool, span: Span)
     /// Logging in failed or the session kept expiring: nothing can get through.
     case systemic(PortalError)
 }
@@ -115,11 +131,11 @@ struct BatchResult: Sendable {
     var failure: Failure?
     /// Positions (in the batch's items) of the entries whose dossier call failed as a whole.
     var failedGroup: [Int] = []
-    /// When that call failed (an ``EventOrder`` tick).
-    var failedAt: UInt64 = 0
+    /// That call.
+    var failedSpan = Span(start: 0, end: 0)
     /// When each call of each operation that the portal accepted in this batch started (so an
     /// acceptance counts as evidence only against refusals that came back before it was sent).
-    var accepted: [DeliveryOperation: [UInt64]] = [:]
+    var accepted: [DeliveryOperation: [Span]] = [:]
     /// Calls that failed transiently, per operation.
     var transientCalls: [DeliveryOperation: Int] = [:]
     /// The outbox could not be read while sending (create or update could not be decided).
@@ -132,8 +148,8 @@ struct BatchResult: Sendable {
         set { batch.items = newValue }
     }
 
-    mutating func accept(_ operation: DeliveryOperation, at moment: UInt64) {
-        accepted[operation, default: []].append(moment)
+    mutating func accept(_ operation: DeliveryOperation, _ span: Span) {
+        accepted[operation, default: []].append(span)
     }
 }
 
@@ -269,14 +285,14 @@ extension SyncEngine {
             do {
                 try await client.syncDossiers(group.map { result.items[$0].entry.dossier }, isUpdating: isUpdating)
                 for index in group { result.items[index].dossierDelivered = true }
-                result.accept(.dossiers, at: started)
+                result.accept(.dossiers, Span(start: started, end: order.next()))
             } catch {
                 switch Self.judge(error) {
                 case .refused, .alreadyExists:
                     // One bad dossier must not sink the batch: go one by one.
-                    await sendAlone(group, isUpdating: isUpdating, answered: error, &result, leases: leases)
+                    await sendAlone(group, isUpdating: isUpdating, answered: (error, started), &result, leases: leases)
                 case .tooLarge where group.count == 1:
-                    result.outcomes[group[0]] = .refused(error, .tooLarge, at: order.next())
+                    result.outcomes[group[0]] = .refused(error, .tooLarge, span: Span(start: started, end: order.next()))
                 case .tooLarge:
                     result.failure = .tooLarge(error)
                     result.failedGroup = group
@@ -284,11 +300,11 @@ extension SyncEngine {
                 case .transient:
                     result.transientCalls[.dossiers, default: 0] += 1
                     if group.count == 1 {
-                        result.outcomes[group[0]] = .transient(error, .dossiers, alone: true, at: order.next())
+                        result.outcomes[group[0]] = .transient(error, .dossiers, alone: true, span: Span(start: started, end: order.next()))
                     } else {
                         result.failure = .transient(error)
                         result.failedGroup = group
-                        result.failedAt = order.next()
+                        result.failedSpan = Span(start: started, end: order.next())
                     }
                     return
                 case .systemic:
@@ -310,7 +326,8 @@ extension SyncEngine {
     /// After ``Configuration/systemicRefusalThreshold`` refusals in a row it sends the next
     /// dossier as a probe: accepted, the refusals were the dossiers' own and the rest go on;
     /// refused too, the refusal looks systemic and the rest of the group is left untried.
-    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, answered: PortalError? = nil, _ result: inout BatchResult,
+    private nonisolated func sendAlone(_ group: [Int], isUpdating startUpdating: Bool, answered: (error: PortalError, started: UInt64)? = nil,
+                                       _ result: inout BatchResult,
                                        leases: LeaseKeeper) async {
         var refusedInARow = 0
         for index in group {
@@ -323,16 +340,16 @@ extension SyncEngine {
             var pending = group.count == 1 ? answered : nil
             single: while true {
                 tried.insert(isUpdating)
-                let started = order.next()
+                let started = pending?.started ?? order.next()
                 do throws(PortalError) {
                     if let answer = pending {
                         pending = nil
-                        throw answer
+                        throw answer.error
                     }
                     result.calls += 1
                     try await client.syncDossiers([dossier], isUpdating: isUpdating)
                     result.items[index].dossierDelivered = true
-                    result.accept(.dossiers, at: started)
+                    result.accept(.dossiers, Span(start: started, end: order.next()))
                     refusedInARow = 0
                     break single
                 } catch {
@@ -346,16 +363,16 @@ extension SyncEngine {
                         isUpdating = false
                     case .refused, .alreadyExists:
                         let refusal = error.code == .alreadyExists ? (firstRefusal ?? error) : error
-                        result.outcomes[index] = .refused(refusal, .refused, at: order.next())
+                        result.outcomes[index] = .refused(refusal, .refused, span: Span(start: started, end: order.next()))
                         refusedInARow += 1
                         break single
                     case .tooLarge:
-                        result.outcomes[index] = .refused(error, .tooLarge, at: order.next())
+                        result.outcomes[index] = .refused(error, .tooLarge, span: Span(start: started, end: order.next()))
                         refusedInARow += 1
                         break single
                     case .transient:
                         result.transientCalls[.dossiers, default: 0] += 1
-                        result.outcomes[index] = .transient(error, .dossiers, alone: true, at: order.next())
+                        result.outcomes[index] = .transient(error, .dossiers, alone: true, span: Span(start: started, end: order.next()))
                         break single
                     case .systemic:
                         result.outcomes[index] = .systemic(error)
@@ -418,19 +435,19 @@ extension SyncEngine {
             do {
                 try await client.updateProgress(live.flatMap(\.entries))
                 for piece in live { result.items[piece.item].progressDelivered += piece.entries.count }
-                result.accept(.progress, at: started)
+                result.accept(.progress, Span(start: started, end: order.next()))
             } catch {
                 switch Self.judge(error) {
                 case .refused, .alreadyExists:
                     for item in Set(live.map(\.item)).sorted() { await sendProgressAlone(item, &result, leases: leases, chunkSize: chunkSize) }
                 case .tooLarge where live.flatMap(\.entries).count == 1:
-                    result.outcomes[live[0].item] = .refused(error, .progressRefused, at: order.next())
+                    result.outcomes[live[0].item] = .refused(error, .progressRefused, span: Span(start: started, end: order.next()))
                 case .tooLarge:
                     result.progressTooLarge = true
-                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false, at: order.next()) }
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: false, span: Span(start: started, end: order.next())) }
                 case .transient:
                     result.transientCalls[.progress, default: 0] += 1
-                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: alone, at: order.next()) }
+                    for piece in live { result.outcomes[piece.item] = .transient(error, .progress, alone: alone, span: Span(start: started, end: order.next())) }
                 case .systemic:
                     for piece in live { result.outcomes[piece.item] = .systemic(error) }
                     return
@@ -452,13 +469,13 @@ extension SyncEngine {
             do {
                 try await client.updateProgress(chunk)
                 result.items[item].progressDelivered += chunk.count
-                result.accept(.progress, at: started)
+                result.accept(.progress, Span(start: started, end: order.next()))
             } catch {
                 switch Self.judge(error) {
-                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, at: order.next())
+                case .refused, .alreadyExists, .tooLarge: result.outcomes[item] = .refused(error, .progressRefused, span: Span(start: started, end: order.next()))
                 case .transient:
                     result.transientCalls[.progress, default: 0] += 1
-                    result.outcomes[item] = .transient(error, .progress, alone: true, at: order.next())
+                    result.outcomes[item] = .transient(error, .progress, alone: true, span: Span(start: started, end: order.next()))
                 case .systemic: result.outcomes[item] = .systemic(error)
                 case .cancelled: break
                 }

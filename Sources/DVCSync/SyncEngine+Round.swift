@@ -31,9 +31,12 @@ extension SyncEngine {
         /// Per split: whether the half settled first failed (`nil` while neither has settled).
         var splits: [Int: Bool] = [:]
         var nextSplit = 0
-        /// A batch with a suspected entry is in flight: no other batch starts until it settles, so
-        /// what the others get back comes after the suspect's answer (the evidence that decides).
+        /// A batch with an entry under suspicion (refused, or failing alone) is in flight: no other
+        /// batch starts until it settles, so that what the others get back comes after its answer,
+        /// and what they got before came before it (the evidence that decides).
         var probing = false
+        /// A probe waiting for the batches in flight to settle.
+        var deferred: Batch?
 
         mutating func stop(_ reason: Round.StopReason) {
             stopping = true
@@ -69,11 +72,26 @@ extension SyncEngine {
                         state.stop(.cancelled)
                         break
                     }
-                    guard let batch = await nextBatch(&state, leases) else { break }
-                    if batch.items.contains(where: \.suspected) { state.probing = true }
+                    var next = state.deferred
+                    state.deferred = nil
+                    if next == nil { next = await nextBatch(&state, leases) }
+                    guard let batch = next else { break }
+                    if batch.items.contains(where: \.isProbe) {
+                        // A probe goes alone: once what is in flight has settled, and nothing
+                        // starts until it has.
+                        state.probing = true
+                        if inFlight > 0 {
+                            state.deferred = batch
+                            break
+                        }
+                    }
                     inFlight += 1
                     let progressBatchSize = progressBatchSize
                     group.addTask { await self.deliver(batch, leases: leases, progressBatchSize: progressBatchSize) }
+                }
+                if inFlight == 0 && state.deferred != nil && !state.stopping {
+                    state.probing = false
+                    continue
                 }
                 guard inFlight > 0, let next = await group.next() else { break }
                 guard let result = next else { continue }
@@ -104,21 +122,27 @@ extension SyncEngine {
         }
         leases.claimed(entries.map(\.claim), at: configuration.now())
         state.held.formUnion(entries.map(\.sequence))
+        let claimedAt = order.next()
+        func attempt(_ entry: OutboxEntry) -> Attempt {
+            var attempt = Attempt(entry)
+            attempt.claimedAt = claimedAt
+            return attempt
+        }
         var together = suspects
         var settlement = Settlement()
         for entry in entries {
             switch evidence(about: entry.sequence) {
             case .refusedTwice(let suspicion):
-                deadLetter(Attempt(entry), DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
+                deadLetter(attempt(entry), DeadLetterReason(suspicion.kind, Self.reason(suspicion.error)), &settlement)
             case .confirm, .none where suspicions[entry.sequence] != nil:
                 // Refused before: first in a batch, the others after it.
-                var suspect = Attempt(entry)
+                var suspect = attempt(entry)
                 suspect.suspected = true
                 together.insert(suspect, at: together.firstIndex { !$0.suspected } ?? together.endIndex)
             case .none where entry.delivery.attempts >= 2:
-                state.queue.append(Batch(items: [Attempt(entry)]))
+                state.queue.append(Batch(items: [attempt(entry)]))
             case .none:
-                together.append(Attempt(entry))
+                together.append(attempt(entry))
             }
         }
         if !settlement.dead.isEmpty { await write(settlement, &state, leases) }
@@ -153,11 +177,9 @@ extension SyncEngine {
     /// row stop the round as ``Round/StopReason/systemicRefusal``.
     private func settle(_ result: BatchResult, _ state: inout RoundState, _ leases: LeaseKeeper) async {
         state.round.calls += result.calls
-        if result.items.contains(where: \.suspected) { state.probing = false }
-        let acceptedBefore = lastAccepted
-        for (operation, times) in result.accepted {
-            guard let latest = times.max() else { continue }
-            lastAccepted[operation] = max(lastAccepted[operation] ?? latest, latest)
+        if result.items.contains(where: \.isProbe) { state.probing = false }
+        for (operation, spans) in result.accepted {
+            noteAccepted(spans, operation)
             state.consecutiveFailures[operation] = 0
             state.streakHasFresh.remove(operation)
         }
@@ -182,7 +204,7 @@ extension SyncEngine {
                     state.splits[split] = true
                 }
             }
-            settleFailedGroup(failure, result.failedGroup.map { items[$0] }, at: result.failedAt, &state, &settlement)
+            settleFailedGroup(failure, result.failedGroup.map { items[$0] }, result.failedSpan, &state, &settlement)
         } else if let split = result.batch.split, state.splits.removeValue(forKey: split) == nil {
             state.splits[split] = false
         }
@@ -191,18 +213,14 @@ extension SyncEngine {
             switch result.outcomes[index] {
             case .delivered:
                 settlement.acknowledged.append(item.claim)
-            case .refused(let error, let kind, let at):
-                // What the portal accepted before this refusal came back: earlier batches, and
-                // calls of this one that started before it.
-                let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
-                let before = ([acceptedBefore[operation]] + (result.accepted[operation] ?? []).filter { $0 <= at }.map(Optional.some)).compactMap { $0 }.max()
-                noteRefusal(of: item.entry.sequence, error, kind, at: at, acceptedBefore: before)
+            case .refused(let error, let kind, let span):
+                noteRefusal(of: item.entry.sequence, error, kind, span)
                 state.suspects.append(item)
                 state.refusedInARow += 1
-            case .transient(let error, let operation, let alone, let at):
+            case .transient(let error, let operation, let alone, let span):
                 items[index].fail(error)
                 state.round.lastError = error
-                giveBackAfterFailure(items[index], operation, alone: alone, at: at, &state, &settlement)
+                giveBackAfterFailure(items[index], operation, alone: alone, span, &state, &settlement)
             case .systemic(let error):
                 state.round.lastError = error
                 settlement.releases.append(item.release(counting: false))
@@ -253,21 +271,38 @@ extension SyncEngine {
     }
 
     func evidence(about sequence: UInt64) -> Evidence {
-        guard let suspicion = suspicions[sequence], let accepted = lastAccepted[suspicion.operation], accepted >= suspicion.lastRefusal else {
-            return .none
-        }
+        guard let suspicion = suspicions[sequence], acceptedAfter(suspicion.lastRefusal, suspicion.operation) else { return .none }
         return suspicion.episodes >= 2 ? .refusedTwice(suspicion) : .confirm
+    }
+
+    /// Records calls the portal accepted (the recent ones are kept to judge "between").
+    private func noteAccepted(_ spans: [Span], _ operation: DeliveryOperation) {
+        var list = acceptances[operation] ?? []
+        list += spans
+        if list.count > 256 { list.removeFirst(list.count - 256) }
+        acceptances[operation] = list
+    }
+
+    /// Whether the portal accepted a call of `operation` that started after `span`'s answer came back.
+    func acceptedAfter(_ span: Span, _ operation: DeliveryOperation) -> Bool {
+        acceptances[operation]?.contains { $0.start > span.end } ?? false
+    }
+
+    /// Whether the portal accepted a call of `operation` wholly between two others: started after
+    /// the first's answer came back, answered before the second started.
+    func acceptedBetween(_ first: Span, _ second: Span, _ operation: DeliveryOperation) -> Bool {
+        acceptances[operation]?.contains { $0.start > first.end && $0.end < second.start } ?? false
     }
 
     /// Records a refusal of an entry sent alone: a new episode when the portal accepted another
     /// dossier since the entry's last refusal (refusals with nothing accepted between are one).
-    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, at moment: UInt64, acceptedBefore: UInt64?) {
+    private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, _ span: Span) {
         let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
-        var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: moment, episodes: 0)
-        if suspicion.episodes == 0 || (acceptedBefore.map { $0 >= suspicion.lastRefusal } ?? false) { suspicion.episodes += 1 }
+        var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: span, episodes: 0)
+        if suspicion.episodes == 0 || acceptedBetween(suspicion.lastRefusal, span, operation) { suspicion.episodes += 1 }
         emit(.sync(.refusalHeld, "entry \(sequence) refused (episode \(suspicion.episodes)): \(Self.reason(error))",
                    ["sequence": String(sequence), "episodes": String(suspicion.episodes), "reason": Self.reason(error)]))
-        suspicion.lastRefusal = max(suspicion.lastRefusal, moment)
+        if span.end > suspicion.lastRefusal.end { suspicion.lastRefusal = span }
         suspicion.error = error
         suspicion.kind = kind
         suspicion.operation = operation
@@ -295,7 +330,7 @@ extension SyncEngine {
     }
 
     /// The dossier call of `group` failed as a whole: split it, or give it back.
-    private func settleFailedGroup(_ failure: BatchResult.Failure, _ group: [Attempt], at tick: UInt64, _ state: inout RoundState,
+    private func settleFailedGroup(_ failure: BatchResult.Failure, _ group: [Attempt], _ span: Span, _ state: inout RoundState,
                                    _ settlement: inout Settlement) {
         switch failure {
         case .tooLarge:
@@ -313,7 +348,7 @@ extension SyncEngine {
             if failed.count >= 2 && failed.contains(where: { $0.attempts >= 2 }) {
                 split(failed, why: "failed \(failed.map(\.attempts).max() ?? 2) times: bisecting to find the dossier at fault", &state)
             } else {
-                for item in failed { giveBackAfterFailure(item, .dossiers, alone: failed.count == 1, at: tick, &state, &settlement) }
+                for item in failed { giveBackAfterFailure(item, .dossiers, alone: failed.count == 1, span, &state, &settlement) }
             }
         }
     }
@@ -333,26 +368,27 @@ extension SyncEngine {
     /// one episode — an outage of the portal, or of one of its services, is one episode however
     /// long it lasts). After ``Configuration/maximumAttempts`` such episodes the entry is
     /// dead-lettered; otherwise it is given back until the next round.
-    private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, at tick: UInt64, _ state: inout RoundState,
+    private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, _ span: Span, _ state: inout RoundState,
                                       _ settlement: inout Settlement) {
-        var record = failureEpisodes[item.entry.sequence] ?? FailureEpisodes(count: 0, last: 0)
+        var item = item
         if alone {
-            let acceptedSince = lastAccepted[operation].map { $0 > record.last } ?? false
-            if record.count == 0 || acceptedSince { record.count += 1 }
-            record.last = tick
-            failureEpisodes[item.entry.sequence] = record
+            // The previous failure: this engine's record of it, or — failed elsewhere, in another
+            // worker or an earlier process — some time before this engine claimed the entry.
+            let previous = failureEpisodes[item.entry.sequence]?.last ?? Span(start: item.claimedAt, end: item.claimedAt)
+            if item.isolatedFailures == 0 || acceptedBetween(previous, span, operation) { item.newIsolatedFailures += 1 }
+            failureEpisodes[item.entry.sequence] = FailureEpisodes(last: span)
         }
         // A failure the portal answered (HTTP 500 to this entry alone) says something about the
         // entry; no answer at all (a timeout, a connection lost) mostly says something about the
         // network, so it takes four times as many before the entry is given up.
         let answered = item.lastError.map { $0.code != .transport } ?? true
         let enough = answered ? configuration.maximumAttempts : 4 * configuration.maximumAttempts
-        let acceptedAfter = lastAccepted[operation].map { $0 > tick } ?? false
-        if alone && record.count >= enough && (record.count > 1 || acceptedAfter) {
+        // Two at least: only from the second on does a failure come with evidence.
+        if alone && item.isolatedFailures >= max(2, enough) {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
             deadLetter(item, DeadLetterReason(.attemptsExhausted,
-                                              "\(item.attempts) attempts failed\(since), \(record.count) of them alone while other dossiers went through; last: \(last)"),
+                                              "\(item.attempts) attempts failed\(since), \(item.isolatedFailures) of them alone while other dossiers went through; last: \(last)"),
                        &settlement)
         } else {
             settlement.releases.append(item.release(counting: true))
@@ -398,8 +434,9 @@ extension SyncEngine {
     /// Gives back what the round still holds, counts what is left, compacts when due.
     private func finish(_ state: inout RoundState, _ leases: LeaseKeeper) async {
         var settlement = Settlement()
-        for batch in state.queue { settlement.releases += batch.items.map { $0.release(counting: true) } }
+        for batch in state.queue + (state.deferred.map { [$0] } ?? []) { settlement.releases += batch.items.map { $0.release(counting: true) } }
         state.queue = []
+        state.deferred = nil
         state.suspects += state.confirmations
         state.confirmations = []
         // Suspects nothing has vouched for or against: held, uncounted, until a later round.

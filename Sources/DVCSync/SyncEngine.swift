@@ -50,8 +50,8 @@ public actor SyncEngine {
     /// tick): an entry is dead-lettered for exhausted attempts only if the portal accepted the
     /// same operation for others after it began to fail, and a refused dossier only after the
     /// portal accepted another dossier sent after the refusal.
-    var lastAccepted: [DeliveryOperation: UInt64] = [:]
-    /// Isolated transient failures of each entry that failed in this process.
+    var acceptances: [DeliveryOperation: [Span]] = [:]
+    /// The last transient failure of each entry that failed alone in this process.
     var failureEpisodes: [UInt64: FailureEpisodes] = [:]
     /// The order of calls and answers: what "before" and "after" mean for the evidence above.
     nonisolated let order = EventOrder()
