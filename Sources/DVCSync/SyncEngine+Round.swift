@@ -399,7 +399,7 @@ extension SyncEngine {
     private func deadLetter(_ item: Attempt, _ reason: DeadLetterReason, _ settlement: inout Settlement) {
         settlement.dead.append(DeadLetterRequest(item.claim, reason: reason,
                                                  delivery: DeliveryState(attempts: item.attempts, dossierDelivered: item.dossierDelivered,
-                                                                         progressDelivered: item.progressDelivered)))
+                                                                         progressDelivered: item.progressDelivered, isolatedFailures: item.isolatedFailures)))
         settlement.deadCodes.append(item.entry.dossier.code.rawValue)
     }
 

@@ -104,10 +104,13 @@ struct SyncEngineTests {
         try await portal.client().syncDossiers([withdrawn], isUpdating: true)
 
         let events = EventLog()
-        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal), configuration: .init(eventSink: events))
-        for n in 1...5 { try await engine.enqueue(try Fixtures.dossier(n)) }
+        // Batches of two, one at a time: refused in [3, 4], the portal accepts 4, refused again
+        // first in [3, 5, 6], the portal accepts 5 and 6 — the refusal is dossier 3's own.
+        let engine = SyncEngine(client: portal.client(), outbox: try FileOutbox(url: scratch.journal),
+                                configuration: .init(dossierBatchSize: 2, concurrency: 1, eventSink: events))
+        for n in 1...8 { try await engine.enqueue(try Fixtures.dossier(n)) }
         let round = await engine.sync()
-        #expect(round.acknowledged == 4)
+        #expect(round.acknowledged == 7)
         #expect(round.deadLettered == 1)
         let dead = try await engine.deadLetters
         #expect(dead.map(\.entry.dossier.code) == [withdrawn.code])
@@ -116,9 +119,9 @@ struct SyncEngineTests {
         #expect(dead.first?.reason.message.contains("status.transition") == true)
         #expect(events.count(.deadLettered) == 1 && events.count(.roundStarted) == 1 && events.count(.roundFinished) == 1)
         let report = try await engine.report()
-        #expect(report.total.rejected == 1 && report.total.synced == 4)
+        #expect(report.total.rejected == 1 && report.total.synced == 7)
         #expect(report.total.rejections.first?.dossierCode == withdrawn.code.rawValue)
-        #expect((await portal.totals())["dossiers"] == 5)
+        #expect((await portal.totals())["dossiers"] == 8)
         // The refusal does not block the dossier: a later version that fixes it goes through.
         withdrawn.status = .withdrawn
         try await engine.enqueue(withdrawn)
@@ -130,15 +133,18 @@ struct SyncEngineTests {
         defer { scratch.cleanUp() }
         let portal = try Portal()
         let refusing = Refusing(code: try Fixtures.dossier(2).code.rawValue)
-        let engine = SyncEngine(client: portal.client(filter: refusing.answer), outbox: try FileOutbox(url: scratch.journal))
-        for n in 1...3 { try await engine.enqueue(try Fixtures.dossier(n)) }
+        // Small batches, one at a time: the refused dossier is confirmed in the next batch, ahead
+        // of dossiers the portal accepts after it.
+        let engine = SyncEngine(client: portal.client(filter: refusing.answer), outbox: try FileOutbox(url: scratch.journal),
+                                configuration: .init(dossierBatchSize: 2, concurrency: 1))
+        for n in 1...6 { try await engine.enqueue(try Fixtures.dossier(n)) }
         #expect(await engine.sync().deadLettered == 1)
         refusing.enabled = false                     // the portal's side was fixed
         #expect(try await engine.outbox.requeue(matching: .init(dossierCodes: [refusing.code])) == 1)
         let round = await engine.sync()
         #expect(round.acknowledged == 1 && round.deadLettered == 0)
         #expect(try await engine.deadLetters.isEmpty)
-        #expect(try await engine.status().total.acknowledged == 3)
+        #expect(try await engine.status().total.acknowledged == 6)
         #expect((await portal.record(refusing.code))?.creates == 1)
     }
 
@@ -222,13 +228,14 @@ struct SyncEngineTests {
             guard request.operation == "CapNhatTienDoHoSoMC", String(decoding: request.body, as: UTF8.self).contains(refused.code.rawValue) else { return nil }
             return PortalResponse(status: 200, body: Data(#"{"error_code":"-1","message":"Tiến độ không hợp lệ"}"#.utf8))
         }
-        let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal))
-        for n in 1...4 {
+        let engine = SyncEngine(client: client, outbox: try FileOutbox(url: scratch.journal), configuration: .init(dossierBatchSize: 2, concurrency: 1))
+        for n in 1...8 {
             let dossier = try Fixtures.dossier(n)
             try await engine.enqueue(dossier, progress: [try Fixtures.progress(for: dossier)])
         }
+        // Refused, then the portal accepts others' progress, refused again, accepted again: its own.
         let round = await engine.sync()
-        #expect(round.acknowledged == 3 && round.deadLettered == 1 && round.remaining == 0)
+        #expect(round.acknowledged == 7 && round.deadLettered == 1 && round.remaining == 0)
         let dead = try #require(try await engine.deadLetters.first)
         #expect(dead.entry.dossier.code == refused.code)
         #expect(dead.reason.kind == .progressRefused)
@@ -236,7 +243,7 @@ struct SyncEngineTests {
         #expect(dead.entry.delivery.dossierDelivered)
         // The dossier itself is on the portal, so its next version goes as an update.
         #expect(try await engine.outbox.knownToPortal([refused.code]) == [refused.code])
-        #expect((await portal.totals())["progress"] == 3)
+        #expect((await portal.totals())["progress"] == 7)
     }
 
     @Test func theEngineCompactsTheJournalOnceEnoughHistoryPilesUp() async throws {
