@@ -57,8 +57,10 @@ struct Suspicion: Sendable {
     /// The last refusal's call.
     var lastRefusal: Span
     /// Refusals separated by the portal accepting another dossier (refusals with nothing accepted
-    /// between them count once).
+    /// between them count once), all answered alike.
     var episodes: Int
+    /// How they were answered (``SyncEngine/signature(of:)``).
+    var signature: String
 }
 
 /// The order of what the engine saw (a logical clock): each call's start and each refusal's

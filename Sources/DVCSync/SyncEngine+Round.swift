@@ -298,7 +298,14 @@ extension SyncEngine {
     /// dossier since the entry's last refusal (refusals with nothing accepted between are one).
     private func noteRefusal(of sequence: UInt64, _ error: PortalError, _ kind: DeadLetterReason.Kind, _ span: Span) {
         let operation: DeliveryOperation = kind == .progressRefused ? .progress : .dossiers
-        var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: span, episodes: 0)
+        let signature = Self.signature(of: error)
+        var suspicion = suspicions[sequence] ?? Suspicion(operation: operation, kind: kind, error: error, lastRefusal: span, episodes: 0, signature: signature)
+        if suspicion.signature != signature {
+            // Another answer than last time: a dossier's own defect is answered alike every time,
+            // so two different refusals (a storm's, then a proxy's) prove nothing together.
+            suspicion.episodes = 0
+            suspicion.signature = signature
+        }
         if suspicion.episodes == 0 || acceptedBetween(suspicion.lastRefusal, span, operation) { suspicion.episodes += 1 }
         emit(.sync(.refusalHeld, "entry \(sequence) refused (episode \(suspicion.episodes)): \(Self.reason(error))",
                    ["sequence": String(sequence), "episodes": String(suspicion.episodes), "reason": Self.reason(error)]))
@@ -307,6 +314,28 @@ extension SyncEngine {
         suspicion.kind = kind
         suspicion.operation = operation
         suspicions[sequence] = suspicion
+    }
+
+    /// What makes two refusals "the same answer": the call, the error's code, the portal's code and
+    /// its message with every run of digits or hexadecimal (numbers, trace ids, UUIDs) replaced by `#`.
+    nonisolated static func signature(of error: PortalError) -> String {
+        var message = ""
+        var word = ""
+        func flush() {
+            let isToken = word.contains(where: \.isNumber) && word.allSatisfy { $0.isHexDigit || $0 == "-" }
+            message += isToken ? "#" : word
+            word = ""
+        }
+        for character in (error.portalMessage ?? error.description).lowercased() {
+            if character.isLetter || character.isNumber || character == "-" {
+                word.append(character)
+            } else {
+                flush()
+                message.append(character)
+            }
+        }
+        flush()
+        return "\(error.operation)|\(error.code)|\(error.httpStatus.map(String.init) ?? "")|\(error.portalCode ?? "")|\(message)"
     }
 
     /// Held suspects the portal has since accepted others after: refused twice so, they are
