@@ -109,7 +109,18 @@ extension Journal {
             try quarantine.append(bad)
             result.quarantinePath = quarantine.path
         }
-        if good.isEmpty { good = try JournalRecord.journal(version: JournalRecord.version, createdAt: Date().millisecondsSince1970).line() }
+        // A journal starts with its header: when the header itself was damaged (or nothing is
+        // kept), a fresh one goes first, or the repaired journal would never open again.
+        let startsWithHeader: Bool = {
+            guard let end = good.firstIndex(of: UInt8(ascii: "\n")) else { return false }
+            return good[..<end].withUnsafeBytes { bytes in
+                if case .record(.journal, _) = JournalRecord.parse(bytes) { return true }
+                return false
+            }
+        }()
+        if !startsWithHeader {
+            good = try JournalRecord.journal(version: JournalRecord.version, createdAt: Date().millisecondsSince1970).line() + good
+        }
         let temporary = path + rewriteSuffix
         let target = try JournalFile(path: temporary, io: io, truncate: true)
         do { try target.append(good) } catch {

@@ -226,12 +226,13 @@ actor Journal {
             guard let lease = index.leases[release.sequence], lease.token == release.lease else { continue }
             index.leases[release.sequence] = nil
             let before = index.deliveries[release.sequence] ?? .init()
-            if release.failures > 0 || release.isolatedFailures > 0 || (release.dossierDelivered && !before.dossierDelivered)
+            if release.failures > 0 || release.isolatedFailures > 0 || release.unansweredFailures > 0 || (release.dossierDelivered && !before.dossierDelivered)
                 || release.progressDelivered > before.progressDelivered {
                 items.append(.init(seq: release.sequence, failures: release.failures > 0 ? release.failures : nil, error: release.lastFailure,
                                    delivered: release.dossierDelivered ? true : nil,
                                    progress: release.progressDelivered > 0 ? release.progressDelivered : nil,
-                                   isolated: release.isolatedFailures > 0 ? release.isolatedFailures : nil))
+                                   isolated: release.isolatedFailures > 0 ? release.isolatedFailures : nil,
+                                   unanswered: release.unansweredFailures > 0 ? release.unansweredFailures : nil))
             }
         }
         guard !items.isEmpty else { return }

@@ -28,7 +28,8 @@ extension JournalIndex {
             for item in items where pendingEntry(item.seq) != nil {
                 let before = deliveries[item.seq] ?? DeliveryState()
                 let release = Release(sequence: item.seq, lease: 0, failures: item.failures ?? 0, lastFailure: item.error,
-                                      dossierDelivered: item.delivered ?? false, progressDelivered: item.progress ?? 0, isolatedFailures: item.isolated ?? 0)
+                                      dossierDelivered: item.delivered ?? false, progressDelivered: item.progress ?? 0, isolatedFailures: item.isolated ?? 0,
+                                      unansweredFailures: item.unanswered ?? 0)
                 deliveries[item.seq] = before.applying(release, at: moment)
             }
         case .dead(let record):

@@ -56,6 +56,8 @@ enum JournalRecord: Equatable {
         var progress: Int?
         /// Isolated failures to add (``DeliveryState/isolatedFailures``).
         var isolated: Int?
+        /// Isolated failures without an answer to add (``DeliveryState/unansweredFailures``).
+        var unanswered: Int?
     }
 
     struct Dead: Codable, Equatable {

@@ -158,10 +158,12 @@ public struct Release: Sendable, Hashable {
     public let progressDelivered: Int
     /// Of ``failures``, those to add to ``DeliveryState/isolatedFailures``.
     public let isolatedFailures: Int
+    /// Of ``failures``, those to add to ``DeliveryState/unansweredFailures``.
+    public let unansweredFailures: Int
 
     /// Creates a release.
     public init(sequence: UInt64, lease: UInt64, failures: Int = 0, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0,
-                isolatedFailures: Int = 0) {
+                isolatedFailures: Int = 0, unansweredFailures: Int = 0) {
         self.sequence = sequence
         self.lease = lease
         self.failures = max(0, failures)
@@ -169,6 +171,7 @@ public struct Release: Sendable, Hashable {
         self.dossierDelivered = dossierDelivered
         self.progressDelivered = max(0, progressDelivered)
         self.isolatedFailures = max(0, isolatedFailures)
+        self.unansweredFailures = max(0, unansweredFailures)
     }
 }
 

@@ -117,20 +117,24 @@ public struct DeliveryState: Sendable, Hashable, Codable {
     /// the entry failed alone, and the portal had accepted the same call for another entry since
     /// its previous failure. Failures in an outage — nothing accepted between them — are one.
     public var isolatedFailures: Int
+    /// Isolated failures without an answer (a timeout, a lost connection): they say more about
+    /// the network than about the entry, and count a quarter as much.
+    public var unansweredFailures: Int
 
     /// A fresh state: never tried.
     public init(attempts: Int = 0, firstFailureAt: Date? = nil, lastFailure: String? = nil, dossierDelivered: Bool = false, progressDelivered: Int = 0,
-                isolatedFailures: Int = 0) {
+                isolatedFailures: Int = 0, unansweredFailures: Int = 0) {
         self.attempts = attempts
         self.firstFailureAt = firstFailureAt
         self.lastFailure = lastFailure
         self.dossierDelivered = dossierDelivered
         self.progressDelivered = progressDelivered
         self.isolatedFailures = isolatedFailures
+        self.unansweredFailures = unansweredFailures
     }
 
     private enum CodingKeys: String, CodingKey {
-        case attempts, firstFailureAt, lastFailure, dossierDelivered, progressDelivered, isolatedFailures
+        case attempts, firstFailureAt, lastFailure, dossierDelivered, progressDelivered, isolatedFailures, unansweredFailures
     }
 
     /// Decodes a stored state (one stored before ``isolatedFailures`` existed has none).
@@ -142,6 +146,7 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         dossierDelivered = try container.decode(Bool.self, forKey: .dossierDelivered)
         progressDelivered = try container.decode(Int.self, forKey: .progressDelivered)
         isolatedFailures = try container.decodeIfPresent(Int.self, forKey: .isolatedFailures) ?? 0
+        unansweredFailures = try container.decodeIfPresent(Int.self, forKey: .unansweredFailures) ?? 0
     }
 
     /// This state merged with what the engine knew when it dead-lettered the entry (for
@@ -153,6 +158,7 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         next.progressDelivered = max(progressDelivered, other.progressDelivered)
         next.attempts = max(attempts, other.attempts)
         next.isolatedFailures = max(isolatedFailures, other.isolatedFailures)
+        next.unansweredFailures = max(unansweredFailures, other.unansweredFailures)
         next.firstFailureAt = firstFailureAt ?? other.firstFailureAt
         next.lastFailure = lastFailure ?? other.lastFailure
         return next
@@ -164,6 +170,7 @@ public struct DeliveryState: Sendable, Hashable, Codable {
         next.dossierDelivered = dossierDelivered || release.dossierDelivered
         next.progressDelivered = max(progressDelivered, release.progressDelivered)
         next.isolatedFailures += release.isolatedFailures
+        next.unansweredFailures += release.unansweredFailures
         if release.failures > 0 {
             next.attempts += release.failures
             next.firstFailureAt = firstFailureAt ?? now

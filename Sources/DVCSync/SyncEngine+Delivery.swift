@@ -12,8 +12,10 @@ struct Attempt: Sendable {
     var progressDelivered: Int
     /// When it was claimed (an ``EventOrder`` tick): every failure elsewhere came before.
     var claimedAt: UInt64 = 0
-    /// Isolated failures counted in this round (added to ``DeliveryState/isolatedFailures``).
+    /// Isolated failures counted in this round (added to ``DeliveryState/isolatedFailures`` and
+    /// ``DeliveryState/unansweredFailures``).
     var newIsolatedFailures = 0
+    var newUnansweredFailures = 0
     /// The portal refused it before and nothing has decided yet: it is sent alone and before the
     /// rest of its batch, so that the rest — accepted after it — is the evidence that decides.
     var suspected = false
@@ -34,13 +36,14 @@ struct Attempt: Sendable {
     }
 
     var isolatedFailures: Int { entry.delivery.isolatedFailures + newIsolatedFailures }
+    var unansweredFailures: Int { entry.delivery.unansweredFailures + newUnansweredFailures }
     /// Whether its batch goes alone in the round (see ``SyncEngine/RoundState/probing``).
-    var isProbe: Bool { suspected || entry.delivery.isolatedFailures > 0 }
+    var isProbe: Bool { suspected || entry.delivery.isolatedFailures + entry.delivery.unansweredFailures > 0 }
 
     func release(counting: Bool) -> Release {
         Release(sequence: entry.sequence, lease: entry.lease, failures: counting ? failures : 0,
                 lastFailure: lastError.map { SyncEngine.reason($0) }, dossierDelivered: dossierDelivered, progressDelivered: progressDelivered,
-                isolatedFailures: counting ? newIsolatedFailures : 0)
+                isolatedFailures: counting ? newIsolatedFailures : 0, unansweredFailures: counting ? newUnansweredFailures : 0)
     }
 }
 

@@ -400,24 +400,26 @@ extension SyncEngine {
     private func giveBackAfterFailure(_ item: Attempt, _ operation: DeliveryOperation, alone: Bool, _ span: Span, _ state: inout RoundState,
                                       _ settlement: inout Settlement) {
         var item = item
+        // A failure the portal answered (HTTP 500 to this entry alone) says something about the
+        // entry; no answer at all (a timeout, a connection lost) mostly says something about the
+        // network, and counts a quarter as much.
+        let answered = item.lastError.map { $0.code != .transport } ?? true
         if alone {
             // The previous failure: this engine's record of it, or — failed elsewhere, in another
             // worker or an earlier process — some time before this engine claimed the entry.
             let previous = failureEpisodes[item.entry.sequence]?.last ?? Span(start: item.claimedAt, end: item.claimedAt)
-            if item.isolatedFailures == 0 || acceptedBetween(previous, span, operation) { item.newIsolatedFailures += 1 }
+            if item.isolatedFailures + item.unansweredFailures == 0 || acceptedBetween(previous, span, operation) {
+                if answered { item.newIsolatedFailures += 1 } else { item.newUnansweredFailures += 1 }
+            }
             failureEpisodes[item.entry.sequence] = FailureEpisodes(last: span)
         }
-        // A failure the portal answered (HTTP 500 to this entry alone) says something about the
-        // entry; no answer at all (a timeout, a connection lost) mostly says something about the
-        // network, so it takes four times as many before the entry is given up.
-        let answered = item.lastError.map { $0.code != .transport } ?? true
-        let enough = answered ? configuration.maximumAttempts : 4 * configuration.maximumAttempts
+        let weight = 4 * item.isolatedFailures + item.unansweredFailures
         // Two at least: only from the second on does a failure come with evidence.
-        if alone && item.isolatedFailures >= max(2, enough) {
+        if alone && item.isolatedFailures + item.unansweredFailures >= 2 && weight >= 4 * configuration.maximumAttempts {
             let since = item.entry.delivery.firstFailureAt.map { " since \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             let last = item.lastError.map(Self.reason) ?? "unknown error"
             deadLetter(item, DeadLetterReason(.attemptsExhausted,
-                                              "\(item.attempts) attempts failed\(since), \(item.isolatedFailures) of them alone while other dossiers went through; last: \(last)"),
+                                              "\(item.attempts) attempts failed\(since), \(item.isolatedFailures + item.unansweredFailures) of them alone while other dossiers went through; last: \(last)"),
                        &settlement)
         } else {
             settlement.releases.append(item.release(counting: true))
@@ -428,7 +430,8 @@ extension SyncEngine {
     private func deadLetter(_ item: Attempt, _ reason: DeadLetterReason, _ settlement: inout Settlement) {
         settlement.dead.append(DeadLetterRequest(item.claim, reason: reason,
                                                  delivery: DeliveryState(attempts: item.attempts, dossierDelivered: item.dossierDelivered,
-                                                                         progressDelivered: item.progressDelivered, isolatedFailures: item.isolatedFailures)))
+                                                                         progressDelivered: item.progressDelivered, isolatedFailures: item.isolatedFailures,
+                                                                         unansweredFailures: item.unansweredFailures)))
         settlement.deadCodes.append(item.entry.dossier.code.rawValue)
     }
 

@@ -131,6 +131,54 @@ struct FileOutboxTests {
         #expect(try FileOutbox.repair(url: scratch.journal).quarantinedOffsets.isEmpty)
     }
 
+    /// Review sync-2, finding 9: a damaged header was quarantined and the journal never opened again.
+    @Test func repairWritesANewHeaderWhenTheHeaderWasDamaged() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        do {
+            let outbox = try FileOutbox(url: scratch.journal)
+            try await append(outbox, [1, 2])
+        }
+        var bytes = try Data(contentsOf: scratch.journal)
+        let header = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
+        let digit = try #require(bytes[..<header].lastIndex { (UInt8(ascii: "0")...UInt8(ascii: "8")).contains($0) })
+        bytes[digit] += 1
+        try bytes.write(to: scratch.journal)
+        #expect(throws: OutboxError.self) { try FileOutbox(url: scratch.journal) }
+        let report = try FileOutbox.repair(url: scratch.journal)
+        #expect(report.quarantinedOffsets == [0])
+        let outbox = try FileOutbox(url: scratch.journal)
+        #expect(try await claimable(outbox).map(\.dossier.code.rawValue) == [1, 2].map { "000.00.14.H20-260302-000\($0)" })
+        await outbox.close()
+        #expect(try FileOutbox.repair(url: scratch.journal).quarantinedOffsets.isEmpty)
+    }
+
+    /// Review sync-2, finding 6: after a compaction, a version whose enqueue record repair had
+    /// quarantined kept its fingerprint, and giving it again was "unchanged" — lost.
+    @Test func aVersionRepairQuarantinedAfterACompactionCanBeEnqueuedAgain() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        do {
+            let outbox = try FileOutbox(url: scratch.journal)
+            try await append(outbox, [1, 2, 3])
+            try await outbox.compact()
+        }
+        var bytes = try Data(contentsOf: scratch.journal)
+        let needle = Data("Khai sinh 2".utf8)
+        let found = try #require(bytes.range(of: needle, options: .backwards))
+        bytes[found.upperBound - 1] = UInt8(ascii: "9")
+        try bytes.write(to: scratch.journal)
+        #expect(try FileOutbox.repair(url: scratch.journal).quarantinedOffsets.count == 1)
+        let outbox = try FileOutbox(url: scratch.journal)
+        #expect(try await claimable(outbox).map(\.sequence) == [1, 3])
+        let again = try await outbox.append([try DossierChange(try Fixtures.dossier(2)).encoded()]) { _, _ in [] }
+        guard case .appended? = again.first else {
+            Issue.record("the quarantined version must be appended again, got \(again)")
+            return
+        }
+        #expect(try await claimable(outbox).map(\.dossier.code.rawValue).contains("000.00.14.H20-260302-0002"))
+    }
+
     @Test func aRecordThatIsNotAJournalOrFromAnotherFormatIsRefusedClearly() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -308,6 +308,8 @@ private final class SimulationRun: @unchecked Sendable {
     private var appended: [String: [Appended]] = [:]
     private var bySequence: [UInt64: (code: String, appended: Appended)] = [:]
     private var acknowledgedClaims: [UInt64] = []
+    /// The version each dossier was last given (appended or not): what the portal must end on.
+    private var lastEnqueued: [String: String] = [:]
     /// Versions appended while equal to the dossier's latest: (dossier, label, latest, new).
     private var appendedAgain: [(String, String, UInt64, UInt64)] = []
     private var violations: [SyncSimulation.Violation] = []
@@ -505,6 +507,7 @@ private final class SimulationRun: @unchecked Sendable {
                 continue
             }
             let history = lock.withLock { appended[code] ?? [] }
+            if case .invalid = outcome {} else { lock.withLock { lastEnqueued[code] = enqueue.label } }
             switch outcome {
             case .appended(let sequence):
                 if let latest = history.last, latest.label == enqueue.label {
@@ -572,8 +575,9 @@ private final class SimulationRun: @unchecked Sendable {
                 }
                 position = next
             }
-            if let latest = list.last, !deadSequences.contains(latest.sequence), received.last != latest.label {
-                violate(.order, code, "the portal ends on \(received.last ?? "nothing"), the latest version is \(latest.label) (received \(received.joined(separator: " → ")))")
+            let given = lock.withLock { lastEnqueued[code] } ?? list.last?.label
+            if let given, let latest = list.last(where: { $0.label == given }), !deadSequences.contains(latest.sequence), received.last != given {
+                violate(.order, code, "the portal ends on \(received.last ?? "nothing"), the latest version given is \(given) (received \(received.joined(separator: " → ")))")
             }
         }
         // I4: progress after its version, in order, once (twice where an answer was lost).
