@@ -120,9 +120,21 @@ actor Journal {
         var outcomes: [AppendOutcome] = []
         var batch: [DossierKey: [(fingerprint: UInt64, sequence: UInt64, status: DossierStatus)]] = [:]
         let at = now().millisecondsSince1970
+        // A dossier whose last version in this call is already its latest held one gains nothing
+        // from the call: all its versions here are unchanged (a file synced twice sends nothing).
+        var lastInCall: [DossierKey: Int] = [:]
+        for (position, change) in changes.enumerated() { lastInCall[JournalIndex.key(change.code.rawValue)] = position }
+        var settledByLast: [DossierKey: UInt64] = [:]
+        for (key, position) in lastInCall where !changes[position].resend {
+            if let held = index.heldVersion(of: key, fingerprint: JournalIndex.fingerprint(changes[position].fingerprint)) { settledByLast[key] = held }
+        }
         for (position, change) in changes.enumerated() {
             let key = JournalIndex.key(change.code.rawValue)
             let fingerprint = JournalIndex.fingerprint(change.fingerprint)
+            if !change.resend, let held = settledByLast[key] {
+                outcomes.append(.unchanged(sequence: held))
+                continue
+            }
             // Last write wins: only the dossier's latest version (this call's included) is "unchanged".
             if !change.resend, let latestInCall = batch[key]?.last {
                 if latestInCall.fingerprint == fingerprint {

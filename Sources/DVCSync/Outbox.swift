@@ -43,7 +43,9 @@ public protocol Outbox: AnyObject, Sendable {
     /// acknowledged, earlier changes of this call included) and not marked
     /// ``EncodedChange/resend``, it is ``AppendOutcome/unchanged(sequence:)``; otherwise `validate` is called with its position
     /// and the dossier's newest version so far (earlier changes of this call included), and it is
-    /// appended when `validate` returns no issue.
+    /// appended when `validate` returns no issue. A dossier whose *last* change in the call equals
+    /// its latest version gains nothing from the call: all its changes in it are unchanged (a file
+    /// of versions synced twice sends nothing new).
     /// - Returns: one outcome per change, in order.
     func append(_ changes: [EncodedChange], validate: @Sendable (_ index: Int, _ latest: LatestVersion?) -> [ValidationIssue]) async throws
         -> [AppendOutcome]

@@ -93,8 +93,19 @@ public final class InMemoryOutbox: Outbox {
         func append(_ changes: [EncodedChange], validate: @Sendable (Int, LatestVersion?) -> [ValidationIssue]) throws -> [AppendOutcome] {
             try check()
             var outcomes: [AppendOutcome] = []
+            // A dossier whose last version in this call is already its latest gains nothing from it.
+            var lastInCall: [String: Int] = [:]
+            for (index, change) in changes.enumerated() { lastInCall[change.code.rawValue] = index }
+            var settledByLast: [String: UInt64] = [:]
+            for (code, index) in lastInCall where !changes[index].resend {
+                if let held = latest[code], rows[held]?.fingerprint == changes[index].fingerprint, isHeld(held) { settledByLast[code] = held }
+            }
             for (index, change) in changes.enumerated() {
                 let code = change.code.rawValue
+                if !change.resend, let held = settledByLast[code] {
+                    outcomes.append(.unchanged(sequence: held))
+                    continue
+                }
                 // Last write wins: only the latest version, pending or acknowledged, is unchanged.
                 if !change.resend, let held = latest[code], rows[held]?.fingerprint == change.fingerprint, isHeld(held) {
                     outcomes.append(.unchanged(sequence: held))

@@ -386,6 +386,10 @@ public enum OutboxConformance: Sendable {
             }
             try expect(acknowledged == 6, "six versions delivered in turn: got \(acknowledged)")
             try expect(try await outbox.append([a]) { _, _ in [] } == [.unchanged(sequence: third)], "the acknowledged latest version is unchanged")
+            // The same versions given again in one call (a file synced twice): its last one is the
+            // latest, so nothing of the dossier is appended.
+            try expect(try await outbox.append([b, a]) { _, _ in [] } == [.unchanged(sequence: third), .unchanged(sequence: third)],
+                       "[B, A] in one call, A being the latest, appends nothing")
             guard case .appended? = try await outbox.append([b]) { _, _ in [] }.first else {
                 throw Failure(check: check, message: "an older acknowledged version given again is new")
             }

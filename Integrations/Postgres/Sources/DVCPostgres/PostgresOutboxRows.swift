@@ -15,8 +15,24 @@ enum PostgresOutboxRows {
         // Every dossier of the call is locked first, in one order, so that two transactions
         // appending [X, Y] and [Y, X] cannot deadlock.
         try lock(changes.map(\.code.rawValue), on: db)
+        // A dossier whose last version in this call is already its latest gains nothing from it.
+        var lastInCall: [String: Int] = [:]
+        for (index, change) in changes.enumerated() { lastInCall[change.code.rawValue] = index }
+        var settledByLast: [String: UInt64] = [:]
+        for (code, index) in lastInCall where !changes[index].resend {
+            if let row = try db.query("""
+                SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence
+                WHERE l.dossier_code = $1 AND o.fingerprint = $2 AND o.state IN ('pending', 'acknowledged')
+                """, [code, changes[index].fingerprint]).first {
+                settledByLast[code] = UInt64(try int(row[0]))
+            }
+        }
         for (index, change) in changes.enumerated() {
             let code = change.code.rawValue
+            if !change.resend, let settled = settledByLast[code] {
+                outcomes.append(.unchanged(sequence: settled))
+                continue
+            }
             // Last write wins: only the dossier's latest version, pending or acknowledged, is unchanged.
             if !change.resend, let held = try db.query("""
                 SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence

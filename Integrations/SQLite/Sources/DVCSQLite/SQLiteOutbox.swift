@@ -104,8 +104,19 @@ extension SQLiteOutbox {
                 let fresh = try Self.json(DeliveryState())
                 let setLatest = try db.prepare("INSERT INTO dvc_latest (dossier_code, sequence) VALUES (?1, ?2) ON CONFLICT (dossier_code) DO UPDATE SET sequence = excluded.sequence")
                 var outcomes: [AppendOutcome] = []
+                // A dossier whose last version in this call is already its latest gains nothing from it.
+                var lastInCall: [String: Int] = [:]
+                for (index, change) in changes.enumerated() { lastInCall[change.code.rawValue] = index }
+                var settledByLast: [String: UInt64] = [:]
+                for (code, index) in lastInCall where !changes[index].resend {
+                    if try held.bind([.text(code), .text(changes[index].fingerprint)]).step() { settledByLast[code] = UInt64(held.int(0)) }
+                }
                 for (index, change) in changes.enumerated() {
                     let code = change.code.rawValue
+                    if !change.resend, let settled = settledByLast[code] {
+                        outcomes.append(.unchanged(sequence: settled))
+                        continue
+                    }
                     if !change.resend, try held.bind([.text(code), .text(change.fingerprint)]).step() {
                         outcomes.append(.unchanged(sequence: UInt64(held.int(0))))
                         continue
