@@ -230,7 +230,9 @@ public enum SyncCommand: Sendable {
                     read += 1
                     switch element.dossier {
                     case .success(let dossier):
-                        changes.append(DossierChange(dossier))
+                        // A file is history: reading it again must add nothing (last write wins
+                        // is for a dossier given anew, not for the same export replayed).
+                        changes.append(DossierChange(dossier, replay: true))
                         places.append(element.path)
                     case .failure(let failure):
                         invalid += 1

@@ -27,7 +27,8 @@ extension Journal {
             lines.reserveCapacity(10_000)
             for (key, state) in index.dossiers {
                 lines.append(JournalRecord.DossierLine(k: String(key, radix: 16), s: state.status?.wireValue, n: state.known, q: state.latest,
-                                                       f: String(state.fingerprint, radix: 16), h: nil,
+                                                       f: String(state.fingerprint, radix: 16),
+                                                       h: index.history[key].map { $0.map { .init(f: String($0.fingerprint, radix: 16), q: $0.sequence) } },
                                                        a: state.acknowledgedUpTo > 0 ? state.acknowledgedUpTo : nil))
                 if lines.count == 10_000 {
                     try writer.add(.dossiers(lines))

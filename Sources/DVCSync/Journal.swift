@@ -135,6 +135,10 @@ actor Journal {
                 outcomes.append(.unchanged(sequence: held))
                 continue
             }
+            if change.replay, let held = index.anyHeldVersion(of: key, fingerprint: fingerprint) {
+                outcomes.append(.unchanged(sequence: held))
+                continue
+            }
             // Last write wins: only the dossier's latest version (this call's included) is "unchanged".
             if !change.resend, let latestInCall = batch[key]?.last {
                 if latestInCall.fingerprint == fingerprint {

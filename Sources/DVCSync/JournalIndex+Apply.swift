@@ -66,9 +66,11 @@ extension JournalIndex {
         case .dossiers(let lines):
             for line in lines {
                 guard let key = DossierKey(line.k, radix: 16) else { throw OutboxError(.damaged, "a dossier summary with a malformed key") }
-                // `h` (older fingerprints, written before format 2's last-write-wins rule) is ignored.
                 dossiers[key] = DossierState(latest: line.q, fingerprint: UInt64(line.f, radix: 16) ?? 0,
                                              status: line.s.flatMap { DossierStatus(wireValue: $0) }, known: line.n, acknowledgedUpTo: line.a ?? 0)
+                if let older = line.h, !older.isEmpty {
+                    history[key] = older.map { (UInt64($0.f, radix: 16) ?? 0, $0.q) }
+                }
             }
         }
     }

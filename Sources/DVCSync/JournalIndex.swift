@@ -104,6 +104,8 @@ struct JournalIndex {
 
     var sequence: UInt64 = 0
     var dossiers: [DossierKey: DossierState] = [:]
+    /// Older versions' fingerprints, for ``EncodedChange/replay`` (a loader replaying history).
+    var history: [DossierKey: [(fingerprint: UInt64, sequence: UInt64)]] = [:]
     /// Fingerprints (high words) and sequences of versions older than the latest, for dossiers
     /// with several versions.
     /// Pending entries in sequence order; acknowledged and dead-lettered ones are marked, not removed.
@@ -161,6 +163,15 @@ struct JournalIndex {
         return state.acknowledgedUpTo > sequence || (state.latest > sequence && pendingEntry(state.latest) != nil)
     }
 
+    /// Any version of the dossier with this fingerprint that is not dead (a replay of history
+    /// skips what it already gave).
+    func anyHeldVersion(of key: DossierKey, fingerprint: UInt64) -> UInt64? {
+        if let latest = heldVersion(of: key, fingerprint: fingerprint) { return latest }
+        guard let state = dossiers[key] else { return nil }
+        if state.fingerprint == fingerprint, state.latest > 0, dead[state.latest] == nil { return state.latest }
+        return history[key]?.first { $0.fingerprint == fingerprint && dead[$0.sequence] == nil }?.sequence
+    }
+
     /// Records that a version was acknowledged.
     mutating func noteAcknowledged(_ key: DossierKey, sequence: UInt64) {
         guard var state = dossiers[key], sequence > state.acknowledgedUpTo else { return }
@@ -175,6 +186,7 @@ struct JournalIndex {
             return
         }
         guard sequence > state.latest else { return }
+        if state.fingerprint != 0 { history[key, default: []].append((state.fingerprint, state.latest)) }
         state.latest = sequence
         state.fingerprint = fingerprint
         state.status = status
@@ -196,6 +208,8 @@ struct JournalIndex {
             state.fingerprint = 0
             dossiers[key] = state
         }
+        history[key]?.removeAll { $0.sequence == sequence }
+        if history[key]?.isEmpty == true { history[key] = nil }
     }
 
     // MARK: Pending entries

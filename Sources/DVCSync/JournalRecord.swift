@@ -82,7 +82,7 @@ enum JournalRecord: Equatable {
         var n: Bool
         var q: UInt64
         var f: String
-        /// Older fingerprints: written by earlier releases, read and ignored.
+        /// Older versions' fingerprints (for a replay of history).
         var h: [History]?
         /// The newest acknowledged version's sequence, when there is one.
         var a: UInt64?

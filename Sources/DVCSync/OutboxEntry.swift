@@ -13,12 +13,17 @@ public struct DossierChange: Sendable, Hashable {
     /// Append it even if the outbox already holds this exact version — for a version the portal
     /// turned out not to have (`dvc-reconcile --enqueue`).
     public var resend: Bool
+    /// A replay of history (a loader reading the same export again): skipped when the outbox holds
+    /// this exact version at all — the latest or an older one — so a second run adds nothing, and
+    /// an older version of a file never overtakes the newer one a later file gave.
+    public var replay: Bool
 
     /// Creates a change.
-    public init(_ dossier: Dossier, progress: [ProgressEntry] = [], resend: Bool = false) {
+    public init(_ dossier: Dossier, progress: [ProgressEntry] = [], resend: Bool = false, replay: Bool = false) {
         self.dossier = dossier
         self.progress = progress
         self.resend = resend
+        self.replay = replay
     }
 
     /// The change in the canonical wire form an outbox stores, with its fingerprint.
@@ -52,6 +57,8 @@ public struct EncodedChange: Sendable, Hashable {
     public var status: DossierStatus { change.dossier.status }
     /// Whether it is appended even when unchanged (``DossierChange/resend``).
     public var resend: Bool { change.resend }
+    /// Whether it is skipped when any held version equals it (``DossierChange/replay``).
+    public var replay: Bool { change.replay && !change.resend }
 
     /// Encodes `change`.
     public init(_ change: DossierChange) throws {

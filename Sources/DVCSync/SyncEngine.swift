@@ -180,8 +180,9 @@ public actor SyncEngine {
         }
     }
 
-    /// Runs rounds until nothing is pending (dead letters aside), `deadline` passes or the caller
-    /// is cancelled; after a round that settled nothing or stopped early it waits — 1 s, then
+    /// Runs rounds until nothing is pending (dead letters aside), everything pending is held for
+    /// lack of evidence (refused while nothing else went through: see ``Round/held``), `deadline`
+    /// passes or the caller is cancelled; after a round that settled nothing or stopped early it waits — 1 s, then
     /// twice as long each time, at most `maximumBackoff` — and says so with a
     /// ``DVCClient/PortalEvent/Kind/backoff`` event.
     /// - Parameter afterRound: called after each round, e.g. to print progress.
@@ -198,6 +199,10 @@ public actor SyncEngine {
             await afterRound?(round)
             if round.cancelled || round.stopReason == .outbox { break }
             if round.remaining == 0 { break }
+            // Everything left is held for lack of evidence (refused while nothing else went
+            // through): another round now would be refused the same way. They wait for the next
+            // run, when other dossiers give the evidence.
+            if round.stopReason == nil && round.held > 0 && round.held >= round.remaining { break }
             if round.madeProgress && !round.stoppedEarly {
                 backoff = .seconds(1)
                 continue

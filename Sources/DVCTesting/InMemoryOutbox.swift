@@ -106,6 +106,10 @@ public final class InMemoryOutbox: Outbox {
                     outcomes.append(.unchanged(sequence: held))
                     continue
                 }
+                if change.replay, let held = order.first(where: { rows[$0]?.change.dossier.code.rawValue == code && rows[$0]?.fingerprint == change.fingerprint && isHeld($0) }) {
+                    outcomes.append(.unchanged(sequence: held))
+                    continue
+                }
                 // Last write wins: only the latest version, pending or acknowledged, is unchanged.
                 if !change.resend, let held = latest[code], rows[held]?.fingerprint == change.fingerprint, isHeld(held) {
                     outcomes.append(.unchanged(sequence: held))

@@ -69,10 +69,12 @@ struct SyncCommandTests {
         try await client.syncDossiers([withdrawn], isUpdating: false)
         withdrawn.status = .withdrawn
         try await client.syncDossiers([withdrawn], isUpdating: true)
-        let file = try workspace.write(try (1...3).map { try Fixtures.dossier($0) }, to: "batch.json")
-        let run = await Run.sync(portal.options + ["--journal", workspace.journal, file])
+        // Batches of two, one at a time: refused in [1, 2], refused again first in [2, 3, 4] with
+        // the portal accepting the others around it — the refusal is dossier 2's own.
+        let file = try workspace.write(try (1...6).map { try Fixtures.dossier($0) }, to: "batch.json")
+        let run = await Run.sync(portal.options + ["--journal", workspace.journal, "--batch", "2", "--concurrency", "1", file])
         #expect(run.status == 3, "\(run.output)\(run.errors)")
-        #expect(run.output.contains("000.00.14.H20         3             2        0              1"))
+        #expect(run.output.contains("000.00.14.H20         6             5        0              1"))
 
         let list = await Run.sync(["dead-letters", "--journal", workspace.journal])
         #expect(list.status == 0)
@@ -88,8 +90,9 @@ struct SyncCommandTests {
         #expect(requeued.output == "requeued 1 dead letter(s)\n")
         let status = await Run.sync(["status", "--journal", workspace.journal, "--json"])
         #expect(status.output.contains("\"pending\":1"))
-        // Still refused when sent again; then purged for good.
-        #expect(await Run.sync(portal.options + ["--journal", workspace.journal, file]).status == 3)
+        // Still refused when sent again, alongside new dossiers the portal accepts; then purged for good.
+        let more = try workspace.write(try (7...10).map { try Fixtures.dossier($0) }, to: "more.json")
+        #expect(await Run.sync(portal.options + ["--journal", workspace.journal, "--batch", "2", "--concurrency", "1", more]).status == 3)
         let purged = await Run.sync(["dead-letters", "--journal", workspace.journal, "--purge", "--json"])
         #expect(purged.output == "{\"purged\":1}\n")
         let after = await Run.sync(["status", "--journal", workspace.journal, "--json"])

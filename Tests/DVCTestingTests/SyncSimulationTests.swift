@@ -6,8 +6,9 @@ import Testing
 
 /// The delivery model checked by simulation: every scenario of the second sync review, seeded
 /// random plans over the in-memory and the file outbox, determinism, and a planted defect the
-/// simulator must catch (so a green run means something).
-@Suite("Sync simulation")
+/// simulator must catch (so a green run means something). Serialized: each run keeps a thread of its
+/// own busy, and the machine's other tests need theirs. CI runs many more seeds with `dvc-sim`.
+@Suite("Sync simulation", .serialized)
 struct SyncSimulationTests {
     @available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *)
     static func scratch() -> URL {
@@ -17,7 +18,7 @@ struct SyncSimulationTests {
     @Test(arguments: SyncSimulation.Scenario.allCases)
     func everyScenarioKeepsEveryInvariant(_ scenario: SyncSimulation.Scenario) async throws {
         guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }
-        for seed in UInt64(1)...3 {
+        for seed in UInt64(1)...2 {
             for store in [SyncSimulation.memory, SyncSimulation.file(in: Self.scratch())] {
                 let report = try await SyncSimulation.run(seed: seed, store: store, scenario: scenario)
                 #expect(report.violations.isEmpty, "\(report)")
@@ -27,21 +28,21 @@ struct SyncSimulationTests {
     }
 
     @Test func randomPlansOverTheInMemoryOutbox() async throws {
-        for seed in UInt64(100)..<140 {
+        for seed in UInt64(100)..<125 {
             let report = try await SyncSimulation.run(seed: seed, store: SyncSimulation.memory)
             #expect(report.violations.isEmpty, "\(report)")
         }
     }
 
     @Test func randomPlansOverTheFileOutbox() async throws {
-        for seed in UInt64(200)..<220 {
+        for seed in UInt64(200)..<212 {
             let report = try await SyncSimulation.run(seed: seed, store: SyncSimulation.file(in: Self.scratch()))
             #expect(report.violations.isEmpty, "\(report)")
         }
     }
 
     @Test func randomPlansWithThreeWorkersOnOneSharedOutbox() async throws {
-        for seed in UInt64(300)..<320 {
+        for seed in UInt64(300)..<312 {
             let report = try await SyncSimulation.run(seed: seed, store: SyncSimulation.memory, workers: 3)
             #expect(report.violations.isEmpty, "\(report)")
         }

@@ -33,6 +33,13 @@ enum PostgresOutboxRows {
                 outcomes.append(.unchanged(sequence: settled))
                 continue
             }
+            if change.replay, let held = try db.query("""
+                SELECT sequence FROM dvc_outbox WHERE dossier_code = $1 AND fingerprint = $2 AND state IN ('pending', 'acknowledged')
+                ORDER BY sequence LIMIT 1
+                """, [code, change.fingerprint]).first {
+                outcomes.append(.unchanged(sequence: UInt64(try int(held[0]))))
+                continue
+            }
             // Last write wins: only the dossier's latest version, pending or acknowledged, is unchanged.
             if !change.resend, let held = try db.query("""
                 SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence

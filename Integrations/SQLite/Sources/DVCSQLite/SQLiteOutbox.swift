@@ -99,6 +99,7 @@ extension SQLiteOutbox {
                     SELECT o.sequence FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence
                     WHERE l.dossier_code = ?1 AND o.fingerprint = ?2 AND o.state IN ('pending', 'acknowledged')
                     """)
+                let heldAny = try db.prepare("SELECT sequence FROM dvc_outbox WHERE dossier_code = ?1 AND fingerprint = ?2 AND state IN ('pending', 'acknowledged') ORDER BY sequence LIMIT 1")
                 let latest = try db.prepare("SELECT l.sequence, o.status FROM dvc_latest l JOIN dvc_outbox o ON o.sequence = l.sequence WHERE l.dossier_code = ?1")
                 let insert = try db.prepare("INSERT INTO dvc_outbox (dossier_code, agency, status, fingerprint, payload, enqueued_at, delivery) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                 let fresh = try Self.json(DeliveryState())
@@ -115,6 +116,10 @@ extension SQLiteOutbox {
                     let code = change.code.rawValue
                     if !change.resend, let settled = settledByLast[code] {
                         outcomes.append(.unchanged(sequence: settled))
+                        continue
+                    }
+                    if change.replay, try heldAny.bind([.text(code), .text(change.fingerprint)]).step() {
+                        outcomes.append(.unchanged(sequence: UInt64(heldAny.int(0))))
                         continue
                     }
                     if !change.resend, try held.bind([.text(code), .text(change.fingerprint)]).step() {
