@@ -52,7 +52,7 @@ public actor SyncEngine {
     /// portal accepted another dossier sent after the refusal.
     var acceptances: [DeliveryOperation: [Span]] = [:]
     /// The last transient failure of each entry that failed alone in this process.
-    var failureEpisodes: [UInt64: FailureEpisodes] = [:]
+    var lastFailures: [UInt64: Span] = [:]
     /// The order of calls and answers: what "before" and "after" mean for the evidence above.
     nonisolated let order = EventOrder()
     /// What the portal's refusals of entries sent alone have shown so far.
